@@ -1,0 +1,98 @@
+"""The document: what a reader produces and the interpreter consumes.
+
+A reader knows one file format and nothing of the template. It emits the document's blocks in reading
+order: paragraphs (a line or paragraph of text) and tables (cell grids with spans resolved), each piece
+with its :class:`~govinfo_report.values.Provenance`. Third-party readers (OCR, spreadsheets, portals)
+only have to build a :class:`Document`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import attrs
+
+from .findings import Finding
+from .values import Provenance
+
+__all__ = ["Document", "GridCell", "Paragraph", "Table"]
+
+
+@attrs.frozen
+class Paragraph:
+    """A paragraph or a line of text."""
+
+    text: str
+    provenance: Provenance = Provenance()
+
+
+@attrs.frozen
+class GridCell:
+    """One cell of a table as printed, at its top-left grid position, with its span."""
+
+    text: str
+    row: int
+    column: int
+    row_span: int = 1
+    column_span: int = 1
+    provenance: Provenance = Provenance()
+
+
+@attrs.frozen
+class Table:
+    """A table as a rectangular grid. A merged cell is stored once; :meth:`grid` repeats it over
+    every position it covers, so a row can be read left to right without knowing the spans."""
+
+    cells: tuple[GridCell, ...]
+    provenance: Provenance = Provenance()
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(rows, columns)`` of the grid."""
+        rows = max((c.row + c.row_span for c in self.cells), default=0)
+        columns = max((c.column + c.column_span for c in self.cells), default=0)
+        return rows, columns
+
+    def grid(self) -> list[list[GridCell | None]]:
+        """Rows of the grid; ``None`` where no cell covers a position."""
+        rows, columns = self.shape
+        grid: list[list[GridCell | None]] = [[None] * columns for _ in range(rows)]
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.row_span):
+                for c in range(cell.column, cell.column + cell.column_span):
+                    grid[r][c] = cell
+        return grid
+
+    @classmethod
+    def from_rows(cls, rows: list[list[str]], provenance: Provenance = Provenance()) -> Table:
+        """A table without merged cells from rows of texts (rows may differ in length)."""
+        cells = tuple(
+            GridCell(
+                text,
+                r,
+                c,
+                provenance=attrs.evolve(provenance, row=r, column=c),
+            )
+            for r, row in enumerate(rows)
+            for c, text in enumerate(row)
+        )
+        return cls(cells, provenance)
+
+
+Block = Paragraph | Table
+
+
+@attrs.frozen
+class Document:
+    """A read document: blocks in reading order, and what the reader itself had to report."""
+
+    blocks: tuple[Block, ...]
+    source: str = "<input>"
+    findings: tuple[Finding, ...] = ()
+    """Findings made by the reader (e.g. tables that are images), passed on to the result."""
+
+    def paragraphs(self) -> Iterator[Paragraph]:
+        return (b for b in self.blocks if isinstance(b, Paragraph))
+
+    def tables(self) -> Iterator[Table]:
+        return (b for b in self.blocks if isinstance(b, Table))

@@ -1,0 +1,551 @@
+"""The typed report model for both template editions.
+
+The classes mirror the official tables. Attribute names are the segments of the canonical cell keys of
+``format.md`` (``applications.withheld.state_secret.total`` is
+``report.applications.withheld.state_secret.total``), and each attribute's metadata carries its Chinese
+label, so the template (keys, labels, order, kinds) is read off the classes and cannot drift from them.
+
+All classes are frozen. Totals are stored as published, never recomputed; validation compares them with
+what the other cells imply.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import functools
+import operator
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar, Union, get_args, get_origin
+
+import attrs
+
+from .values import Cell, CellKind, absent_cell
+
+__all__ = [
+    "Active2019",
+    "Active2021",
+    "AnnualReport",
+    "ApplicantCounts",
+    "Applications2019",
+    "Applications2021",
+    "DecisionsRow",
+    "Edition",
+    "FeeAmountRow",
+    "FeeItemsRow",
+    "ItemsRow",
+    "NarrativeSection",
+    "NotProcessed",
+    "OtherHandling2021",
+    "ProcurementRow",
+    "PublishedRow",
+    "ReportMeta",
+    "ReviewOutcomes",
+    "Reviews",
+    "RulesRow",
+    "TemplateCell",
+    "Unavailable",
+    "Withheld",
+    "build_report",
+    "template_cells",
+]
+
+LABEL = "govinfo_report.label"
+KIND = "govinfo_report.kind"
+
+
+class Edition(str, enum.Enum):
+    """The template edition a report follows."""
+
+    E2019 = "2019"
+    """国办公开办函〔2019〕60号 (试行), used for report years 2019 and 2020."""
+    E2021 = "2021"
+    """国办公开办函〔2021〕30号, used from report year 2021 on."""
+
+
+def _cell(label: str, kind: CellKind = CellKind.COUNT) -> Any:
+    return attrs.field(metadata={LABEL: label, KIND: kind})
+
+
+def _part(label: str) -> Any:
+    return attrs.field(metadata={LABEL: label})
+
+
+# ---------------------------------------------------------------- section 二 (edition 2021)
+
+
+@attrs.frozen
+class RulesRow:
+    """规章 / 行政规范性文件 (2021): issued, repealed and in force this year."""
+
+    issued: Cell = _cell("本年制发件数")
+    repealed: Cell = _cell("本年废止件数")
+    in_force: Cell = _cell("现行有效件数")
+
+
+@attrs.frozen
+class DecisionsRow:
+    """行政许可 / 行政处罚 / 行政强制 (2021): decisions made this year."""
+
+    decisions: Cell = _cell("本年处理决定数量")
+
+
+@attrs.frozen
+class FeeAmountRow:
+    """行政事业性收费 (2021): money collected this year, in 万元."""
+
+    amount: Cell = _cell("本年收费金额（单位：万元）", CellKind.MONEY)
+
+
+@attrs.frozen
+class Active2021:
+    """二、主动公开政府信息情况, edition 2021."""
+
+    rules: RulesRow = _part("规章")
+    normative_docs: RulesRow = _part("行政规范性文件")
+    licensing: DecisionsRow = _part("行政许可")
+    penalty: DecisionsRow = _part("行政处罚")
+    coercion: DecisionsRow = _part("行政强制")
+    fees: FeeAmountRow = _part("行政事业性收费")
+
+
+# ---------------------------------------------------------------- section 二 (edition 2019)
+
+
+@attrs.frozen
+class PublishedRow:
+    """规章 / 规范性文件 (2019): made, published, and published in total."""
+
+    made: Cell = _cell("本年新制作数量")
+    published: Cell = _cell("本年新公开数量")
+    total_published: Cell = _cell("对外公开总数量")
+
+
+@attrs.frozen
+class ItemsRow:
+    """行政许可 etc. (2019): last year's item count, this year's change, decisions."""
+
+    prev_items: Cell = _cell("上一年项目数量")
+    delta: Cell = _cell("本年增/减", CellKind.SIGNED)
+    decisions: Cell = _cell("处理决定数量")
+
+
+@attrs.frozen
+class FeeItemsRow:
+    """行政事业性收费 (2019): counts of fee items, not money."""
+
+    prev_items: Cell = _cell("上一年项目数量")
+    delta: Cell = _cell("本年增/减", CellKind.SIGNED)
+
+
+@attrs.frozen
+class ProcurementRow:
+    """政府集中采购 (2019): number of projects and total amount (unit as printed)."""
+
+    projects: Cell = _cell("采购项目数量")
+    amount: Cell = _cell("采购总金额", CellKind.MONEY)
+
+
+@attrs.frozen
+class Active2019:
+    """二、主动公开政府信息情况, edition 2019 (试行)."""
+
+    rules: PublishedRow = _part("规章")
+    normative_docs: PublishedRow = _part("规范性文件")
+    licensing: ItemsRow = _part("行政许可")
+    other_services: ItemsRow = _part("其他对外管理服务事项")
+    penalty: ItemsRow = _part("行政处罚")
+    coercion: ItemsRow = _part("行政强制")
+    fees: FeeItemsRow = _part("行政事业性收费")
+    procurement: ProcurementRow = _part("政府集中采购")
+
+
+# ---------------------------------------------------------------- section 三
+
+
+@attrs.frozen
+class ApplicantCounts:
+    """One row of section 三: a count per kind of applicant, and the printed 总计."""
+
+    natural_person: Cell = _cell("自然人")
+    commercial: Cell = _cell("商业企业")
+    research: Cell = _cell("科研机构")
+    social_welfare: Cell = _cell("社会公益组织")
+    legal_service: Cell = _cell("法律服务机构")
+    other_org: Cell = _cell("其他")
+    total: Cell = _cell("总计")
+
+    def components(self) -> tuple[Cell, ...]:
+        """The six applicant columns, without the total."""
+        return (
+            self.natural_person,
+            self.commercial,
+            self.research,
+            self.social_welfare,
+            self.legal_service,
+            self.other_org,
+        )
+
+
+APPLICANT_COLUMNS: tuple[str, ...] = tuple(f.name for f in attrs.fields(ApplicantCounts))
+"""Column keys of section 三 in template order, 总计 last."""
+
+
+@attrs.frozen
+class Withheld:
+    """（三）不予公开."""
+
+    state_secret: ApplicantCounts = _part("1.属于国家秘密")
+    prohibited_by_law: ApplicantCounts = _part("2.其他法律行政法规禁止公开")
+    security_stability: ApplicantCounts = _part("3.危及“三安全一稳定”")
+    third_party_rights: ApplicantCounts = _part("4.保护第三方合法权益")
+    internal_affairs: ApplicantCounts = _part("5.属于三类内部事务信息")
+    process_info: ApplicantCounts = _part("6.属于四类过程性信息")
+    enforcement_files: ApplicantCounts = _part("7.属于行政执法案卷")
+    inquiry_matters: ApplicantCounts = _part("8.属于行政查询事项")
+
+
+@attrs.frozen
+class Unavailable:
+    """（四）无法提供."""
+
+    not_held: ApplicantCounts = _part("1.本机关不掌握相关政府信息")
+    needs_creation: ApplicantCounts = _part("2.没有现成信息需要另行制作")
+    still_unclear: ApplicantCounts = _part("3.补正后申请内容仍不明确")
+
+
+@attrs.frozen
+class NotProcessed:
+    """（五）不予处理."""
+
+    petition: ApplicantCounts = _part("1.信访举报投诉类申请")
+    duplicate: ApplicantCounts = _part("2.重复申请")
+    publication: ApplicantCounts = _part("3.要求提供公开出版物")
+    excessive: ApplicantCounts = _part("4.无正当理由大量反复申请")
+    confirmation: ApplicantCounts = _part("5.要求行政机关确认或重新出具已获取信息")
+
+
+@attrs.frozen
+class OtherHandling2021:
+    """（六）其他处理, edition 2021: three numbered sub-rows."""
+
+    overdue_correction: ApplicantCounts = _part(
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+    )
+    overdue_fee: ApplicantCounts = _part(
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+    )
+    misc: ApplicantCounts = _part("3.其他")
+
+
+@attrs.frozen
+class Applications2019:
+    """三、收到和处理政府信息公开申请情况, edition 2019: （六）其他处理 is one row."""
+
+    received: ApplicantCounts = _part("一、本年新收政府信息公开申请数量")
+    carried_in: ApplicantCounts = _part("二、上年结转政府信息公开申请数量")
+    granted: ApplicantCounts = _part("（一）予以公开")
+    partially_granted: ApplicantCounts = _part(
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    )
+    withheld: Withheld = _part("（三）不予公开")
+    unavailable: Unavailable = _part("（四）无法提供")
+    not_processed: NotProcessed = _part("（五）不予处理")
+    other: ApplicantCounts = _part("（六）其他处理")
+    total: ApplicantCounts = _part("（七）总计")
+    carried_out: ApplicantCounts = _part("四、结转下年度继续办理")
+
+
+@attrs.frozen
+class Applications2021:
+    """三、收到和处理政府信息公开申请情况, edition 2021.
+
+    ``other`` is normally :class:`OtherHandling2021`; some 2021 reports still print （六）其他处理 as
+    one row, which is kept as that one row (:class:`ApplicantCounts`), never spread over the three.
+    """
+
+    received: ApplicantCounts = _part("一、本年新收政府信息公开申请数量")
+    carried_in: ApplicantCounts = _part("二、上年结转政府信息公开申请数量")
+    granted: ApplicantCounts = _part("（一）予以公开")
+    partially_granted: ApplicantCounts = _part(
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    )
+    withheld: Withheld = _part("（三）不予公开")
+    unavailable: Unavailable = _part("（四）无法提供")
+    not_processed: NotProcessed = _part("（五）不予处理")
+    other: OtherHandling2021 | ApplicantCounts = _part("（六）其他处理")
+    total: ApplicantCounts = _part("（七）总计")
+    carried_out: ApplicantCounts = _part("四、结转下年度继续办理")
+
+
+# ---------------------------------------------------------------- section 四
+
+
+@attrs.frozen
+class ReviewOutcomes:
+    """One group of section 四: outcomes and the printed 总计."""
+
+    upheld: Cell = _cell("结果维持")
+    corrected: Cell = _cell("结果纠正")
+    other: Cell = _cell("其他结果")
+    pending: Cell = _cell("尚未审结")
+    total: Cell = _cell("总计")
+
+
+@attrs.frozen
+class Reviews:
+    """四、政府信息公开行政复议、行政诉讼情况 (the same in both editions)."""
+
+    review: ReviewOutcomes = _part("行政复议")
+    litigation_direct: ReviewOutcomes = _part("行政诉讼 未经复议直接起诉")
+    litigation_after_review: ReviewOutcomes = _part("行政诉讼 复议后起诉")
+
+
+# ---------------------------------------------------------------- the report
+
+
+@attrs.frozen
+class ReportMeta:
+    """What the document says about itself. Every field is optional: real reports omit any of them."""
+
+    agency: str | None = None
+    year: int | None = None
+    title: str | None = None
+    document_number: str | None = None
+    """文号, e.g. ``峰政〔2021〕1号``."""
+    index_number: str | None = None
+    """索引号."""
+    publisher: str | None = None
+    """发布机构."""
+    date_of_issue: datetime.date | None = None
+
+
+@attrs.frozen
+class NarrativeSection:
+    """A prose section (一, 五, 六, or one an agency added) with its title as printed."""
+
+    title: str
+    text: str
+
+
+_Table = TypeVar("_Table")
+
+
+@attrs.frozen
+class TemplateCell:
+    """One cell of an edition's template: canonical key, kind, and the Chinese labels leading to it."""
+
+    key: str
+    kind: CellKind
+    labels: tuple[str, ...]
+    """Section title, then row labels (outer to inner), then the column label."""
+
+
+_SECTION_LABELS = {
+    "active": "二、主动公开政府信息情况",
+    "applications": "三、收到和处理政府信息公开申请情况",
+    "reviews": "四、政府信息公开行政复议、行政诉讼情况",
+}
+
+_ACTIVE_TYPES: dict[Edition, type] = {Edition.E2019: Active2019, Edition.E2021: Active2021}
+_APPLICATION_TYPES: dict[Edition, type] = {
+    Edition.E2019: Applications2019,
+    Edition.E2021: Applications2021,
+}
+
+
+@attrs.frozen
+class AnnualReport:
+    """One 政府信息公开工作年度报告: metadata, narrative sections and the three tables.
+
+    The edition follows from the table types; mixing editions is refused when the object is built.
+    """
+
+    meta: ReportMeta
+    active: Active2019 | Active2021
+    applications: Applications2019 | Applications2021
+    reviews: Reviews
+    narrative: tuple[NarrativeSection, ...] = ()
+    source: str | None = attrs.field(default=None, eq=False)
+    """The file or label the report was read from (not part of equality)."""
+
+    def __attrs_post_init__(self) -> None:
+        expected = _APPLICATION_TYPES[self.edition]
+        if not isinstance(self.applications, expected):
+            raise TypeError(
+                f"edition {self.edition.value} report needs {expected.__name__}, "
+                f"got {type(self.applications).__name__}"
+            )
+
+    @property
+    def edition(self) -> Edition:
+        """The template edition, read off the type of section 二."""
+        return Edition.E2019 if isinstance(self.active, Active2019) else Edition.E2021
+
+    @property
+    def single_other_row(self) -> bool:
+        """True when （六）其他处理 is printed as one row (always in 2019, sometimes in 2021)."""
+        return isinstance(self.applications.other, ApplicantCounts)
+
+    def template(self) -> tuple[TemplateCell, ...]:
+        """The template cells this report has, in template order."""
+        return template_cells(self.edition, single_other_row=self.single_other_row)
+
+    def cell(self, key: str) -> Cell:
+        """The cell under a canonical key, e.g. ``"applications.granted.total"``.
+
+        Raises :class:`KeyError` for a key that is not in this report's template.
+        """
+        index = _key_index(self.edition, self.single_other_row).get(key)
+        if index is None:
+            raise KeyError(f"{key!r} is not a cell of an edition {self.edition.value} report")
+        return self.cell_tuple()[index]
+
+    def cell_tuple(self) -> tuple[Cell, ...]:
+        """Every cell in template order (aligned with :meth:`template`), fetched in one pass."""
+        return _cell_getter(self.edition, self.single_other_row)(self)
+
+    def cells(self) -> Iterator[tuple[TemplateCell, Cell]]:
+        """``(template cell, published cell)`` pairs in template order."""
+        return zip(self.template(), self.cell_tuple(), strict=True)
+
+    def cell_map(self) -> dict[str, Cell]:
+        """Every cell by canonical key, in template order."""
+        return {spec.key: cell for spec, cell in self.cells()}
+
+
+# ---------------------------------------------------------------- template walking
+
+
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    attrs.resolve_types(cls, globalns=globals())
+    return {f.name: f.type for f in attrs.fields(cls)}
+
+
+def _walk(
+    cls: type, prefix: str, labels: tuple[str, ...], single_other_row: bool
+) -> Iterator[TemplateCell]:
+    for field in attrs.fields(cls):
+        key = f"{prefix}.{field.name}"
+        label = field.metadata.get(LABEL, field.name)
+        field_type = _field_types(cls)[field.name]
+        if field_type is Cell:
+            yield TemplateCell(key, field.metadata[KIND], (*labels, label))
+            continue
+        if get_origin(field_type) in (Union, _UnionType):
+            options = get_args(field_type)
+            field_type = ApplicantCounts if single_other_row else options[0]
+            if field_type not in options:  # pragma: no cover - guards the model's own definition
+                raise TypeError(key)
+        yield from _walk(field_type, key, (*labels, label), single_other_row)
+
+
+_UnionType = type(int | str)
+
+
+@functools.cache
+def template_cells(
+    edition: Edition | str, *, single_other_row: bool = False
+) -> tuple[TemplateCell, ...]:
+    """Every cell of an edition's template in order, with canonical keys, kinds and Chinese labels.
+
+    ``single_other_row`` selects the 2021 variant whose （六）其他处理 is one row (ignored for 2019,
+    which always has one row).
+    """
+    edition = Edition(edition)
+    single = single_other_row or edition is Edition.E2019
+    sections = (
+        ("active", _ACTIVE_TYPES[edition]),
+        ("applications", _APPLICATION_TYPES[edition]),
+        ("reviews", Reviews),
+    )
+    return tuple(
+        cell
+        for name, cls in sections
+        for cell in _walk(cls, name, (_SECTION_LABELS[name],), single)
+    )
+
+
+@functools.cache
+def _key_index(edition: Edition, single_other_row: bool) -> dict[str, int]:
+    return {
+        c.key: i for i, c in enumerate(template_cells(edition, single_other_row=single_other_row))
+    }
+
+
+@functools.cache
+def _cell_getter(
+    edition: Edition, single_other_row: bool
+) -> Callable[[AnnualReport], tuple[Cell, ...]]:
+    # attrgetter with dotted paths runs in C: flattening a report is one call, not 200 getattr loops.
+    keys = [c.key for c in template_cells(edition, single_other_row=single_other_row)]
+    getter: Callable[[AnnualReport], tuple[Cell, ...]] = operator.attrgetter(*keys)
+    return getter
+
+
+# ---------------------------------------------------------------- building
+
+
+def _build(cls: type, prefix: str, cells: Mapping[str, Cell], used: set[str]) -> Any:
+    values: dict[str, Any] = {}
+    types = _field_types(cls)
+    for field in attrs.fields(cls):
+        key = f"{prefix}.{field.name}"
+        field_type = types[field.name]
+        if field_type is Cell:
+            cell = cells.get(key)
+            if cell is None:
+                cell = absent_cell()
+            else:
+                used.add(key)
+            values[field.name] = cell
+            continue
+        if get_origin(field_type) in (Union, _UnionType):
+            field_type = _choose_variant(get_args(field_type), key, cells)
+        values[field.name] = _build(field_type, key, cells, used)
+    return cls(**values)
+
+
+def _choose_variant(options: tuple[type, ...], prefix: str, cells: Mapping[str, Cell]) -> type:
+    # The single-row form of （六）其他处理 is chosen only when the cells say so; the full form is the
+    # default, so that a report missing the row entirely is reported against the official template.
+    single_keys = {f"{prefix}.{column}" for column in APPLICANT_COLUMNS}
+    if any(key in cells for key in single_keys):
+        return ApplicantCounts
+    return options[0]
+
+
+def build_report(
+    edition: Edition | str,
+    cells: Mapping[str, Cell],
+    meta: ReportMeta | None = None,
+    narrative: tuple[NarrativeSection, ...] = (),
+    source: str | None = None,
+) -> tuple[AnnualReport, list[str]]:
+    """Assemble a report from cells by canonical key.
+
+    Template cells missing from ``cells`` become :attr:`CellState.ABSENT`. Returns the report and the
+    keys of ``cells`` that are not in the edition's template (the caller decides how to report them;
+    nothing is dropped in silence).
+    """
+    edition = Edition(edition)
+    used: set[str] = set()
+    active = _build(_ACTIVE_TYPES[edition], "active", cells, used)
+    applications = _build(_APPLICATION_TYPES[edition], "applications", cells, used)
+    reviews = _build(Reviews, "reviews", cells, used)
+    report = AnnualReport(
+        meta=meta or ReportMeta(),
+        active=active,
+        applications=applications,
+        reviews=reviews,
+        narrative=narrative,
+        source=source,
+    )
+    leftover = [key for key in cells if key not in used]
+    return report, leftover
+
+
+def edition_for_year(year: int | None) -> Edition:
+    """The edition in force for a report year (2019 and 2020 used the 试行 edition)."""
+    return Edition.E2019 if year is not None and year <= 2020 else Edition.E2021

@@ -1,0 +1,66 @@
+"""Finding codes that reading emits: what the reader and interpreter could not place or decide."""
+
+from __future__ import annotations
+
+from .findings import CodeInfo, Finding, Severity
+from .values import Provenance
+
+__all__ = ["READ_CODES", "reading_finding"]
+
+READ_CODES = (
+    CodeInfo(
+        "read.unknown_cell",
+        Severity.WARNING,
+        "无法对应模板的单元格",
+        "cell that fits no template key",
+        "A structured input (cells, JSON) has a key that is not a cell of the report's edition; "
+        "its value is kept in the finding and nowhere else.",
+    ),
+    CodeInfo(
+        "read.stray_number",
+        Severity.WARNING,
+        "未落入任何单元格的数字",
+        "number that lands in no cell",
+        "A table row holds more numbers than the template has columns for, or numbers stand "
+        "where no cell is expected; the finding gives the text and its place.",
+    ),
+    CodeInfo(
+        "read.missing_table",
+        Severity.ERROR,
+        "未找到表格",
+        "table not found",
+        "Section 二, 三 or 四 (or one of its blocks) was not found in the document; its cells are "
+        "absent (see shape.missing_cell).",
+    ),
+    CodeInfo(
+        "read.edition",
+        Severity.INFO,
+        "模板版本判断",
+        "edition decision",
+        "How the edition was decided when the tables did not say it plainly (from the year), or "
+        "that the document mixes signs of both editions.",
+    ),
+    CodeInfo(
+        "read.no_text",
+        Severity.ERROR,
+        "没有可读文字",
+        "no text to read",
+        "The input has no text layer (a scan, tables as images): an OCR reader plugin is needed.",
+    ),
+)
+
+
+def reading_finding(
+    code: str,
+    message: str,
+    message_en: str,
+    *,
+    cells: tuple[str, ...] = (),
+    actual: str | None = None,
+    source: Provenance | None = None,
+) -> Finding:
+    """A finding with one of :data:`READ_CODES`, its severity taken from the code."""
+    info = next(c for c in READ_CODES if c.code == code)
+    return Finding(
+        code, info.severity, message, message_en, cells=cells, actual=actual, source=source
+    )

@@ -1,0 +1,160 @@
+"""The rule catalogue: which checks exist, the codes they emit, and how a user selects them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+import attrs
+
+from ..findings import CodeInfo, Finding
+from ..model import AnnualReport
+
+__all__ = [
+    "PROFILES",
+    "Catalogue",
+    "CodeInfo",
+    "ReportRule",
+    "Selection",
+    "SeriesRule",
+]
+
+PROFILES = ("basic", "strict")
+"""``basic`` (the default) runs every code marked basic; ``strict`` runs every code."""
+
+
+ReportCheck = Callable[[AnnualReport], Iterable[Finding]]
+SeriesCheck = Callable[[Sequence[AnnualReport]], Iterable[Finding]]
+
+
+@attrs.frozen
+class ReportRule:
+    """A check over one report. ``codes`` lists every code it may emit."""
+
+    name: str
+    codes: tuple[CodeInfo, ...]
+    check: ReportCheck
+
+
+@attrs.frozen
+class SeriesRule:
+    """A check over one agency's reports, sorted by year (one report per year)."""
+
+    name: str
+    codes: tuple[CodeInfo, ...]
+    check: SeriesCheck
+
+
+@attrs.frozen
+class Selection:
+    """Which codes are on: a profile, then ``select`` (only these) and ``ignore`` (not these).
+
+    Entries of ``select`` and ``ignore`` match a code exactly or as a dotted prefix: ``apply`` matches
+    ``apply.balance`` and ``apply.wrong_cell``.
+    """
+
+    profile: str = "basic"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise ValueError(
+                f"unknown profile {self.profile!r}; choose one of {', '.join(PROFILES)}"
+            )
+
+    def enabled(self, info: CodeInfo) -> bool:
+        """Whether findings with this code are reported."""
+        if self.select:
+            if not _matches(info.code, self.select):
+                return False
+        elif self.profile == "basic" and info.profile != "basic":
+            return False
+        return not _matches(info.code, self.ignore)
+
+
+def _matches(code: str, patterns: Iterable[str]) -> bool:
+    return any(code == p or code.startswith(p + ".") for p in patterns)
+
+
+class Catalogue:
+    """Every rule that validation runs. Plugins add theirs through the ``register_rules`` hook."""
+
+    def __init__(self) -> None:
+        self._report_rules: list[ReportRule] = []
+        self._series_rules: list[SeriesRule] = []
+        self._codes: dict[str, CodeInfo] = {}
+
+    def add(self, rule: ReportRule | SeriesRule) -> None:
+        """Add a rule; its codes must not be registered already with a different meaning."""
+        self.document(*rule.codes)
+        if isinstance(rule, SeriesRule):
+            self._series_rules.append(rule)
+        else:
+            self._report_rules.append(rule)
+
+    def document(self, *infos: CodeInfo) -> None:
+        """Register codes that are emitted outside any rule (by readers or the series grouping)."""
+        for info in infos:
+            known = self._codes.get(info.code)
+            if known is not None and known != info:
+                raise ValueError(f"finding code {info.code!r} is registered twice")
+        for info in infos:
+            self._codes[info.code] = info
+
+    def copy(self) -> Catalogue:
+        """An independent copy (adding to it leaves this one unchanged)."""
+        twin = Catalogue()
+        twin._report_rules = list(self._report_rules)
+        twin._series_rules = list(self._series_rules)
+        twin._codes = dict(self._codes)
+        return twin
+
+    def codes(self) -> list[CodeInfo]:
+        """Every code, sorted."""
+        return sorted(self._codes.values(), key=lambda info: info.code)
+
+    def code(self, code: str) -> CodeInfo:
+        """The documentation of one code."""
+        return self._codes[code]
+
+    @property
+    def report_rules(self) -> tuple[ReportRule, ...]:
+        return tuple(self._report_rules)
+
+    @property
+    def series_rules(self) -> tuple[SeriesRule, ...]:
+        return tuple(self._series_rules)
+
+    def run_report(self, report: AnnualReport, selection: Selection) -> list[Finding]:
+        """Run every enabled report rule and keep the findings whose codes are enabled."""
+        enabled = self._enabled(selection)
+        findings: list[Finding] = []
+        for rule in self._report_rules:
+            if _wanted(rule.codes, enabled):
+                findings.extend(_kept(rule.check(report), enabled))
+        return findings
+
+    def run_series(self, series: Sequence[AnnualReport], selection: Selection) -> list[Finding]:
+        """Run every enabled series rule over one agency's reports."""
+        enabled = self._enabled(selection)
+        findings: list[Finding] = []
+        for rule in self._series_rules:
+            if _wanted(rule.codes, enabled):
+                findings.extend(_kept(rule.check(series), enabled))
+        return findings
+
+    def _enabled(self, selection: Selection) -> dict[str, bool]:
+        return {code: selection.enabled(info) for code, info in self._codes.items()}
+
+
+def _wanted(codes: Iterable[CodeInfo], enabled: dict[str, bool]) -> bool:
+    return any(enabled[info.code] for info in codes)
+
+
+def _kept(findings: Iterable[Finding], enabled: dict[str, bool]) -> Iterator[Finding]:
+    for finding in findings:
+        if not enabled.get(finding.code, True):
+            continue
+        if finding.rule is not None and not enabled.get(finding.rule, True):
+            continue
+        yield finding

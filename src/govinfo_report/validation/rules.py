@@ -1,0 +1,331 @@
+"""Built-in rules over one report: sums (H1-H4), domain (H5), shape (H6) and plausibility."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..findings import Finding, Severity
+from ..model import APPLICANT_COLUMNS, AnnualReport, Edition
+from ..values import CellKind, CellState
+from .arithmetic import NOT_ASSESSABLE, short_label, sum_rule_findings
+from .catalogue import CodeInfo, ReportRule
+
+__all__ = ["BUILTIN_REPORT_RULES"]
+
+_E, _I, _W, _N = Severity.ERROR, Severity.INCONSISTENCY, Severity.WARNING, Severity.INFO
+
+SUM_CODES = (
+    CodeInfo(
+        "apply.wrong_cell",
+        _I,
+        "单元格数值与勾稽关系不符",
+        "wrong cell in section 三",
+        "One cell of section 三 explains every broken sum rule (H1, H2, H3): the finding names it "
+        "first, gives `expected` (the value that satisfies all of them) and lists the broken "
+        "equations as details.",
+    ),
+    CodeInfo(
+        "apply.balance",
+        _I,
+        "勾稽关系不成立",
+        "balance (勾稽) broken",
+        "H1: in some column, 本年新收 + 上年结转 ≠ （七）总计 + 结转下年度, and no single cell explains it.",
+    ),
+    CodeInfo(
+        "apply.outcome_total",
+        _I,
+        "办理结果之和不等于总计",
+        "outcomes do not add up",
+        "H2: in some column, the outcome rows （一）…（六） do not add up to （七）总计.",
+    ),
+    CodeInfo(
+        "apply.row_total",
+        _I,
+        "申请人各列之和不等于总计",
+        "row total wrong",
+        "H3: in some row of section 三, the six applicant columns do not add up to 总计.",
+    ),
+    CodeInfo(
+        "review.total",
+        _I,
+        "行政复议、行政诉讼结果之和不等于总计",
+        "review group total wrong",
+        "H4: in a group of section 四, 维持 + 纠正 + 其他 + 尚未审结 ≠ 总计. The finding's cells are "
+        "that group's, its 总计 first, with `expected` the sum of the other four.",
+    ),
+    CodeInfo(
+        NOT_ASSESSABLE,
+        _N,
+        "规则无法核对",
+        "rule not assessable",
+        "A sum rule has an operand that is blank, a marker or text, so it cannot be checked; "
+        "`rule` names the rule and the message says whether it would hold if blanks meant 0.",
+    ),
+)
+
+DOMAIN_CODES = (
+    CodeInfo(
+        "cell.domain",
+        _E,
+        "数值超出取值范围",
+        "value out of domain",
+        "H5: a count that is negative or not a whole number, a 增/减 that is not a whole number, or "
+        "a negative amount of money.",
+    ),
+    CodeInfo(
+        "cell.text",
+        _E,
+        "单元格内容不是数字",
+        "cell text is not a number",
+        "H5: the cell holds text that is neither a number, a blank nor a marker.",
+    ),
+)
+
+SHAPE_CODES = (
+    CodeInfo(
+        "shape.missing_cell",
+        _E,
+        "缺少单元格",
+        "cells missing",
+        "H6: cells of the edition's template were not found in the document; one finding per row.",
+    ),
+    CodeInfo(
+        "shape.single_other_row",
+        _N,
+        "（六）其他处理未分项",
+        "（六）其他处理 printed as one row",
+        "An edition 2021 report prints （六）其他处理 as one row, as in 2019; the row is kept as "
+        "`applications.other.*` and the sum rules use it.",
+    ),
+)
+
+PLAUSIBILITY_CODES = (
+    CodeInfo(
+        "money.precision",
+        _W,
+        "金额小数位过多",
+        "too many decimals",
+        "An amount of money has more than 4 decimals.",
+    ),
+    CodeInfo(
+        "money.unit",
+        _W,
+        "金额单位可疑",
+        "suspicious unit",
+        "The 2021 fee amount is in 万元, but the cell prints 元 or is so large (≥ 1,000,000 万元) "
+        "that 元 were probably typed into it.",
+    ),
+    CodeInfo(
+        "apply.total_blank",
+        _W,
+        "总计列空白而分项有数",
+        "total left blank",
+        "A row of section 三 has numbers in applicant columns but its 总计 is blank.",
+    ),
+    CodeInfo(
+        "apply.carried_out_excess",
+        _W,
+        "结转下年度多于可办理总数",
+        "more carried out than on hand",
+        "In some column, 结转下年度 exceeds 本年新收 + 上年结转.",
+    ),
+    CodeInfo(
+        "narrative.mismatch",
+        _W,
+        "正文数字与表格不符",
+        "narrative disagrees with table",
+        "The prose says 收到/受理 N 件, 办结 N 件 or 结转 N 件 and no matching table total has N "
+        "(收到 may mean 本年新收 or 本年新收 + 上年结转). Strict profile only: prose is loose.",
+        profile="strict",
+    ),
+)
+
+
+def _sum_rules(report: AnnualReport) -> list[Finding]:
+    return sum_rule_findings(report)
+
+
+def _domain(report: AnnualReport) -> Iterator[Finding]:
+    for spec, cell in report.cells():
+        if cell.state is CellState.TEXT:
+            yield Finding(
+                "cell.text",
+                _E,
+                f"「{short_label(spec)}」的内容「{cell.note}」不是数字",
+                f"{spec.key} holds {cell.note!r}, which is not a number",
+                cells=(spec.key,),
+                actual=cell.note,
+                source=cell.provenance,
+            )
+            continue
+        value = cell.value
+        if value is None:
+            continue
+        problem = _domain_problem(spec.kind, value)
+        if problem is not None:
+            zh, en = problem
+            yield Finding(
+                "cell.domain",
+                _E,
+                f"「{short_label(spec)}」为 {value}：{zh}",
+                f"{spec.key} is {value}: {en}",
+                cells=(spec.key,),
+                actual=value,
+                source=cell.provenance,
+            )
+
+
+def _domain_problem(kind: CellKind, value: int | Decimal) -> tuple[str, str] | None:
+    whole = isinstance(value, int) or value == value.to_integral_value()
+    if kind is CellKind.MONEY:
+        return ("金额不能为负", "money cannot be negative") if value < 0 else None
+    if not whole:
+        return ("应为整数", "must be a whole number")
+    if kind is CellKind.COUNT and value < 0:
+        return ("件数不能为负", "a count cannot be negative")
+    return None
+
+
+def _shape(report: AnnualReport) -> Iterator[Finding]:
+    missing: dict[str, list[str]] = {}
+    first_label: dict[str, str] = {}
+    for spec, cell in report.cells():
+        if cell.state is CellState.ABSENT:
+            row = spec.key.rsplit(".", 1)[0]
+            missing.setdefault(row, []).append(spec.key)
+            first_label.setdefault(row, "·".join(spec.labels[1:-1]) or spec.labels[0])
+    for row, keys in missing.items():
+        yield Finding(
+            "shape.missing_cell",
+            _E,
+            f"「{first_label[row]}」缺少 {len(keys)} 个单元格",
+            f"{row}: {len(keys)} cell(s) of the template not found",
+            cells=tuple(keys),
+        )
+    if report.edition is Edition.E2021 and report.single_other_row:
+        yield Finding(
+            "shape.single_other_row",
+            _N,
+            "（六）其他处理按 2019 年版格式列为一行，未分三项",
+            "（六）其他处理 is one row, as in the 2019 edition, not three sub-rows",
+            cells=tuple(f"applications.other.{c}" for c in APPLICANT_COLUMNS),
+        )
+
+
+_YUAN_IN_WAN_THRESHOLD = Decimal(1_000_000)
+
+
+def _money(report: AnnualReport) -> Iterator[Finding]:
+    for spec, cell in report.cells():
+        if spec.kind is not CellKind.MONEY or not isinstance(cell.value, Decimal):
+            continue
+        exponent = cell.value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -4:
+            yield Finding(
+                "money.precision",
+                _W,
+                f"「{short_label(spec)}」金额 {cell.value} 小数位超过 4 位",
+                f"{spec.key} has more than 4 decimals: {cell.value}",
+                cells=(spec.key,),
+                actual=cell.value,
+                source=cell.provenance,
+            )
+        if spec.key == "active.fees.amount" and (
+            cell.unit == "元" or cell.value >= _YUAN_IN_WAN_THRESHOLD
+        ):
+            yield Finding(
+                "money.unit",
+                _W,
+                f"「{short_label(spec)}」单位为万元，{cell.text()} 疑似按元填写",
+                f"{spec.key} is in 万元 (10,000 yuan); {cell.text()} looks like yuan",
+                cells=(spec.key,),
+                actual=cell.value,
+                source=cell.provenance,
+            )
+
+
+def _applications_plausible(report: AnnualReport) -> Iterator[Finding]:
+    cells = report.cell_map()
+    rows = [
+        key[len("applications.") : -len(".total")]
+        for key in cells
+        if key.startswith("applications.") and key.endswith(".total")
+    ]
+    for row in rows:
+        total = cells[f"applications.{row}.total"]
+        filled = [c for c in APPLICANT_COLUMNS[:-1] if cells[f"applications.{row}.{c}"].value]
+        if total.state is CellState.BLANK and filled:
+            key = f"applications.{row}.total"
+            yield Finding(
+                "apply.total_blank",
+                _W,
+                f"「{row}」行总计为空白，但有 {len(filled)} 列填有数字",
+                f"{key} is blank while {len(filled)} applicant column(s) hold numbers",
+                cells=(key, *(f"applications.{row}.{c}" for c in filled)),
+                source=total.provenance,
+            )
+    for column in APPLICANT_COLUMNS:
+        out = cells[f"applications.carried_out.{column}"].value
+        received = cells[f"applications.received.{column}"].value
+        carried_in = cells[f"applications.carried_in.{column}"].value
+        if out is None or received is None or carried_in is None:
+            continue
+        if out > received + carried_in:
+            key = f"applications.carried_out.{column}"
+            yield Finding(
+                "apply.carried_out_excess",
+                _W,
+                f"结转下年度（{column}）{out} 件，多于本年新收与上年结转之和 {received + carried_in} 件",
+                f"{key} is {out}, more than received + carried in ({received + carried_in})",
+                cells=(key, f"applications.received.{column}", f"applications.carried_in.{column}"),
+                actual=out,
+                source=cells[key].provenance,
+            )
+
+
+_NARRATIVE_PATTERNS = (
+    (re.compile(r"(?:收到|受理)[^。；，,]{0,16}?申请[^。；，,\d]{0,4}?(\d+)\s*件"), "received"),
+    (re.compile(r"办结[^。；，,\d]{0,8}?(\d+)\s*件"), "total"),
+    (re.compile(r"结转[^。；，,\d]{0,10}?(\d+)\s*件"), "carried_out"),
+)
+
+
+def _narrative(report: AnnualReport) -> Iterator[Finding]:
+    text = "\n".join(section.text for section in report.narrative)
+    if not text:
+        return
+    totals = {
+        row: report.cell(f"applications.{row}.total").value
+        for row in ("received", "carried_in", "total", "carried_out")
+    }
+    for pattern, row in _NARRATIVE_PATTERNS:
+        for match in pattern.finditer(text):
+            stated = int(match.group(1))
+            table = totals[row]
+            acceptable = {table}
+            if row == "received" and table is not None and totals["carried_in"] is not None:
+                acceptable.add(table + totals["carried_in"])
+            if table is None or stated in acceptable:
+                continue
+            key = f"applications.{row}.total"
+            yield Finding(
+                "narrative.mismatch",
+                _W,
+                f"正文「{match.group(0)}」与表格 {key} = {table} 不符",
+                f"the text says {match.group(0)!r} but the table has {key} = {table}",
+                cells=(key,),
+                expected=table,
+                actual=stated,
+            )
+
+
+BUILTIN_REPORT_RULES = (
+    ReportRule("sums", SUM_CODES, _sum_rules),
+    ReportRule("domain", DOMAIN_CODES, _domain),
+    ReportRule("shape", SHAPE_CODES, _shape),
+    ReportRule("money", PLAUSIBILITY_CODES[:2], _money),
+    ReportRule("applications_plausible", PLAUSIBILITY_CODES[2:4], _applications_plausible),
+    ReportRule("narrative", PLAUSIBILITY_CODES[4:], _narrative),
+)

@@ -1,0 +1,195 @@
+"""Cell values as published, and the parser that turns a cell's text into one.
+
+A cell keeps what the report printed: a number, a blank, a marker such as ``/`` or ``无``, a number
+with an annotation (``22（其中修订16件）``), or text that is none of these. Nothing is corrected here:
+a blank stays blank (never 0), a negative count stays negative, and validation decides what is wrong.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+import attrs
+
+__all__ = [
+    "MARKERS",
+    "Cell",
+    "CellKind",
+    "CellState",
+    "Number",
+    "Provenance",
+    "absent_cell",
+    "parse_cell_text",
+]
+
+Number = int | Decimal
+
+
+class CellKind(str, enum.Enum):
+    """What a template cell counts; decides how its text is parsed and which domain rule applies."""
+
+    COUNT = "count"
+    """A non-negative whole number of documents, decisions or applications."""
+    SIGNED = "signed"
+    """A signed whole number: the 2019 edition's 本年增/减 (``+8``, ``-3``)."""
+    MONEY = "money"
+    """A non-negative decimal amount of money, kept as :class:`~decimal.Decimal`."""
+
+
+class CellState(str, enum.Enum):
+    """What a published cell holds."""
+
+    NUMBER = "number"
+    BLANK = "blank"
+    MARKER = "marker"
+    ANNOTATED = "annotated"
+    """A number followed by a note, e.g. ``22（其中修订16件）``; the number is the value."""
+    TEXT = "text"
+    """Text that is no number, blank or marker; kept verbatim, flagged by validation."""
+    ABSENT = "absent"
+    """The template has this cell but the document did not (a shape problem, not a blank)."""
+
+
+MARKERS = frozenset({"/", "-", "—", "——", "无", "\\", "－"})
+"""Texts that publishers put in a cell to mean "not applicable" or "none"."""
+
+
+@attrs.frozen
+class Provenance:
+    """Where a value came from. Readers fill what their format knows; the rest stays ``None``."""
+
+    source: str | None = None
+    """The file name or other label of the input."""
+    page: int | None = None
+    """1-based page number (PDF)."""
+    line: int | None = None
+    """1-based line number (text readers)."""
+    table: int | None = None
+    """0-based index of the table in the document (docx, HTML)."""
+    row: int | None = None
+    """0-based row in that table's grid."""
+    column: int | None = None
+    """0-based column in that table's grid."""
+    bbox: tuple[float, float, float, float] | None = None
+    """``(x0, top, x1, bottom)`` in PDF points."""
+
+    def describe(self) -> str:
+        """A short human-readable location such as ``report.pdf:3`` or ``seed.txt:120``."""
+        parts = [self.source or "<input>"]
+        if self.page is not None:
+            parts.append(str(self.page))
+        elif self.line is not None:
+            parts.append(str(self.line))
+        where = ":".join(parts)
+        if self.table is not None:
+            where += f" (table {self.table + 1}"
+            if self.row is not None and self.column is not None:
+                where += f", row {self.row + 1}, column {self.column + 1}"
+            where += ")"
+        return where
+
+
+@attrs.frozen
+class Cell:
+    """One published cell: its state, its value, and (outside equality) its raw text and origin."""
+
+    state: CellState
+    value: Number | None = None
+    """The number printed (for NUMBER and ANNOTATED), else ``None``."""
+    note: str | None = None
+    """The marker text (MARKER), the annotation (ANNOTATED), or the verbatim text (TEXT)."""
+    unit: str | None = None
+    """A unit printed inside a money cell (``元``, ``万元``), else ``None``."""
+    raw: str = attrs.field(default="", eq=False)
+    provenance: Provenance | None = attrs.field(default=None, eq=False)
+
+    @property
+    def is_numeric(self) -> bool:
+        """Whether the cell takes part in arithmetic (a number, annotated or not)."""
+        return self.value is not None
+
+    def text(self) -> str:
+        """The cell as it would be printed again: the raw text if known, else a canonical form."""
+        if self.raw:
+            return self.raw
+        return canonical_text(self)
+
+
+def canonical_text(cell: Cell) -> str:
+    """The shortest text that :func:`parse_cell_text` turns back into an equal cell."""
+    if cell.state is CellState.NUMBER:
+        return f"{cell.value}{cell.unit or ''}"
+    if cell.state is CellState.ANNOTATED:
+        return f"{cell.value}{cell.note or ''}"
+    if cell.state in (CellState.MARKER, CellState.TEXT):
+        return cell.note or ""
+    return ""
+
+
+def absent_cell() -> Cell:
+    """The placeholder for a template cell that the document did not contain."""
+    return _ABSENT
+
+
+_ABSENT = Cell(CellState.ABSENT)
+
+# Characters that surround numbers in real documents but carry no meaning.
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
+_NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d+)?)")
+_UNITS = ("万元", "元")
+
+
+def _normalise(text: str) -> str:
+    # NFKC folds full-width digits, signs and brackets to ASCII; 〇 is not a digit and stays text.
+    folded = unicodedata.normalize("NFKC", text)
+    folded = _SPACES.sub("", folded)
+    return _THOUSANDS.sub("", folded)
+
+
+def _to_number(sign: str, digits: str, kind: CellKind) -> Number:
+    if "." in digits or kind is CellKind.MONEY:
+        try:
+            amount = Decimal(digits)
+        except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
+            raise ValueError(digits) from None
+        return -amount if sign == "-" else amount
+    whole = int(digits)
+    return -whole if sign == "-" else whole
+
+
+def parse_cell_text(
+    text: str | None, kind: CellKind = CellKind.COUNT, provenance: Provenance | None = None
+) -> Cell:
+    """Parse one cell's printed text into a :class:`Cell`, keeping ``text`` as its raw form.
+
+    >>> parse_cell_text("１２").value
+    12
+    >>> parse_cell_text(" ").state
+    <CellState.BLANK: 'blank'>
+    >>> parse_cell_text("22（其中修订16件）").note
+    '(其中修订16件)'
+    """
+    raw = "" if text is None else text
+    compact = _normalise(raw)
+    if not compact:
+        return Cell(CellState.BLANK, raw=raw, provenance=provenance)
+    if compact in MARKERS or set(compact) <= {"-", "—", "/"}:
+        return Cell(CellState.MARKER, note=compact, raw=raw, provenance=provenance)
+    match = _NUMBER.match(compact)
+    if match is None:
+        return Cell(CellState.TEXT, note=compact, raw=raw, provenance=provenance)
+    sign, digits = match.groups()
+    value = _to_number(sign, digits, kind)
+    rest = compact[match.end() :]
+    if not rest:
+        return Cell(CellState.NUMBER, value=value, raw=raw, provenance=provenance)
+    if kind is CellKind.MONEY and rest in _UNITS:
+        return Cell(CellState.NUMBER, value=value, unit=rest, raw=raw, provenance=provenance)
+    if rest[0].isdigit() or rest[0] == ".":
+        # "1 2" or "1.2.3": digits that are not one number; keep the text, validation flags it.
+        return Cell(CellState.TEXT, note=compact, raw=raw, provenance=provenance)
+    return Cell(CellState.ANNOTATED, value=value, note=rest, raw=raw, provenance=provenance)
