@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
 
-from ..findings import Finding, Severity
+from ..findings import CodeInfo, Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, TemplateCell, template_cells
 from ..values import Cell, Number
 
@@ -27,6 +27,14 @@ _ROW_TOTAL = "apply.row_total"
 _REVIEW_TOTAL = "review.total"
 _WRONG_CELL = "apply.wrong_cell"
 NOT_ASSESSABLE = "rule.not_assessable"
+NOT_ASSESSABLE_INFO = CodeInfo(
+    NOT_ASSESSABLE,
+    Severity.INFO,
+    "规则无法核对",
+    "rule not assessable",
+    "A rule has an operand that is blank, a marker or text, so it cannot be checked; `rule` "
+    "names the rule and the message says whether it would hold if blanks meant 0.",
+)
 
 _COLUMN_ZH = {
     "natural_person": "自然人",

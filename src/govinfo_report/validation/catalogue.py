@@ -131,7 +131,7 @@ class Catalogue:
         findings: list[Finding] = []
         for rule in self._report_rules:
             if _wanted(rule.codes, enabled):
-                findings.extend(_kept(rule.check(report), enabled))
+                findings.extend(_kept(rule.check(report), enabled, selection))
         return findings
 
     def run_series(self, series: Sequence[AnnualReport], selection: Selection) -> list[Finding]:
@@ -140,7 +140,7 @@ class Catalogue:
         findings: list[Finding] = []
         for rule in self._series_rules:
             if _wanted(rule.codes, enabled):
-                findings.extend(_kept(rule.check(series), enabled))
+                findings.extend(_kept(rule.check(series), enabled, selection))
         return findings
 
     def _enabled(self, selection: Selection) -> dict[str, bool]:
@@ -151,10 +151,13 @@ def _wanted(codes: Iterable[CodeInfo], enabled: dict[str, bool]) -> bool:
     return any(enabled[info.code] for info in codes)
 
 
-def _kept(findings: Iterable[Finding], enabled: dict[str, bool]) -> Iterator[Finding]:
+def _kept(
+    findings: Iterable[Finding], enabled: dict[str, bool], selection: Selection
+) -> Iterator[Finding]:
     for finding in findings:
         if not enabled.get(finding.code, True):
             continue
-        if finding.rule is not None and not enabled.get(finding.rule, True):
+        # A rule.not_assessable finding goes with its rule when that rule is ignored.
+        if finding.rule is not None and _matches(finding.rule, selection.ignore):
             continue
         yield finding

@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..findings import Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition
 from ..values import CellKind, CellState
-from .arithmetic import NOT_ASSESSABLE, short_label, sum_rule_findings
+from .arithmetic import NOT_ASSESSABLE_INFO, short_label, sum_rule_findings
 from .catalogue import CodeInfo, ReportRule
 
 __all__ = ["BUILTIN_REPORT_RULES"]
@@ -55,14 +55,7 @@ SUM_CODES = (
         "H4: in a group of section 四, 维持 + 纠正 + 其他 + 尚未审结 ≠ 总计. The finding's cells are "
         "that group's, its 总计 first, with `expected` the sum of the other four.",
     ),
-    CodeInfo(
-        NOT_ASSESSABLE,
-        _N,
-        "规则无法核对",
-        "rule not assessable",
-        "A sum rule has an operand that is blank, a marker or text, so it cannot be checked; "
-        "`rule` names the rule and the message says whether it would hold if blanks meant 0.",
-    ),
+    NOT_ASSESSABLE_INFO,
 )
 
 DOMAIN_CODES = (

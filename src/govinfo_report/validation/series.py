@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from ..findings import Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition
 from ..values import Number
-from .arithmetic import NOT_ASSESSABLE
+from .arithmetic import NOT_ASSESSABLE, NOT_ASSESSABLE_INFO
 from .catalogue import CodeInfo, SeriesRule
 
 __all__ = [
@@ -228,7 +228,7 @@ def _gaps(series: Sequence[AnnualReport]) -> Iterator[Finding]:
 
 
 BUILTIN_SERIES_RULES = (
-    SeriesRule("carry_over", (SERIES_CODES[0],), _carry_over),
+    SeriesRule("carry_over", (SERIES_CODES[0], NOT_ASSESSABLE_INFO), _carry_over),
     _stock_rule(
         "series.in_force",
         Edition.E2021,

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from govinfo_report import build_report, parse_cell_text, to_cells
+from govinfo_report.cli import main
+from govinfo_report.model import ReportMeta
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "examples" / "sample-2023.cells.json"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def write_cells(path: Path, agency: str, year: int, **overrides: str) -> Path:
+    edition = "2019" if year <= 2020 else "2021"
+    template = build_report(edition, {})[0].template()
+    cells = {spec.key: parse_cell_text("0", spec.kind) for spec in template}
+    for key, text in overrides.items():
+        cells[key.replace("__", ".")] = parse_cell_text(text)
+    report, _ = build_report(edition, cells, meta=ReportMeta(agency=agency, year=year))
+    path.write_text(json.dumps(to_cells(report), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_sample_validates_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "validate", str(SAMPLE))
+    assert status == 0
+    assert "示例县人民政府 2023" in out
+
+
+def test_convert_to_cells_and_json_and_back(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, out, _ = run(capsys, "convert", str(SAMPLE), "--to", "cells")
+    assert status == 0
+    assert json.loads(out) == json.loads(SAMPLE.read_text(encoding="utf-8"))
+    target = tmp_path / "r.json"
+    assert run(capsys, "convert", str(SAMPLE), "--to", "json", "-o", str(target))[0] == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 1
+    status, out, _ = run(capsys, "convert", str(target), "--to", "cells")
+    assert json.loads(out) == json.loads(SAMPLE.read_text(encoding="utf-8"))
+
+
+def test_wrong_cell_gives_exit_1_and_names_the_cell(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write_cells(
+        tmp_path / "bad.cells.json",
+        "测试镇人民政府",
+        2022,
+        applications__granted__natural_person="4",
+    )
+    status, out, _ = run(capsys, "validate", str(path), "--format", "json", "--lang", "en")
+    assert status == 1
+    [entry] = json.loads(out)["reports"]
+    assert set(entry) >= {"source", "edition", "year", "agency", "findings"}
+    wrong = [f for f in entry["findings"] if f["code"] == "apply.wrong_cell"]
+    assert wrong[0]["cells"][0] == "applications.granted.natural_person"
+    assert wrong[0]["expected"] == 0 and wrong[0]["severity"] == "inconsistency"
+    status, out, _ = run(capsys, "validate", str(path), "--lang", "en")
+    assert "inconsistency apply.wrong_cell" in out
+    assert "suspected cell: applications.granted.natural_person expected 0" in out
+
+
+def test_several_reports_of_one_agency_are_checked_as_a_series(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first = write_cells(
+        tmp_path / "a.cells.json",
+        "测试镇人民政府",
+        2020,
+        applications__carried_out__natural_person="2",
+        applications__carried_out__total="2",
+        applications__received__natural_person="2",
+        applications__received__total="2",
+    )
+    second = write_cells(tmp_path / "b.cells.json", "测试镇人民政府", 2021)
+    status, out, _ = run(capsys, "validate", str(first), str(second), "--format", "json")
+    assert status == 1
+    reports = json.loads(out)["reports"]
+    carry = [f for f in reports[1]["findings"] if f["code"] == "series.carry_over"]
+    assert {tuple(f["cells"][:1]) for f in carry} == {
+        ("applications.carried_in.natural_person",),
+        ("applications.carried_in.total",),
+    }
+    assert all(f["year"] == 2021 and f["related_year"] == 2020 for f in carry)
+
+
+def test_unreadable_input_and_bad_usage_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "nope.cells.json"
+    status, _, err = run(capsys, "validate", str(missing))
+    assert status == 2 and "nope.cells.json" in err
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    status, out, _ = run(capsys, "validate", str(SAMPLE), str(broken), "--format", "json")
+    assert status == 2
+    assert "error" in json.loads(out)["reports"][1]
+    assert run(capsys, "validate")[0] == 2
+    assert run(capsys, "convert", str(SAMPLE), "--to", "nonsense")[0] == 2
+    assert run(capsys, "validate", str(SAMPLE), "--profile", "nope")[0] == 2
+
+
+def test_plugins_schema_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "plugins", "--all", "--json")
+    assert status == 0
+    builtin = next(p for p in json.loads(out) if p["builtin"])
+    assert {"json", "cells"} <= set(builtin["readers"]) and {"json", "cells"} <= set(
+        builtin["writers"]
+    )
+    status, out, _ = run(capsys, "schema")
+    assert json.loads(out)["properties"]["schema_version"] == {"const": 1}
+    status, out, _ = run(capsys, "explain", str(SAMPLE))
+    assert status == 0 and "chosen: cells" in out

@@ -1,0 +1,41 @@
+"""The real corpus: truth files read through the cells reader, and validation over them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import govinfo_report as gr
+from govinfo_report import Severity
+
+
+def truth_files(corpus: Path) -> list[Path]:
+    return sorted(corpus.glob("*/truth/*.json"))
+
+
+def test_truth_files_read_as_cells_exactly(corpus: Path) -> None:
+    files = truth_files(corpus)
+    assert len(files) >= 8
+    for path in files:
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        result = gr.read(path)
+        assert result.reader == "cells", path
+        assert result.findings == ()
+        assert gr.to_cells(result.report) == truth, path
+
+
+def test_corpus_reports_have_no_error_or_inconsistency(corpus: Path) -> None:
+    for path in truth_files(corpus):
+        findings = gr.validate(gr.read(path).report)
+        assert not [
+            f for f in findings if f.severity in (Severity.ERROR, Severity.INCONSISTENCY)
+        ], path
+
+
+def test_shanghai_blank_totals_are_not_assessable_not_zero(corpus: Path) -> None:
+    report = gr.read(corpus / "real" / "truth" / "shanghai-office-2019.json").report
+    assert report.cell("applications.granted.total").value is None
+    findings = gr.validate(report)
+    not_assessable = [f for f in findings if f.code == "rule.not_assessable"]
+    assert {f.rule for f in not_assessable} >= {"apply.row_total", "apply.outcome_total"}
+    assert any(f.code == "apply.total_blank" for f in findings)
