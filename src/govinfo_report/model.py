@@ -20,7 +20,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 
-from .values import Cell, CellKind, absent_cell
+from .values import Cell, CellKind, Number, absent_cell
 
 __all__ = [
     "Active2019",
@@ -403,6 +403,19 @@ class AnnualReport:
 
     def cell_tuple(self) -> tuple[Cell, ...]:
         """Every cell in template order (aligned with :meth:`template`), fetched in one pass."""
+        return self._cells
+
+    def value_tuple(self) -> tuple[Number | None, ...]:
+        """Every cell's value in template order (``None`` where a cell holds no number)."""
+        return self._values
+
+    @functools.cached_property
+    def _values(self) -> tuple[Number | None, ...]:
+        return tuple([cell.value for cell in self._cells])
+
+    @functools.cached_property
+    def _cells(self) -> tuple[Cell, ...]:
+        # Validation walks the cells several times; the report is frozen, so fetch them once.
         return _cell_getter(self.edition, self.single_other_row)(self)
 
     def cells(self) -> Iterator[tuple[TemplateCell, Cell]]:

@@ -11,7 +11,8 @@ value; otherwise each broken equation is reported on its own.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import attrs
 
@@ -63,12 +64,25 @@ class Equation:
         return self.lhs + self.rhs
 
 
+Getter = Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
+
+
+def _getter(indices: tuple[int, ...]) -> Getter:
+    if len(indices) == 1:
+        (only,) = indices
+        return lambda values: (values[only],)
+    getter: Getter = operator.itemgetter(*indices)
+    return getter
+
+
 @attrs.frozen
 class _Shape:
     template: tuple[TemplateCell, ...]
     equations: tuple[Equation, ...]
     membership: dict[int, tuple[int, ...]]
     """Cell index -> indices of the section 三 equations it takes part in."""
+    getters: tuple[tuple[Getter, Getter], ...]
+    """Per equation: fetch the lhs and the rhs values in one C call each."""
 
 
 def short_label(spec: TemplateCell) -> str:
@@ -141,6 +155,7 @@ def _shape(edition: Edition, single_other_row: bool) -> _Shape:
         template,
         tuple(equations),
         {cell: tuple(numbers) for cell, numbers in membership.items()},
+        tuple((_getter(eq.lhs), _getter(eq.rhs)) for eq in equations),
     )
 
 
@@ -183,15 +198,17 @@ def sum_rule_findings(report: AnnualReport) -> list[Finding]:
     """Findings for every broken or unassessable sum rule of sections 三 and 四."""
     shape = _shape(report.edition, report.single_other_row)
     cells = report.cell_tuple()
-    values = [cell.value for cell in cells]
+    values = report.value_tuple()
     broken: dict[int, Number] = {}
     findings: list[Finding] = []
-    for number, equation in enumerate(shape.equations):
-        operands = equation.operands
-        if any(values[i] is None for i in operands):
+    complete = None not in values
+    for number, (left, right) in enumerate(shape.getters):
+        lhs, rhs = left(values), right(values)
+        if not complete and (None in lhs or None in rhs):
+            equation = shape.equations[number]
             findings.append(_not_assessable(equation, cells, values, shape.template))
             continue
-        residual = _sum(values[i] for i in equation.lhs) - _sum(values[i] for i in equation.rhs)
+        residual = sum(lhs) - sum(rhs)  # type: ignore[arg-type]
         if residual:
             broken[number] = residual
     if not broken:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+import attrs
+
 from ..findings import Finding, Severity
-from ..model import APPLICANT_COLUMNS, AnnualReport, Edition
-from ..values import CellKind, CellState
+from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, TemplateCell, template_cells
+from ..values import CellKind, CellState, Number
 from .arithmetic import NOT_ASSESSABLE_INFO, short_label, sum_rule_findings
 from .catalogue import CodeInfo, ReportRule
 
@@ -140,22 +143,67 @@ def _sum_rules(report: AnnualReport) -> list[Finding]:
     return sum_rule_findings(report)
 
 
+@attrs.frozen
+class _Layout:
+    """Cell indices a report shape's rules need, computed once per shape."""
+
+    template: tuple[TemplateCell, ...]
+    by_kind: dict[CellKind, tuple[int, ...]]
+    rows: tuple[tuple[int, tuple[int, ...]], ...]
+    """Section 三 rows: (index of 总计, indices of the six applicant columns)."""
+    columns: tuple[tuple[int, int, int], ...]
+    """Per column: indices of (carried_out, received, carried_in)."""
+
+
+@functools.cache
+def _layout(edition: Edition, single_other_row: bool) -> _Layout:
+    template = template_cells(edition, single_other_row=single_other_row)
+    index = {spec.key: i for i, spec in enumerate(template)}
+    rows = tuple(
+        (i, tuple(index[spec.key.removesuffix("total") + c] for c in APPLICANT_COLUMNS[:-1]))
+        for i, spec in enumerate(template)
+        if spec.key.startswith("applications.") and spec.key.endswith(".total")
+    )
+    columns = tuple(
+        tuple(
+            index[f"applications.{row}.{column}"]
+            for row in ("carried_out", "received", "carried_in")
+        )
+        for column in APPLICANT_COLUMNS
+    )
+    by_kind = {
+        kind: tuple(i for i, spec in enumerate(template) if spec.kind is kind) for kind in CellKind
+    }
+    return _Layout(template, by_kind, rows, columns)  # type: ignore[arg-type]
+
+
+def _layout_of(report: AnnualReport) -> _Layout:
+    return _layout(report.edition, report.single_other_row)
+
+
 def _domain(report: AnnualReport) -> Iterator[Finding]:
-    for spec, cell in report.cells():
-        if cell.state is CellState.TEXT:
-            yield Finding(
-                "cell.text",
-                _E,
-                f"「{short_label(spec)}」的内容「{cell.note}」不是数字",
-                f"{spec.key} holds {cell.note!r}, which is not a number",
-                cells=(spec.key,),
-                actual=cell.note,
-                source=cell.provenance,
-            )
-            continue
-        value = cell.value
-        if value is None:
-            continue
+    layout = _layout_of(report)
+    cells, values = report.cell_tuple(), report.value_tuple()
+    for i in [i for i, cell in enumerate(cells) if cell.state is CellState.TEXT]:
+        spec, cell = layout.template[i], cells[i]
+        yield Finding(
+            "cell.text",
+            _E,
+            f"「{short_label(spec)}」的内容「{cell.note}」不是数字",
+            f"{spec.key} holds {cell.note!r}, which is not a number",
+            cells=(spec.key,),
+            actual=cell.note,
+            source=cell.provenance,
+        )
+    # Cheap screens first: a count is fine when it is a non-negative int, and so on.
+    suspects = [
+        *(i for i in layout.by_kind[CellKind.COUNT] if _not_count(values[i])),
+        *(i for i in layout.by_kind[CellKind.SIGNED] if _not_whole(values[i])),
+        *(i for i in layout.by_kind[CellKind.MONEY] if _negative(values[i])),
+    ]
+    for i in sorted(suspects):
+        spec, value = layout.template[i], values[i]
+        assert value is not None
         problem = _domain_problem(spec.kind, value)
         if problem is not None:
             zh, en = problem
@@ -166,11 +214,23 @@ def _domain(report: AnnualReport) -> Iterator[Finding]:
                 f"{spec.key} is {value}: {en}",
                 cells=(spec.key,),
                 actual=value,
-                source=cell.provenance,
+                source=cells[i].provenance,
             )
 
 
-def _domain_problem(kind: CellKind, value: int | Decimal) -> tuple[str, str] | None:
+def _not_count(value: Number | None) -> bool:
+    return value is not None and (value.__class__ is not int or value < 0)
+
+
+def _not_whole(value: Number | None) -> bool:
+    return value is not None and value.__class__ is not int
+
+
+def _negative(value: Number | None) -> bool:
+    return value is not None and value < 0
+
+
+def _domain_problem(kind: CellKind, value: Number) -> tuple[str, str] | None:
     whole = isinstance(value, int) or value == value.to_integral_value()
     if kind is CellKind.MONEY:
         return ("金额不能为负", "money cannot be negative") if value < 0 else None
@@ -182,13 +242,15 @@ def _domain_problem(kind: CellKind, value: int | Decimal) -> tuple[str, str] | N
 
 
 def _shape(report: AnnualReport) -> Iterator[Finding]:
+    layout = _layout_of(report)
+    absent = [i for i, cell in enumerate(report.cell_tuple()) if cell.state is CellState.ABSENT]
     missing: dict[str, list[str]] = {}
     first_label: dict[str, str] = {}
-    for spec, cell in report.cells():
-        if cell.state is CellState.ABSENT:
-            row = spec.key.rsplit(".", 1)[0]
-            missing.setdefault(row, []).append(spec.key)
-            first_label.setdefault(row, "·".join(spec.labels[1:-1]) or spec.labels[0])
+    for i in absent:
+        spec = layout.template[i]
+        row = spec.key.rsplit(".", 1)[0]
+        missing.setdefault(row, []).append(spec.key)
+        first_label.setdefault(row, "·".join(spec.labels[1:-1]) or spec.labels[0])
     for row, keys in missing.items():
         yield Finding(
             "shape.missing_cell",
@@ -211,8 +273,11 @@ _YUAN_IN_WAN_THRESHOLD = Decimal(1_000_000)
 
 
 def _money(report: AnnualReport) -> Iterator[Finding]:
-    for spec, cell in report.cells():
-        if spec.kind is not CellKind.MONEY or not isinstance(cell.value, Decimal):
+    layout = _layout_of(report)
+    cells = report.cell_tuple()
+    for i in layout.by_kind[CellKind.MONEY]:
+        spec, cell = layout.template[i], cells[i]
+        if not isinstance(cell.value, Decimal):
             continue
         exponent = cell.value.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -4:
@@ -240,41 +305,36 @@ def _money(report: AnnualReport) -> Iterator[Finding]:
 
 
 def _applications_plausible(report: AnnualReport) -> Iterator[Finding]:
-    cells = report.cell_map()
-    rows = [
-        key[len("applications.") : -len(".total")]
-        for key in cells
-        if key.startswith("applications.") and key.endswith(".total")
-    ]
-    for row in rows:
-        total = cells[f"applications.{row}.total"]
-        filled = [c for c in APPLICANT_COLUMNS[:-1] if cells[f"applications.{row}.{c}"].value]
-        if total.state is CellState.BLANK and filled:
-            key = f"applications.{row}.total"
+    layout = _layout_of(report)
+    cells, values = report.cell_tuple(), report.value_tuple()
+    keys = layout.template
+    for total, components in layout.rows:
+        filled = [i for i in components if values[i]]
+        if filled and cells[total].state is CellState.BLANK:
+            label = short_label(keys[total]).rsplit("·", 1)[0]
             yield Finding(
                 "apply.total_blank",
                 _W,
-                f"「{row}」行总计为空白，但有 {len(filled)} 列填有数字",
-                f"{key} is blank while {len(filled)} applicant column(s) hold numbers",
-                cells=(key, *(f"applications.{row}.{c}" for c in filled)),
-                source=total.provenance,
+                f"「{label}」行总计为空白，但有 {len(filled)} 列填有数字",
+                f"{keys[total].key} is blank while {len(filled)} applicant column(s) hold numbers",
+                cells=(keys[total].key, *(keys[i].key for i in filled)),
+                source=cells[total].provenance,
             )
-    for column in APPLICANT_COLUMNS:
-        out = cells[f"applications.carried_out.{column}"].value
-        received = cells[f"applications.received.{column}"].value
-        carried_in = cells[f"applications.carried_in.{column}"].value
+    for out_i, received_i, in_i in layout.columns:
+        out, received, carried_in = values[out_i], values[received_i], values[in_i]
         if out is None or received is None or carried_in is None:
             continue
         if out > received + carried_in:
-            key = f"applications.carried_out.{column}"
+            key = keys[out_i].key
             yield Finding(
                 "apply.carried_out_excess",
                 _W,
-                f"结转下年度（{column}）{out} 件，多于本年新收与上年结转之和 {received + carried_in} 件",
+                f"「{short_label(keys[out_i])}」为 {out}，多于本年新收与上年结转之和 "
+                f"{received + carried_in}",
                 f"{key} is {out}, more than received + carried in ({received + carried_in})",
-                cells=(key, f"applications.received.{column}", f"applications.carried_in.{column}"),
+                cells=(key, keys[received_i].key, keys[in_i].key),
                 actual=out,
-                source=cells[key].provenance,
+                source=cells[out_i].provenance,
             )
 
 

@@ -1,0 +1,121 @@
+"""Benchmarks: ``python benchmarks/run.py [--quick]``.
+
+Each benchmark prints absolute numbers and a ratio against a baseline measured in the same run on the
+same machine, so results compare across machines. Targets are checked here, never in unit tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import NonInteractiveExampleWarning
+
+from govinfo_report import AnnualReport, validate, validate_series
+from govinfo_report.testing.strategies import reports, series
+
+warnings.simplefilter("ignore", NonInteractiveExampleWarning)
+
+
+def sample(strategy: Any, count: int) -> list[Any]:
+    """``count`` distinct draws from a strategy (Hypothesis' own engine, no assume needed)."""
+    drawn: list[Any] = []
+
+    @settings(
+        max_examples=count, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(strategy)
+    def collect(value: Any) -> None:
+        if len(drawn) < count:
+            drawn.append(value)
+
+    collect()
+    return drawn
+
+
+def best_of(function: Callable[[], object], repeat: int = 5) -> float:
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        timings.append(time.perf_counter() - start)
+    return min(timings)
+
+
+def fresh(pool: Sequence[AnnualReport], rounds: int) -> list[AnnualReport]:
+    # New objects, so nothing a report caches about itself survives from an earlier timing.
+    return [attrs.evolve(report) for _ in range(rounds) for report in pool]
+
+
+def timed(
+    function: Callable[[list[AnnualReport]], object], pool: Sequence[AnnualReport], rounds: int
+) -> float:
+    timings = []
+    for _ in range(5):
+        batch = fresh(pool, rounds)
+        start = time.perf_counter()
+        function(batch)
+        timings.append(time.perf_counter() - start)
+    return min(timings)
+
+
+def bench_validate(pool: Sequence[AnnualReport], rounds: int) -> None:
+    def baseline(batch: list[AnnualReport]) -> None:
+        # The floor: fetching every cell value of every report once, which any check must do.
+        for report in batch:
+            sum(v or 0 for v in report.value_tuple())
+
+    def run(batch: list[AnnualReport]) -> None:
+        for report in batch:
+            validate(report)
+
+    floor, elapsed = timed(baseline, pool, rounds), timed(run, pool, rounds)
+    count = len(pool) * rounds
+    rate = count / elapsed
+    print(
+        f"validate: {count} reports in {elapsed * 1000:.1f} ms = {rate:,.0f} reports/s on one core"
+    )
+    print(f"  ratio to fetching every cell value once: {elapsed / floor:.1f}x")
+    print(f"  target 5,000 reports/s: {'met' if rate >= 5000 else 'NOT met'}")
+
+
+def bench_series(pool: Sequence[list[AnnualReport]], sizes: Sequence[int]) -> None:
+    per_report: dict[int, float] = {}
+    for size in sizes:
+        reports_: list[AnnualReport] = []
+        agency = 0
+        while len(reports_) < size:
+            for chain in pool:
+                agency += 1
+                for report in chain:
+                    meta = attrs.evolve(report.meta, agency=f"机关{agency}")
+                    reports_.append(attrs.evolve(report, meta=meta))
+        reports_ = reports_[:size]
+        elapsed = best_of(lambda r=reports_: validate_series(r), repeat=3)
+        per_report[size] = elapsed / size
+        print(
+            f"validate_series: {size:>6} reports in {elapsed * 1000:8.1f} ms "
+            f"({per_report[size] * 1e6:.1f} µs per report, "
+            f"{per_report[size] / per_report[sizes[0]]:.2f}x the per-report time at {sizes[0]})"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller inputs, for a smoke run")
+    args = parser.parse_args(argv)
+    pool = sample(reports(single_other_row=None), 40 if args.quick else 200)
+    bench_validate(pool, rounds=2 if args.quick else 10)
+    chains = sample(series(min_years=3, max_years=5), 10 if args.quick else 40)
+    bench_series(chains, (100, 1000) if args.quick else (100, 1000, 10000))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
