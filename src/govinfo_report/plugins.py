@@ -222,10 +222,10 @@ class Registry:
 
 
 def _builtin_modules() -> list[ModuleType]:
-    from .formats import structured
+    from .formats import structured, text
     from .validation import builtin
 
-    return [builtin, structured]
+    return [builtin, structured, text]
 
 
 def _entry_points() -> list[importlib.metadata.EntryPoint]:

@@ -208,9 +208,9 @@ def sum_rule_findings(report: AnnualReport) -> list[Finding]:
             equation = shape.equations[number]
             findings.append(_not_assessable(equation, cells, values, shape.template))
             continue
-        residual = sum(lhs) - sum(rhs)  # type: ignore[arg-type]
-        if residual:
-            broken[number] = residual
+        difference: Number = sum(lhs) - sum(rhs)  # type: ignore[arg-type]
+        if difference:
+            broken[number] = difference
     if not broken:
         return findings
     section_three = {n: r for n, r in broken.items() if shape.equations[n].code != _REVIEW_TOTAL}

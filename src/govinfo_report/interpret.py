@@ -1,0 +1,541 @@
+"""The interpreter: from a :class:`~govinfo_report.document.Document` to an :class:`AnnualReport`.
+
+It knows the template and nothing about file formats. Sections are found by their titles (never by
+ordinal), table rows by their labels (with the variants real reports print), and each row's values
+are the cells that follow its label. Anchoring on labels means a missing or extra number stays inside
+its own row: it cannot shift the cells of the rows after it. A number that lands in no cell becomes a
+``read.stray_number`` finding with its place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from .document import Document, GridCell, Paragraph, Table
+from .findings import Finding
+from .model import (
+    AnnualReport,
+    Edition,
+    NarrativeSection,
+    ReportMeta,
+    TemplateCell,
+    build_report,
+    edition_for_year,
+    template_cells,
+)
+from .reading import reading_finding
+from .values import Cell, CellState, parse_cell_text
+
+__all__ = ["interpret", "normalise_label"]
+
+# ---------------------------------------------------------------- labels
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_label(text: str) -> str:
+    """Comparison form of a label: NFKC (full-width brackets and digits to ASCII), no spaces,
+    one kind of quotes."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
+
+
+_SECTION_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("overview", re.compile(r"总体情况")),
+    ("active", re.compile(r"主动公开政府信息(的)?情况")),
+    ("applications", re.compile(r"收到和处理政府信息公开申请(的)?情况")),
+    ("reviews", re.compile(r"行政复议.?行政诉讼(的)?情况")),
+    ("problems", re.compile(r"存在的主要问题")),
+    ("other", re.compile(r"其他需要报告的事项")),
+)
+_TITLE_MAX = 40
+
+# Section 二: a label cell must equal one of these (after normalisation and dropping numbering).
+_ACTIVE_ROWS: dict[str, tuple[str, ...]] = {
+    "rules": ("规章",),
+    "normative_docs": ("行政规范性文件", "规范性文件"),
+    "licensing": ("行政许可",),
+    "other_services": ("其他对外管理服务事项",),
+    "penalty": ("行政处罚",),
+    "coercion": ("行政强制",),
+    "fees": ("行政事业性收费",),
+    "procurement": ("政府集中采购",),
+}
+
+# Section 三: a label cell must contain one of these patterns. Order matters where texts overlap.
+_APPLICATION_ROWS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (key, re.compile(pattern))
+    for key, pattern in (
+        ("received", r"本年新收"),
+        ("carried_in", r"上年结转"),
+        ("partially_granted", r"部分公开"),
+        ("granted", r"(?<!不)予以公开"),
+        ("withheld.state_secret", r"国家秘密"),
+        ("withheld.prohibited_by_law", r"法律.{0,4}法规禁止公开|法律法规禁止"),
+        ("withheld.security_stability", r"三安全一稳定"),
+        ("withheld.third_party_rights", r"第三方合法权益"),
+        ("withheld.internal_affairs", r"内部事务"),
+        ("withheld.process_info", r"过程性信息"),
+        ("withheld.enforcement_files", r"行政执法案卷"),
+        ("withheld.inquiry_matters", r"行政查询事项"),
+        ("unavailable.not_held", r"不掌握"),
+        ("unavailable.needs_creation", r"另行制作"),
+        ("unavailable.still_unclear", r"仍不明确"),
+        ("not_processed.petition", r"信访"),
+        ("not_processed.duplicate", r"重复申请"),
+        ("not_processed.publication", r"公开出版物"),
+        ("not_processed.excessive", r"大量反复"),
+        ("not_processed.confirmation", r"确认或重新出具"),
+        ("other.overdue_correction", r"逾期不补正"),
+        ("other.overdue_fee", r"逾期.{0,12}(缴纳费用|缴费)|收费通知"),
+        ("other.misc", r"^(3\.|3、|\(3\))其他$"),
+        ("other", r"^(\(六\)|六、)?其他处理$|^\(六\)其他$"),
+        ("total", r"^(\(七\)|七、)?总计$"),
+        ("carried_out", r"结转下.{0,2}年度"),
+    )
+)
+
+_REVIEW_COLUMNS = 15
+_EDITION_2021_HINTS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
+_EDITION_2019_HINTS = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增/减",
+    "第二十条第(九)项",
+    "采购项目数量",
+    "采购总金额",
+)
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+[.、])")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号$")
+_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_FIELD = re.compile(r"^(索\s*引\s*号|发\s*布\s*机\s*构|备注/文号|文\s*号)\s*[:：]\s*(.*)$")
+_PLACE_SUFFIX = re.compile(r"(镇|乡|县|区|市|旗|州|盟|省|自治区)$")
+
+
+@attrs.frozen
+class _Row:
+    section: str | None
+    cells: tuple[GridCell, ...]
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def interpret(document: Document) -> tuple[AnnualReport, list[Finding]]:
+    """Turn a document into a report and the findings made while reading it."""
+    findings: list[Finding] = list(document.findings)
+    paragraphs, rows, narrative = _walk(document)
+    meta = _metadata(paragraphs)
+    edition, edition_findings = _edition(rows, meta.year)
+    findings.extend(edition_findings)
+    cells: dict[str, Cell] = {}
+    used: set[int] = set()
+    _active(rows, edition, cells, used, findings)
+    _applications(rows, edition, cells, used, findings)
+    _reviews(rows, cells, used, findings)
+    _stray_rows(rows, used, findings)
+    report, leftover = build_report(
+        edition, cells, meta=meta, narrative=tuple(narrative), source=document.source
+    )
+    assert not leftover, leftover  # keys come from the template itself
+    return report, findings
+
+
+# ---------------------------------------------------------------- walking the document
+
+
+def _section_of(text: str) -> str | None:
+    if len(text) > _TITLE_MAX:
+        return None
+    for key, pattern in _SECTION_TITLES:
+        if pattern.search(text):
+            return key
+    return None
+
+
+def _row_cells(grid_row: Sequence[GridCell | None]) -> tuple[GridCell, ...]:
+    # A cell merged across columns appears once per row, at its first column.
+    cells: list[GridCell] = []
+    for cell in grid_row:
+        if cell is not None and (not cells or cells[-1] is not cell):
+            cells.append(cell)
+    return tuple(cells)
+
+
+def _walk(
+    document: Document,
+) -> tuple[list[Paragraph], list[_Row], list[NarrativeSection]]:
+    paragraphs: list[Paragraph] = []
+    rows: list[_Row] = []
+    narrative: list[NarrativeSection] = []
+    section: str | None = None
+    title: str | None = None
+    text_lines: list[str] = []
+
+    def close_narrative() -> None:
+        if title is not None and section not in ("active", "applications", "reviews"):
+            narrative.append(NarrativeSection(title, "\n".join(text_lines)))
+
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            paragraphs.append(block)
+            found = _section_of(normalise_label(block.text))
+            if found is not None and found != section:
+                close_narrative()
+                section, title, text_lines = found, block.text, []
+            elif section is not None:
+                text_lines.append(block.text)
+            continue
+        assert isinstance(block, Table)
+        for grid_row in block.grid():
+            cells = _row_cells(grid_row)
+            if cells:
+                rows.append(_Row(section, cells))
+    close_narrative()
+    return paragraphs, rows, narrative
+
+
+# ---------------------------------------------------------------- metadata
+
+
+def _metadata(paragraphs: Sequence[Paragraph]) -> ReportMeta:
+    texts = [p.text for p in paragraphs]
+    title = None
+    for i, text in enumerate(texts[:12]):
+        compact = normalise_label(text)
+        if "政府信息公开" in compact and re.search(r"(年度)?(工作)?(年度)?报告$", compact):
+            title = compact
+            if _YEAR.match(compact) and i > 0 and len(texts[i - 1]) <= 30:
+                title = normalise_label(texts[i - 1]) + compact  # title broken after the agency
+            break
+    year = agency = None
+    if title is not None:
+        match = _YEAR.search(title)
+        if match:
+            year = int(match.group(1))
+            agency = _agency(title[: match.start()])
+    if year is None:
+        years = [int(y) for text in texts[:5] for y in _YEAR.findall(text)]
+        year = max(set(years), key=years.count) if years else None
+    fields: dict[str, str] = {}
+    document_number = None
+    date_of_issue = None
+    for text in texts:
+        compact = text.strip()
+        field = _FIELD.match(compact)
+        if field and field.group(2).strip():
+            fields[normalise_label(field.group(1))] = field.group(2).strip()
+        if document_number is None and _DOC_NUMBER.match(compact):
+            document_number = _SPACE.sub("", compact)
+        date = _DATE.match(compact)
+        if date:
+            with contextlib.suppress(ValueError):
+                date_of_issue = datetime.date(*(int(g) for g in date.groups()))
+    return ReportMeta(
+        agency=agency,
+        year=year,
+        title=title,
+        document_number=document_number or fields.get("备注/文号") or fields.get("文号"),
+        index_number=fields.get("索引号"),
+        publisher=fields.get("发布机构"),
+        date_of_issue=date_of_issue,
+    )
+
+
+def _agency(prefix: str) -> str | None:
+    name = prefix.strip("《》\"' ")
+    if not name:
+        return None
+    if name.endswith("街道"):
+        return name + "办事处"
+    if _PLACE_SUFFIX.search(name):
+        return name + "人民政府"  # a place name in the title stands for its government
+    return name
+
+
+# ---------------------------------------------------------------- edition
+
+
+def _edition(rows: Sequence[_Row], year: int | None) -> tuple[Edition, list[Finding]]:
+    texts = {normalise_label(cell.text) for row in rows for cell in row.cells}
+    joined = "\n".join(texts)
+    signs_2021 = [hint for hint in _EDITION_2021_HINTS if hint in joined]
+    signs_2019 = [hint for hint in _EDITION_2019_HINTS if hint in joined]
+    if signs_2021 and signs_2019:
+        edition = Edition.E2021 if len(signs_2021) >= len(signs_2019) else Edition.E2019
+        return edition, [
+            reading_finding(
+                "read.edition",
+                f"表格同时含有 2021 年版（{'、'.join(signs_2021)}）与 2019 年版"
+                f"（{'、'.join(signs_2019)}）的表头，按 {edition.value} 年版读取",
+                f"headers of both editions (2021: {', '.join(signs_2021)}; 2019: "
+                f"{', '.join(signs_2019)}); read as edition {edition.value}",
+            )
+        ]
+    if signs_2021:
+        return Edition.E2021, []
+    if signs_2019:
+        return Edition.E2019, []
+    edition = edition_for_year(year)
+    return edition, [
+        reading_finding(
+            "read.edition",
+            f"表头未表明模板版本，按报告年度 {year} 取 {edition.value} 年版",
+            f"no header names the edition; edition {edition.value} chosen from the year {year}",
+        )
+    ]
+
+
+# ---------------------------------------------------------------- values
+
+
+def _is_number_text(text: str) -> bool:
+    return parse_cell_text(text).state is CellState.NUMBER
+
+
+def _values_after(
+    cells: Sequence[GridCell], count: int
+) -> tuple[list[GridCell | None], list[GridCell]]:
+    """The ``count`` value cells after a label, and the non-empty cells left over.
+
+    Empty cells beyond ``count`` are layout (merged label columns, trailing separators): they are
+    dropped from the end first, then from the start. Positions stay as printed otherwise, so a blank
+    value stays blank; missing trailing values are ``None`` (absent).
+    """
+    run = list(cells)
+    while len(run) > count and not run[-1].text.strip():
+        run.pop()
+    while len(run) > count and not run[0].text.strip():
+        run.pop(0)
+    values: list[GridCell | None] = list(run[:count])
+    values.extend([None] * (count - len(values)))
+    extra = [cell for cell in run[count:] if cell.text.strip()]
+    return values, extra
+
+
+def _store(
+    specs: Sequence[TemplateCell],
+    values: Sequence[GridCell | None],
+    cells: dict[str, Cell],
+) -> None:
+    for spec, source in zip(specs, values, strict=True):
+        if source is None or spec.key in cells:
+            continue
+        cells[spec.key] = parse_cell_text(source.text, spec.kind, source.provenance)
+
+
+def _stray(cells: Iterable[GridCell], where: str, findings: list[Finding]) -> None:
+    for cell in cells:
+        findings.append(
+            reading_finding(
+                "read.stray_number",
+                f"{where}多出的「{cell.text.strip()}」未对应任何单元格",
+                f"{where}: {cell.text.strip()!r} lands in no cell of the template",
+                actual=cell.text.strip(),
+                source=cell.provenance,
+            )
+        )
+
+
+def _row_specs(edition: Edition, prefix: str, single_other_row: bool = False) -> list[TemplateCell]:
+    return [
+        spec
+        for spec in template_cells(edition, single_other_row=single_other_row)
+        if spec.key.rsplit(".", 1)[0] == prefix
+    ]
+
+
+def _in_section(rows: Sequence[_Row], section: str) -> list[tuple[int, _Row]]:
+    """Rows of a section; all rows when the document has no title for it."""
+    chosen = [(i, row) for i, row in enumerate(rows) if row.section == section]
+    return chosen or list(enumerate(rows))
+
+
+# ---------------------------------------------------------------- section 二
+
+
+def _active_label(cell: GridCell) -> str | None:
+    label = _NUMBERING.sub("", normalise_label(cell.text))
+    for row, names in _ACTIVE_ROWS.items():
+        if label in names:
+            return row
+    return None
+
+
+def _active(
+    rows: Sequence[_Row],
+    edition: Edition,
+    cells: dict[str, Cell],
+    used: set[int],
+    findings: list[Finding],
+) -> None:
+    known = {
+        spec.key.split(".")[1] for spec in template_cells(edition) if spec.key.startswith("active.")
+    }
+    for index, row in _in_section(rows, "active"):
+        for position in range(len(row.cells) - 1, -1, -1):
+            key = _active_label(row.cells[position])
+            if key is None:
+                continue
+            used.add(index)
+            if key not in known:
+                _stray(
+                    [c for c in row.cells[position + 1 :] if c.text.strip()],
+                    f"「{row.cells[position].text.strip()}」（{edition.value} 年版无此行）",
+                    findings,
+                )
+                break
+            specs = _row_specs(edition, f"active.{key}")
+            values, extra = _values_after(row.cells[position + 1 :], len(specs))
+            if any(spec.key in cells for spec in specs):  # the row was printed twice
+                extra = [v for v in values if v is not None and v.text.strip()] + extra
+            else:
+                _store(specs, values, cells)
+            _stray(extra, f"「{row.cells[position].text.strip()}」行", findings)
+            break
+
+
+# ---------------------------------------------------------------- section 三
+
+
+def _application_label(text: str) -> str | None:
+    label = normalise_label(text)
+    for key, pattern in _APPLICATION_ROWS:
+        if pattern.search(label):
+            return key
+    return None
+
+
+def _applications(
+    rows: Sequence[_Row],
+    edition: Edition,
+    cells: dict[str, Cell],
+    used: set[int],
+    findings: list[Finding],
+) -> None:
+    found: dict[str, tuple[list[GridCell | None], GridCell]] = {}
+    pending: tuple[str, GridCell] | None = None
+    for index, row in _in_section(rows, "applications"):
+        label_at, key = None, None
+        for position in range(len(row.cells) - 1, -1, -1):
+            key = _application_label(row.cells[position].text)
+            if key is not None:
+                label_at = position
+                break
+        if label_at is None or key is None:
+            if pending is not None and any(_is_number_text(c.text) for c in row.cells):
+                # The values of a label printed on a row of its own.
+                label_key, label_cell = pending
+                values, extra = _values_after(row.cells, 7)
+                found.setdefault(label_key, (values, label_cell))
+                _stray(extra, f"「{label_cell.text.strip()}」行", findings)
+                used.add(index)
+                pending = None
+            continue
+        used.add(index)
+        label_cell = row.cells[label_at]
+        after = row.cells[label_at + 1 :]
+        if len(after) < 7 and not any(c.text.strip() for c in after):
+            # A label with no value cells: a header (总计) or a label whose values wrap onto the
+            # next row.
+            pending = (key, label_cell)
+            continue
+        pending = None
+        values, extra = _values_after(after, 7)
+        if key in found:
+            extra = [v for v in values if v is not None and v.text.strip()] + extra
+            where = f"「{label_cell.text.strip()}」行重复出现，"
+        else:
+            found[key] = (values, label_cell)
+            where = f"「{label_cell.text.strip()}」行"
+        _stray(extra, where, findings)
+
+    has_sub_rows = any(k.startswith("other.") for k in found)
+    single = "other" in found and not has_sub_rows
+    if edition is Edition.E2019 and has_sub_rows:
+        for key in [k for k in found if k.startswith("other.")]:
+            values, label_cell = found.pop(key)
+            _stray(
+                [v for v in values if v is not None and v.text.strip()],
+                f"「{label_cell.text.strip()}」（2019 年版无此分项）",
+                findings,
+            )
+    if "other" in found and has_sub_rows and edition is Edition.E2021:
+        values, label_cell = found.pop("other")
+        _stray(
+            [v for v in values if v is not None and v.text.strip()],
+            "（六）其他处理合计行",
+            findings,
+        )
+    for key, (values, _) in found.items():
+        specs = _row_specs(edition, f"applications.{key}", single_other_row=single)
+        if len(specs) == len(values):
+            _store(specs, values, cells)
+
+
+# ---------------------------------------------------------------- section 四
+
+
+def _numeric_row(row: _Row) -> bool:
+    texts = [c.text for c in row.cells if c.text.strip()]
+    return bool(texts) and all(
+        parse_cell_text(t).state in (CellState.NUMBER, CellState.MARKER, CellState.ANNOTATED)
+        for t in texts
+    )
+
+
+def _reviews(
+    rows: Sequence[_Row], cells: dict[str, Cell], used: set[int], findings: list[Finding]
+) -> None:
+    candidates = [(i, r) for i, r in enumerate(rows) if r.section == "reviews"]
+    if not candidates:
+        last = max(used, default=-1)
+        candidates = [(i, r) for i, r in enumerate(rows) if i > last]
+    pooled: list[GridCell] = []
+    for index, row in candidates:
+        if index in used:
+            continue
+        if _numeric_row(row):
+            pooled.extend(row.cells)
+            used.add(index)
+            if (
+                sum(1 for c in pooled if c.text.strip()) >= _REVIEW_COLUMNS
+                or len(pooled) >= _REVIEW_COLUMNS
+            ):
+                break
+        elif pooled:
+            break
+    if not pooled:
+        return
+    specs = [s for s in template_cells(Edition.E2021) if s.key.startswith("reviews.")]
+    values, extra = _values_after(pooled, _REVIEW_COLUMNS)
+    _store(specs, values, cells)
+    _stray(extra, "行政复议、行政诉讼情况表", findings)
+
+
+# ---------------------------------------------------------------- leftovers
+
+
+def _stray_rows(rows: Sequence[_Row], used: set[int], findings: list[Finding]) -> None:
+    """Numbers in table rows of sections 二, 三, 四 that matched no label."""
+    for index, row in enumerate(rows):
+        if index in used or row.section not in ("active", "applications", "reviews"):
+            continue
+        numbers = [c for c in row.cells if _is_number_text(c.text)]
+        label = next((c.text.strip() for c in row.cells if c.text.strip() and c not in numbers), "")
+        if numbers and not _is_header_number(label):
+            _stray(numbers, f"未识别的行「{label[:20]}」", findings)
+
+
+def _is_header_number(label: str) -> bool:
+    # Captions such as 第二十条第（一）项 hold digits but no values.
+    return bool(re.search(r"第.{1,4}条", label))
