@@ -19,17 +19,16 @@ Source = str | os.PathLike[str] | bytes
 def _load(source: Source, name: str | None) -> tuple[bytes, str]:
     if isinstance(source, bytes):
         return source, name or "<bytes>"
-    if isinstance(source, os.PathLike) or ("\n" not in source and len(source) < 4096):
-        path = Path(source)
-        try:
-            return path.read_bytes(), name or str(path)
-        except FileNotFoundError:
-            if isinstance(source, os.PathLike):
-                raise ReportReadError(str(path), "no such file") from None
-        except OSError as exc:
-            raise ReportReadError(str(path), f"cannot open: {exc.strerror or exc}") from exc
-    assert isinstance(source, str)
-    return source.encode("utf-8"), name or "<text>"
+    if isinstance(source, str) and "\n" in source:
+        # A report's text has many lines; a path has one.
+        return source.encode("utf-8"), name or "<text>"
+    path = Path(source)
+    try:
+        return path.read_bytes(), name or str(path)
+    except FileNotFoundError:
+        raise ReportReadError(str(path), "no such file") from None
+    except OSError as exc:
+        raise ReportReadError(str(path), f"cannot open: {exc.strerror or exc}") from exc
 
 
 def read(
@@ -41,10 +40,10 @@ def read(
 ) -> ReadResult:
     """Read one report.
 
-    ``source`` is a path, the file's bytes, or the report's text itself (a ``str`` that names no
-    existing file, e.g. text pasted from a web page). ``reader`` forces a reader by name; otherwise
-    the best-scoring reader is chosen (see ``govinfo-report read --explain``). ``name`` labels the
-    input in findings and errors and helps choose a reader when ``source`` is bytes or text.
+    ``source`` is a path, the file's bytes, or the report's text itself (a ``str`` of more than
+    one line, e.g. text pasted from a web page; a one-line ``str`` is a path). ``reader`` forces a
+    reader by name; otherwise the best-scoring reader is chosen (see ``govinfo-report explain``).
+    ``name`` labels the input in findings and errors and helps choose a reader for bytes or text.
 
     Returns the report with the findings made while reading. Raises :class:`ReportReadError` when
     the input cannot be read at all.

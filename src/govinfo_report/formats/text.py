@@ -122,6 +122,9 @@ def read_text(data: bytes, name: str) -> Document:
     for number, raw_line in enumerate(text.splitlines(), start=1):
         line = _WORD_ARTIFACTS.sub("", raw_line).rstrip("\r\n")
         stripped = line.strip()
+        if line.startswith("\t") and not stripped:
+            builder.add_cell("", number)  # an empty cell of a one-cell-per-line row
+            continue
         if not stripped:
             builder.end_row()
             continue

@@ -1,0 +1,162 @@
+"""The text reader and the interpreter: render-and-read properties, variants, and the seeds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import govinfo_report as gr
+from govinfo_report import AnnualReport, CellState, Severity, build_report
+from govinfo_report.cli import main
+from govinfo_report.testing.render import LAYOUTS, label_variants, render_text
+from govinfo_report.testing.strategies import reports
+from govinfo_report.values import CellKind, parse_cell_text
+
+_ODD_TEXTS = {
+    CellKind.COUNT: st.sampled_from(
+        ["", "/", "—", "无", "22（其中修订16件）", "见附件", "1,234", "7"]
+    ),
+    CellKind.SIGNED: st.sampled_from(["", "+8", "-3", "/"]),
+    CellKind.MONEY: st.sampled_from(["", "2.70", "96171.6", "0.0001", "/"]),
+}
+
+
+@st.composite
+def printed_reports(draw: st.DrawFn) -> AnnualReport:
+    """Consistent reports, or reports with some cells replaced by wrong numbers, blanks, markers,
+    annotations or text (section 四 keeps at least one number, as any printed table does)."""
+    report = draw(reports(single_other_row=None))
+    if draw(st.booleans()):
+        return report
+    cells = report.cell_map()
+    specs = [s for s in report.template() if not s.key.startswith("reviews.")]
+    for spec in draw(st.lists(st.sampled_from(specs), max_size=10, unique=True)):
+        cells[spec.key] = parse_cell_text(draw(_ODD_TEXTS[spec.kind]), spec.kind)
+    return build_report(report.edition, cells, meta=report.meta)[0]
+
+
+def assert_read_back(report: AnnualReport, text: str) -> None:
+    result = gr.read(text, name="rendered.txt")
+    assert result.reader == "text"
+    assert [f for f in result.findings if f.code == "read.stray_number"] == []
+    back = result.report
+    assert back.edition is report.edition
+    assert (back.meta.agency, back.meta.year) == (report.meta.agency, report.meta.year)
+    mismatched = [
+        (spec.key, mine, theirs)
+        for spec, mine, theirs in zip(
+            report.template(), report.cell_tuple(), back.cell_tuple(), strict=True
+        )
+        if mine != theirs
+    ]
+    assert back.single_other_row == report.single_other_row
+    assert mismatched == []
+
+
+@given(printed_reports(), st.sampled_from(LAYOUTS))
+def test_rendered_reports_read_back_exactly(report: AnnualReport, layout: str) -> None:
+    assert_read_back(report, render_text(report, layout))
+
+
+@given(printed_reports(), st.sampled_from(LAYOUTS), label_variants(), st.booleans(), st.data())
+def test_variants_wraps_and_full_width_digits_read_back_exactly(
+    report: AnnualReport, layout: str, labels: dict[str, str], wrap: bool, data: st.DataObject
+) -> None:
+    wide = data.draw(st.sets(st.sampled_from([s.key for s in report.template()]), max_size=20))
+    text = render_text(
+        report, layout, labels=labels, wrap_labels=wrap, full_width=lambda s: s.key in wide
+    )
+    assert_read_back(report, text)
+
+
+def test_a_missing_number_does_not_shift_later_rows() -> None:
+    report, _ = build_report(
+        "2021",
+        {s.key: parse_cell_text("1", s.kind) for s in build_report("2021", {})[0].template()},
+        meta=gr.ReportMeta(agency="测试镇人民政府", year=2022),
+    )
+    lines = render_text(report, "tab_rows").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("\t（二）部分公开"))
+    lines[at] = lines[at].rsplit("\t", 1)[0]  # the row loses its last number
+    result = gr.read("\n".join(lines), name="short.txt")
+    assert result.report.cell("applications.partially_granted.total").state is CellState.ABSENT
+    assert result.report.cell("applications.withheld.state_secret.natural_person").value == 1
+    assert any(f.code == "shape.missing_cell" for f in gr.validate(result.report))
+
+
+def test_an_extra_number_is_a_finding_with_its_line() -> None:
+    report, _ = build_report(
+        "2019",
+        {s.key: parse_cell_text("0", s.kind) for s in build_report("2019", {})[0].template()},
+        meta=gr.ReportMeta(agency="测试镇人民政府", year=2020),
+    )
+    lines = render_text(report, "tab_rows").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("四、结转"))
+    lines[at] += "\t9"
+    result = gr.read("\n".join(lines), name="extra.txt")
+    [stray] = [f for f in result.findings if f.code == "read.stray_number"]
+    assert stray.actual == "9" and stray.source is not None and stray.source.line == at + 1
+    assert stray.severity is Severity.WARNING
+    assert result.report.cell("applications.carried_out.total").value == 0
+
+
+def test_edition_falls_back_to_the_year_with_a_finding() -> None:
+    text = (
+        "测试镇人民政府2020年政府信息公开工作年度报告\n"
+        "三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n"
+    )
+    result = gr.read(text)
+    assert result.report.edition is gr.Edition.E2019
+    assert any(f.code == "read.edition" for f in result.findings)
+    assert result.report.cell("applications.received.total").value == 1
+
+
+# ---------------------------------------------------------------- the seeds
+
+
+def seed_files(corpus: Path) -> list[Path]:
+    files = sorted((corpus / "seeds").glob("*.txt"))
+    assert len(files) == 5
+    return files
+
+
+def test_seeds_convert_to_their_truth_exactly(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for path in seed_files(corpus):
+        truth = json.loads(
+            (path.parent / "truth" / (path.stem + ".json")).read_text(encoding="utf-8")
+        )
+        assert main(["convert", str(path), "--to", "cells"]) == 0
+        converted = json.loads(capsys.readouterr().out)
+        assert converted["edition"] == truth["edition"], path
+        assert converted["year"] == truth["year"], path
+        assert converted["agency"] == truth["agency"], path
+        assert converted["cells"] == truth["cells"], path
+
+
+def test_seeds_validate_without_error_or_inconsistency(corpus: Path) -> None:
+    for path in seed_files(corpus):
+        result = gr.read(path)
+        findings = [*result.findings, *gr.validate(result.report)]
+        assert not [f for f in findings if f.severity.fails], path
+
+
+def test_seed_002_extra_trailing_cells_are_findings_not_lost(corpus: Path) -> None:
+    [path] = [p for p in seed_files(corpus) if p.name.startswith("002_")]
+    strays = [f for f in gr.read(path).findings if f.code == "read.stray_number"]
+    assert len(strays) == 4
+    assert all(f.source is not None and f.source.line for f in strays)
+
+
+def test_seed_001_metadata(corpus: Path) -> None:
+    [path] = [p for p in seed_files(corpus) if p.name.startswith("001_")]
+    meta = gr.read(path).report.meta
+    assert meta.document_number == "峰政〔2021〕1号"
+    assert str(meta.date_of_issue) == "2021-01-11"
+    assert meta.title is not None and "峰市镇2020年" in meta.title
