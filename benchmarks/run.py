@@ -106,12 +106,38 @@ def bench_series(pool: Sequence[list[AnnualReport]], sizes: Sequence[int]) -> No
         )
 
 
+def bench_text(pool: Sequence[AnnualReport], rounds: int) -> None:
+    from govinfo_report import read
+    from govinfo_report.testing.render import render_text
+
+    for layout in ("cell_per_line", "tab_rows"):
+        texts = [render_text(report, layout).encode("utf-8") for report in pool] * rounds
+
+        def baseline(batch: list[bytes] = texts) -> None:
+            # The floor: decoding and splitting every input into lines, which any text reader does.
+            for data in batch:
+                data.decode("utf-8").splitlines()
+
+        def run(batch: list[bytes] = texts) -> None:
+            for data in batch:
+                validate(read(data, name="r.txt").report)
+
+        floor, elapsed = best_of(baseline, repeat=3), best_of(run, repeat=3)
+        rate = len(texts) / elapsed
+        print(
+            f"text read + validate ({layout}): {rate:,.0f} reports/s on one core "
+            f"({elapsed / len(texts) * 1000:.2f} ms each); ratio to decode+split: {elapsed / floor:.0f}x; "
+            f"target 200 reports/s: {'met' if rate >= 200 else 'NOT met'}"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller inputs, for a smoke run")
     args = parser.parse_args(argv)
     pool = sample(reports(single_other_row=None), 40 if args.quick else 200)
     bench_validate(pool, rounds=2 if args.quick else 10)
+    bench_text(pool[:50], rounds=1 if args.quick else 4)
     chains = sample(series(min_years=3, max_years=5), 10 if args.quick else 40)
     bench_series(chains, (100, 1000) if args.quick else (100, 1000, 10000))
     return 0

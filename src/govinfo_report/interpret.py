@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -102,6 +103,7 @@ _APPLICATION_ROWS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 _REVIEW_COLUMNS = 15
+_VALUE_LIKE = re.compile(r"^[\s\d０-９,.+\-/—－]*$")
 _EDITION_2021_HINTS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
 _EDITION_2019_HINTS = (
     "本年新制作数量",
@@ -346,12 +348,15 @@ def _stray(cells: Iterable[GridCell], where: str, findings: list[Finding]) -> No
         )
 
 
-def _row_specs(edition: Edition, prefix: str, single_other_row: bool = False) -> list[TemplateCell]:
-    return [
+@functools.cache
+def _row_specs(
+    edition: Edition, prefix: str, single_other_row: bool = False
+) -> tuple[TemplateCell, ...]:
+    return tuple(
         spec
         for spec in template_cells(edition, single_other_row=single_other_row)
         if spec.key.rsplit(".", 1)[0] == prefix
-    ]
+    )
 
 
 def _in_section(rows: Sequence[_Row], section: str) -> list[tuple[int, _Row]]:
@@ -364,7 +369,14 @@ def _in_section(rows: Sequence[_Row], section: str) -> list[tuple[int, _Row]]:
 
 
 def _active_label(cell: GridCell) -> str | None:
-    label = _NUMBERING.sub("", normalise_label(cell.text))
+    return _active_label_of(cell.text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _active_label_of(text: str) -> str | None:
+    if not text.strip() or _VALUE_LIKE.match(text):
+        return None
+    label = _NUMBERING.sub("", normalise_label(text))
     for row, names in _ACTIVE_ROWS.items():
         if label in names:
             return row
@@ -407,7 +419,10 @@ def _active(
 # ---------------------------------------------------------------- section 三
 
 
+@functools.lru_cache(maxsize=4096)
 def _application_label(text: str) -> str | None:
+    if not text.strip() or _VALUE_LIKE.match(text):
+        return None
     label = normalise_label(text)
     for key, pattern in _APPLICATION_ROWS:
         if pattern.search(label):
@@ -436,7 +451,8 @@ def _applications(
                 # The values of a label printed on a row of its own.
                 label_key, label_cell = pending
                 values, extra = _values_after(row.cells, 7)
-                found.setdefault(label_key, (values, label_cell))
+                if label_key not in found or _all_blank(found[label_key][0]):
+                    found[label_key] = (values, label_cell)
                 _stray(extra, f"「{label_cell.text.strip()}」行", findings)
                 used.add(index)
                 pending = None
@@ -451,11 +467,15 @@ def _applications(
             continue
         pending = None
         values, extra = _values_after(after, 7)
-        if key in found:
+        if not any(v is not None and v.text.strip() for v in values):
+            pending = (key, label_cell)  # a blank row, or a header: later values may follow
+        if key in found and not _all_blank(found[key][0]):
             extra = [v for v in values if v is not None and v.text.strip()] + extra
             where = f"「{label_cell.text.strip()}」行重复出现，"
         else:
-            found[key] = (values, label_cell)
+            # First sight, or a blank first sight (a header such as 总计) that real values replace.
+            if key not in found or not _all_blank(values):
+                found[key] = (values, label_cell)
             where = f"「{label_cell.text.strip()}」行"
         _stray(extra, where, findings)
 
@@ -480,6 +500,10 @@ def _applications(
         specs = _row_specs(edition, f"applications.{key}", single_other_row=single)
         if len(specs) == len(values):
             _store(specs, values, cells)
+
+
+def _all_blank(values: Sequence[GridCell | None]) -> bool:
+    return not any(v is not None and v.text.strip() for v in values)
 
 
 # ---------------------------------------------------------------- section 四

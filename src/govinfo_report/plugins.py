@@ -279,11 +279,6 @@ def get_plugin_manager(
     return manager, failed
 
 
-def _plugin_name(manager: pluggy.PluginManager, plugin: object) -> str:
-    name = manager.get_name(plugin) or repr(plugin)
-    return BUILTIN if name.startswith(BUILTIN + ".") else name
-
-
 def build_registry(extra: Iterable[tuple[str, object]] = ()) -> Registry:
     """Build a registry from a fresh plugin manager (see :func:`get_plugin_manager`)."""
     manager, failed = get_plugin_manager(extra)
@@ -293,8 +288,11 @@ def build_registry(extra: Iterable[tuple[str, object]] = ()) -> Registry:
     contributions: dict[str, dict[str, list[str]]] = {}
     errors: dict[str, str] = {}
 
-    for plugin in manager.get_plugins():
-        name = _plugin_name(manager, plugin)
+    # Registration order: built-ins first, so a third party cannot take over a built-in name.
+    for registered_name, plugin in manager.list_name_plugin():
+        if plugin is None:
+            continue
+        name = BUILTIN if registered_name.startswith(BUILTIN + ".") else registered_name
         mine = contributions.setdefault(name, {"readers": [], "writers": [], "rules": []})
         staged_readers: list[Reader] = []
         staged_writers: list[Writer] = []

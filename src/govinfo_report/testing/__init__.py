@@ -1,4 +1,18 @@
-"""The plugin-author kit: Hypothesis strategies, a fixture-style helper and contract tests.
+"""The plugin-author kit.
 
-Needs the ``test`` extra (``pip install 'govinfo-report[test]'``), which brings Hypothesis and pytest.
+- :mod:`govinfo_report.testing.strategies`: Hypothesis strategies for valid reports and series.
+- :mod:`govinfo_report.testing.render`: render reports as the text layouts real documents use.
+- :func:`registered_plugin`: a context manager that makes a plugin active for one test; the pytest
+  fixture ``govinfo_plugin`` (enable with ``pytest_plugins = ["govinfo_report.testing.fixtures"]``)
+  does the same and undoes it after the test.
+- :class:`ReaderContract`: contract tests a reader plugin's own test class inherits.
+
+Needs the ``test`` extra (``pip install 'govinfo-report[test]'``): Hypothesis and pytest.
 """
+
+from __future__ import annotations
+
+from .contract import ReaderContract, WriterRoundTrip
+from .plugin import registered_plugin
+
+__all__ = ["ReaderContract", "WriterRoundTrip", "registered_plugin"]

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+import govinfo_report as gr
+from govinfo_report.cli import main
+from govinfo_report.plugins import registry
+from govinfo_report.testing import ReaderContract, WriterRoundTrip
+
+DATA = Path(__file__).parent / "data"
+
+
+class TestXlsxReader(ReaderContract):
+    reader_name = "xlsx"
+    samples: ClassVar[list[tuple[Path, Path | dict[str, Any]]]] = [
+        (DATA / "sample.xlsx", DATA / "sample.cells.json"),
+        (DATA / "merged.xlsx", DATA / "sample.cells.json"),
+    ]
+
+
+class TestXlsxWriter(WriterRoundTrip):
+    writer_name = "xlsx"
+    reader_name = "xlsx"
+
+
+def test_installed_through_the_entry_point() -> None:
+    plugin = registry().plugins["xlsx"]
+    assert not plugin.builtin and plugin.version == "0.1.0"
+    assert plugin.readers == ("xlsx",) and plugin.writers == ("xlsx",)
+
+
+def test_cli_round_trip_is_exact(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workbook = tmp_path / "r.xlsx"
+    assert (
+        main(["convert", str(DATA / "sample.cells.json"), "--to", "xlsx", "-o", str(workbook)]) == 0
+    )
+    assert main(["convert", str(workbook), "--to", "cells"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out) == json.loads((DATA / "sample.cells.json").read_text(encoding="utf-8"))
+
+
+def test_binary_output_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["convert", str(DATA / "sample.cells.json"), "--to", "xlsx"]) == 2
+    assert "-o" in capsys.readouterr().err
+
+
+def test_a_damaged_workbook_raises_the_documented_error() -> None:
+    data = (DATA / "sample.xlsx").read_bytes()[:500]
+    with pytest.raises(gr.ReportReadError) as error:
+        gr.read(data, name="damaged.xlsx")
+    assert error.value.source == "damaged.xlsx"
