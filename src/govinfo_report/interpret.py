@@ -15,8 +15,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-
-import attrs
+from typing import NamedTuple
 
 from .document import Document, GridCell, Paragraph, Table
 from .findings import Finding
@@ -123,8 +122,7 @@ _FIELD = re.compile(r"^(索\s*引\s*号|发\s*布\s*机\s*构|备注/文号|文\
 _PLACE_SUFFIX = re.compile(r"(镇|乡|县|区|市|旗|州|盟|省|自治区)$")
 
 
-@attrs.frozen
-class _Row:
+class _Row(NamedTuple):
     section: str | None
     cells: tuple[GridCell, ...]
 
@@ -173,6 +171,16 @@ def _row_cells(grid_row: Sequence[GridCell | None]) -> tuple[GridCell, ...]:
     return tuple(cells)
 
 
+def _table_rows(table: Table) -> list[tuple[GridCell, ...]]:
+    """A table's rows, each cell once per row (a merged cell repeats down the rows it spans)."""
+    if all(c.row_span == 1 and c.column_span == 1 for c in table.cells):
+        by_row: dict[int, list[GridCell]] = {}
+        for cell in table.cells:
+            by_row.setdefault(cell.row, []).append(cell)
+        return [tuple(sorted(cells, key=lambda c: c.column)) for _, cells in sorted(by_row.items())]
+    return [cells for cells in map(_row_cells, table.grid()) if cells]
+
+
 def _walk(
     document: Document,
 ) -> tuple[list[Paragraph], list[_Row], list[NarrativeSection]]:
@@ -198,10 +206,8 @@ def _walk(
                 text_lines.append(block.text)
             continue
         assert isinstance(block, Table)
-        for grid_row in block.grid():
-            cells = _row_cells(grid_row)
-            if cells:
-                rows.append(_Row(section, cells))
+        for cells in _table_rows(block):
+            rows.append(_Row(section, cells))
     close_narrative()
     return paragraphs, rows, narrative
 
@@ -268,7 +274,12 @@ def _agency(prefix: str) -> str | None:
 
 
 def _edition(rows: Sequence[_Row], year: int | None) -> tuple[Edition, list[Finding]]:
-    texts = {normalise_label(cell.text) for row in rows for cell in row.cells}
+    texts = {
+        normalise_label(cell.text)
+        for row in rows
+        for cell in row.cells
+        if cell.text and not _VALUE_LIKE.match(cell.text)
+    }
     joined = "\n".join(texts)
     signs_2021 = [hint for hint in _EDITION_2021_HINTS if hint in joined]
     signs_2019 = [hint for hint in _EDITION_2019_HINTS if hint in joined]
@@ -301,7 +312,11 @@ def _edition(rows: Sequence[_Row], year: int | None) -> tuple[Edition, list[Find
 
 
 def _is_number_text(text: str) -> bool:
-    return parse_cell_text(text).state is CellState.NUMBER
+    return _state(text) is CellState.NUMBER
+
+
+def _state(text: str) -> CellState:
+    return parse_cell_text(text).state
 
 
 def _values_after(

@@ -20,7 +20,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 
-from .values import Cell, CellKind, Number, absent_cell
+from .values import Cell, CellKind, CellState, Number, absent_cell
 
 __all__ = [
     "Active2019",
@@ -408,6 +408,14 @@ class AnnualReport:
     def value_tuple(self) -> tuple[Number | None, ...]:
         """Every cell's value in template order (``None`` where a cell holds no number)."""
         return self._values
+
+    def state_tuple(self) -> tuple[CellState, ...]:
+        """Every cell's state in template order."""
+        return self._states
+
+    @functools.cached_property
+    def _states(self) -> tuple[CellState, ...]:
+        return tuple([cell.state for cell in self._cells])
 
     @functools.cached_property
     def _values(self) -> tuple[Number | None, ...]:

@@ -8,6 +8,7 @@ a blank stays blank (never 0), a negative count stays negative, and validation d
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -174,22 +175,31 @@ def parse_cell_text(
     '(其中修订16件)'
     """
     raw = "" if text is None else text
+    state, value, note, unit = _parse_parts(raw, kind)
+    return Cell(state, value=value, note=note, unit=unit, raw=raw, provenance=provenance)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_parts(
+    raw: str, kind: CellKind
+) -> tuple[CellState, Number | None, str | None, str | None]:
+    # Reports repeat the same few texts ("0", "", "/") thousands of times: parse each once.
     compact = _normalise(raw)
     if not compact:
-        return Cell(CellState.BLANK, raw=raw, provenance=provenance)
+        return CellState.BLANK, None, None, None
     if compact in MARKERS or set(compact) <= {"-", "—", "/"}:
-        return Cell(CellState.MARKER, note=compact, raw=raw, provenance=provenance)
+        return CellState.MARKER, None, compact, None
     match = _NUMBER.match(compact)
     if match is None:
-        return Cell(CellState.TEXT, note=compact, raw=raw, provenance=provenance)
+        return CellState.TEXT, None, compact, None
     sign, digits = match.groups()
     value = _to_number(sign, digits, kind)
     rest = compact[match.end() :]
     if not rest:
-        return Cell(CellState.NUMBER, value=value, raw=raw, provenance=provenance)
+        return CellState.NUMBER, value, None, None
     if kind is CellKind.MONEY and rest in _UNITS:
-        return Cell(CellState.NUMBER, value=value, unit=rest, raw=raw, provenance=provenance)
+        return CellState.NUMBER, value, None, rest
     if rest[0].isdigit() or rest[0] == ".":
-        # "1 2" or "1.2.3": digits that are not one number; keep the text, validation flags it.
-        return Cell(CellState.TEXT, note=compact, raw=raw, provenance=provenance)
-    return Cell(CellState.ANNOTATED, value=value, note=rest, raw=raw, provenance=provenance)
+        # "1.2.3" or two numbers run together: keep the text, validation flags it.
+        return CellState.TEXT, None, compact, None
+    return CellState.ANNOTATED, value, rest, None

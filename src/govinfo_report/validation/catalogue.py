@@ -83,6 +83,7 @@ class Catalogue:
         self._report_rules: list[ReportRule] = []
         self._series_rules: list[SeriesRule] = []
         self._codes: dict[str, CodeInfo] = {}
+        self._enabled_cache: dict[Selection, dict[str, bool]] = {}
 
     def add(self, rule: ReportRule | SeriesRule) -> None:
         """Add a rule; its codes must not be registered already with a different meaning."""
@@ -100,6 +101,7 @@ class Catalogue:
                 raise ValueError(f"finding code {info.code!r} is registered twice")
         for info in infos:
             self._codes[info.code] = info
+        self._enabled_cache.clear()
 
     def copy(self) -> Catalogue:
         """An independent copy (adding to it leaves this one unchanged)."""
@@ -144,7 +146,11 @@ class Catalogue:
         return findings
 
     def _enabled(self, selection: Selection) -> dict[str, bool]:
-        return {code: selection.enabled(info) for code, info in self._codes.items()}
+        cached = self._enabled_cache.get(selection)
+        if cached is None:
+            cached = {code: selection.enabled(info) for code, info in self._codes.items()}
+            self._enabled_cache[selection] = cached
+        return cached
 
 
 def _wanted(codes: Iterable[CodeInfo], enabled: dict[str, bool]) -> bool:

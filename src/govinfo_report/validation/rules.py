@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from typing import cast
 
 import attrs
 
@@ -153,6 +155,8 @@ class _Layout:
     """Section 三 rows: (index of 总计, indices of the six applicant columns)."""
     columns: tuple[tuple[int, int, int], ...]
     """Per column: indices of (carried_out, received, carried_in)."""
+    getters: dict[CellKind, Callable[[Sequence[Number | None]], tuple[Number | None, ...]]]
+    """Per kind: fetch the values of all cells of that kind in one call."""
 
 
 @functools.cache
@@ -174,7 +178,21 @@ def _layout(edition: Edition, single_other_row: bool) -> _Layout:
     by_kind = {
         kind: tuple(i for i, spec in enumerate(template) if spec.kind is kind) for kind in CellKind
     }
-    return _Layout(template, by_kind, rows, columns)  # type: ignore[arg-type]
+    getters = {kind: _tuple_getter(indices) for kind, indices in by_kind.items()}
+    return _Layout(template, by_kind, rows, columns, getters)  # type: ignore[arg-type]
+
+
+def _tuple_getter(
+    indices: tuple[int, ...],
+) -> Callable[[Sequence[Number | None]], tuple[Number | None, ...]]:
+    if len(indices) == 1:
+        (only,) = indices
+        return lambda values: (values[only],)
+    if not indices:
+        return lambda values: ()
+    getter: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
+    getter = operator.itemgetter(*indices)
+    return getter
 
 
 def _layout_of(report: AnnualReport) -> _Layout:
@@ -183,25 +201,20 @@ def _layout_of(report: AnnualReport) -> _Layout:
 
 def _domain(report: AnnualReport) -> Iterator[Finding]:
     layout = _layout_of(report)
-    cells, values = report.cell_tuple(), report.value_tuple()
-    for i in [i for i, cell in enumerate(cells) if cell.state is CellState.TEXT]:
-        spec, cell = layout.template[i], cells[i]
-        yield Finding(
-            "cell.text",
-            _E,
-            f"「{short_label(spec)}」的内容「{cell.note}」不是数字",
-            f"{spec.key} holds {cell.note!r}, which is not a number",
-            cells=(spec.key,),
-            actual=cell.note,
-            source=cell.provenance,
-        )
-    # Cheap screens first: a count is fine when it is a non-negative int, and so on.
-    suspects = [
-        *(i for i in layout.by_kind[CellKind.COUNT] if _not_count(values[i])),
-        *(i for i in layout.by_kind[CellKind.SIGNED] if _not_whole(values[i])),
-        *(i for i in layout.by_kind[CellKind.MONEY] if _negative(values[i])),
-    ]
-    for i in sorted(suspects):
+    cells, values, states = report.cell_tuple(), report.value_tuple(), report.state_tuple()
+    if CellState.TEXT in states:
+        for i in [i for i, state in enumerate(states) if state is CellState.TEXT]:
+            spec, cell = layout.template[i], cells[i]
+            yield Finding(
+                "cell.text",
+                _E,
+                f"「{short_label(spec)}」的内容「{cell.note}」不是数字",
+                f"{spec.key} holds {cell.note!r}, which is not a number",
+                cells=(spec.key,),
+                actual=cell.note,
+                source=cell.provenance,
+            )
+    for i in _domain_suspects(layout, values):
         spec, value = layout.template[i], values[i]
         assert value is not None
         problem = _domain_problem(spec.kind, value)
@@ -216,6 +229,33 @@ def _domain(report: AnnualReport) -> Iterator[Finding]:
                 actual=value,
                 source=cells[i].provenance,
             )
+
+
+def _domain_suspects(layout: _Layout, values: tuple[Number | None, ...]) -> list[int]:
+    """Indices whose value may break its domain; screened in C for the common all-good case."""
+    counts = layout.getters[CellKind.COUNT](values)
+    signed = layout.getters[CellKind.SIGNED](values)
+    money = layout.getters[CellKind.MONEY](values)
+    # The type checks rule out None before min() runs.
+    if (
+        set(map(type, counts)) <= _INT
+        and min(cast("tuple[int, ...]", counts), default=0) >= 0
+        and set(map(type, signed)) <= _INT
+        and set(map(type, money)) <= _DECIMAL
+        and min(cast("tuple[Decimal, ...]", money), default=0) >= 0
+    ):
+        return []
+    return sorted(
+        [
+            *(i for i in layout.by_kind[CellKind.COUNT] if _not_count(values[i])),
+            *(i for i in layout.by_kind[CellKind.SIGNED] if _not_whole(values[i])),
+            *(i for i in layout.by_kind[CellKind.MONEY] if _negative(values[i])),
+        ]
+    )
+
+
+_INT = frozenset({int})
+_DECIMAL = frozenset({Decimal})
 
 
 def _not_count(value: Number | None) -> bool:
@@ -243,7 +283,12 @@ def _domain_problem(kind: CellKind, value: Number) -> tuple[str, str] | None:
 
 def _shape(report: AnnualReport) -> Iterator[Finding]:
     layout = _layout_of(report)
-    absent = [i for i, cell in enumerate(report.cell_tuple()) if cell.state is CellState.ABSENT]
+    states = report.state_tuple()
+    absent = (
+        [i for i, state in enumerate(states) if state is CellState.ABSENT]
+        if CellState.ABSENT in states
+        else []
+    )
     missing: dict[str, list[str]] = {}
     first_label: dict[str, str] = {}
     for i in absent:
