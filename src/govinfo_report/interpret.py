@@ -55,6 +55,7 @@ _SECTION_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("other", re.compile(r"其他需要报告的事项")),
 )
 _TITLE_MAX = 40
+_TITLE_SEARCH = 40  # saved pages put navigation before the title
 
 # Section 二: a label cell must equal one of these (after normalisation and dropping numbering).
 _ACTIVE_ROWS: dict[str, tuple[str, ...]] = {
@@ -218,7 +219,7 @@ def _walk(
 def _metadata(paragraphs: Sequence[Paragraph]) -> ReportMeta:
     texts = [p.text for p in paragraphs]
     title = None
-    for i, text in enumerate(texts[:12]):
+    for i, text in enumerate(texts[:_TITLE_SEARCH]):
         compact = normalise_label(text)
         if "政府信息公开" in compact and re.search(r"(年度)?(工作)?(年度)?报告$", compact):
             title = compact
@@ -230,7 +231,13 @@ def _metadata(paragraphs: Sequence[Paragraph]) -> ReportMeta:
         match = _YEAR.search(title)
         if match:
             year = int(match.group(1))
-            agency = _agency(title[: match.start()])
+            before = title[: match.start()]
+            if not before.strip():
+                # "2019年上海市人民政府办公厅政府信息公开工作年度报告": the agency follows the year.
+                after = title[match.end() :]
+                before = after[: after.find("政府信息公开")] if "政府信息公开" in after else ""
+                before = before.removeprefix("度")
+            agency = _agency(before)
     if year is None:
         years = [int(y) for text in texts[:5] for y in _YEAR.findall(text)]
         year = max(set(years), key=years.count) if years else None
@@ -524,12 +531,14 @@ def _all_blank(values: Sequence[GridCell | None]) -> bool:
 # ---------------------------------------------------------------- section 四
 
 
-def _numeric_row(row: _Row) -> bool:
+def _value_row(row: _Row) -> bool:
+    """A row of section 四 values: no label text, and either a number or a full row of blanks."""
     texts = [c.text for c in row.cells if c.text.strip()]
-    return bool(texts) and all(
-        parse_cell_text(t).state in (CellState.NUMBER, CellState.MARKER, CellState.ANNOTATED)
-        for t in texts
-    )
+    if not all(
+        _state(t) in (CellState.NUMBER, CellState.MARKER, CellState.ANNOTATED) for t in texts
+    ):
+        return False
+    return bool(texts) or len(row.cells) >= _REVIEW_COLUMNS
 
 
 def _reviews(
@@ -543,13 +552,10 @@ def _reviews(
     for index, row in candidates:
         if index in used:
             continue
-        if _numeric_row(row):
+        if _value_row(row):
             pooled.extend(row.cells)
             used.add(index)
-            if (
-                sum(1 for c in pooled if c.text.strip()) >= _REVIEW_COLUMNS
-                or len(pooled) >= _REVIEW_COLUMNS
-            ):
+            if len(pooled) >= _REVIEW_COLUMNS:
                 break
         elif pooled:
             break

@@ -155,3 +155,175 @@ def official_tables(
     rows = [tuple(r) for r in _REVIEW_HEADERS] + [tuple(review_values)]
     tables.append(TableRows("reviews", SECTION_TITLES["reviews"], tuple(rows), frozenset({3})))
     return tables
+
+
+@attrs.frozen
+class LayoutCell:
+    """One printed cell of the official layout: its text, the key of the value it shows (``None``
+    for labels and headers), and its span."""
+
+    text: str
+    key: str | None = None
+    row_span: int = 1
+    column_span: int = 1
+
+
+@attrs.frozen
+class SpannedTable:
+    """One section's table with merged cells, as HTML and Word print it. Each row lists the cells
+    that start in it, left to right; positions covered by a span from above are left out."""
+
+    section: str
+    title: str
+    columns: int
+    rows: tuple[tuple[LayoutCell, ...], ...]
+
+
+def _value_cells(
+    cells: Mapping[str, tuple[TemplateCell, Cell]], prefix: str, cell_text: CellText
+) -> list[LayoutCell]:
+    return [
+        LayoutCell(cell_text(spec, cell), key)
+        for key, (spec, cell) in cells.items()
+        if key.rsplit(".", 1)[0] == prefix
+    ]
+
+
+def official_grids(report: AnnualReport, *, cell_text: CellText = _printed) -> list[SpannedTable]:
+    """Sections 二, 三 and 四 in the official layout with merged cells (the 2021 template's merges;
+    the 2019 tables use the same scheme)."""
+    cells = dict(zip((s.key for s in report.template()), report.cells(), strict=True))
+
+    def header(prefix: str) -> list[str]:
+        return [
+            spec.labels[-1] for key, (spec, _) in cells.items() if key.rsplit(".", 1)[0] == prefix
+        ]
+
+    def label(prefix: str) -> str:
+        return next(
+            spec for key, (spec, _) in cells.items() if key.rsplit(".", 1)[0] == prefix
+        ).labels[-2]
+
+    grids: list[SpannedTable] = []
+
+    # 二: four columns; a row with fewer values lets its last value span the rest.
+    rows: list[tuple[LayoutCell, ...]] = []
+    for caption, keys in _ACTIVE_BLOCKS[report.edition]:
+        rows.append((LayoutCell(caption, column_span=4),))
+        titles = header(f"active.{keys[0]}")
+        head = [LayoutCell("信息内容"), *(LayoutCell(t) for t in titles)]
+        rows.append(tuple(_stretch(head, 4)))
+        for key in keys:
+            row = [
+                LayoutCell(label(f"active.{key}")),
+                *_value_cells(cells, f"active.{key}", cell_text),
+            ]
+            rows.append(tuple(_stretch(row, 4)))
+    grids.append(SpannedTable("active", SECTION_TITLES["active"], 4, tuple(rows)))
+
+    # 三: three label columns, seven value columns.
+    rows = [
+        (
+            LayoutCell(_BALANCE_NOTE, row_span=3, column_span=3),
+            LayoutCell("申请人情况", column_span=7),
+        ),
+        (
+            LayoutCell("自然人", row_span=2),
+            LayoutCell("法人或其他组织", column_span=5),
+            LayoutCell("总计", row_span=2),
+        ),
+        tuple(
+            LayoutCell(t) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+        ),
+    ]
+    prefixes = [
+        key.removesuffix(".natural_person")
+        for key in cells
+        if key.startswith("applications.") and key.endswith(".natural_person")
+    ]
+    outcome = [
+        p
+        for p in prefixes
+        if p not in ("applications.received", "applications.carried_in", "applications.carried_out")
+    ]
+    groups: dict[str, int] = {}
+    for prefix in prefixes:
+        if prefix.count(".") == 2:
+            group = prefix.rsplit(".", 1)[0]
+            groups[group] = groups.get(group, 0) + 1
+    started: set[str] = set()
+    for prefix in prefixes:
+        values = _value_cells(cells, prefix, cell_text)
+        name = label(prefix)
+        if prefix not in outcome:
+            rows.append((LayoutCell(name, column_span=3), *values))
+            continue
+        lead = (
+            [LayoutCell("三、本年度办理结果", row_span=len(outcome))]
+            if prefix == outcome[0]
+            else []
+        )
+        if prefix.count(".") == 1:
+            rows.append((*lead, LayoutCell(name, column_span=2), *values))
+            continue
+        group = prefix.rsplit(".", 1)[0]
+        if group not in started:
+            started.add(group)
+            spec = cells[prefix + ".natural_person"][0]
+            lead.append(LayoutCell(spec.labels[-3], row_span=groups[group]))
+        rows.append((*lead, LayoutCell(name), *values))
+    grids.append(SpannedTable("applications", SECTION_TITLES["applications"], 10, tuple(rows)))
+
+    # 四: a two-level header over fifteen values.
+    outcomes = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    review_values: list[LayoutCell] = []
+    for group in ("review", "litigation_direct", "litigation_after_review"):
+        review_values += _value_cells(cells, f"reviews.{group}", cell_text)
+    rows = [
+        (LayoutCell("行政复议", column_span=5), LayoutCell("行政诉讼", column_span=10)),
+        (
+            *(LayoutCell(t, row_span=2) for t in outcomes),
+            LayoutCell("未经复议直接起诉", column_span=5),
+            LayoutCell("复议后起诉", column_span=5),
+        ),
+        tuple(LayoutCell(t) for t in outcomes * 2),
+        tuple(review_values),
+    ]
+    grids.append(SpannedTable("reviews", SECTION_TITLES["reviews"], 15, tuple(rows)))
+    return grids
+
+
+def _stretch(row: list[LayoutCell], columns: int) -> list[LayoutCell]:
+    """Let the last cell of a short row span the remaining columns."""
+    used = sum(c.column_span for c in row)
+    if used >= columns:
+        return row
+    last = row[-1]
+    return [*row[:-1], attrs.evolve(last, column_span=last.column_span + columns - used)]
+
+
+def report_title(report: AnnualReport) -> str:
+    """The title a written report carries: ``{agency}{year}年政府信息公开工作年度报告``."""
+    if report.meta.title:
+        return report.meta.title
+    year = f"{report.meta.year}年" if report.meta.year is not None else ""
+    return f"{report.meta.agency or ''}{year}政府信息公开工作年度报告"
+
+
+def narrative_around_tables(
+    report: AnnualReport,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The prose sections as (title, text): those printed before the tables (一、总体情况) and
+    after them (五, 六 and any the agency added). Missing official sections get their title and no
+    text, so a written report always has all six."""
+    before: list[tuple[str, str]] = []
+    after: list[tuple[str, str]] = []
+    for section in report.narrative:
+        (before if "总体情况" in section.title else after).append((section.title, section.text))
+    if not before:
+        before.append((SECTION_TITLES["overview"], ""))
+    for key in ("problems", "other"):
+        marker = SECTION_TITLES[key][2:6]
+        if not any(marker in title for title, _ in after):
+            after.append((SECTION_TITLES[key], ""))
+    return before, after

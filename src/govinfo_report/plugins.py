@@ -222,10 +222,10 @@ class Registry:
 
 
 def _builtin_modules() -> list[ModuleType]:
-    from .formats import structured, text
+    from .formats import csv, docx, html, markdown, structured, text
     from .validation import builtin
 
-    return [builtin, structured, text]
+    return [builtin, structured, text, html, docx, markdown, csv]
 
 
 def _entry_points() -> list[importlib.metadata.EntryPoint]:
