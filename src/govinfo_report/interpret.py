@@ -119,7 +119,10 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三�
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号$")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
-_FIELD = re.compile(r"^(索\s*引\s*号|发\s*布\s*机\s*构|备注/文号|文\s*号)\s*[:：]\s*(.*)$")
+_FIELD = re.compile(
+    r"(索\s*引\s*号|发\s*布\s*机\s*构|备注/文号|文\s*号|发\s*布\s*日\s*期|成\s*文\s*日\s*期)"
+    r"\s*[:：]\s*([^\s:：]+)"
+)
 _PLACE_SUFFIX = re.compile(r"(镇|乡|县|区|市|旗|州|盟|省|自治区)$")
 
 
@@ -246,15 +249,17 @@ def _metadata(paragraphs: Sequence[Paragraph]) -> ReportMeta:
     date_of_issue = None
     for text in texts:
         compact = text.strip()
-        field = _FIELD.match(compact)
-        if field and field.group(2).strip():
-            fields[normalise_label(field.group(1))] = field.group(2).strip()
+        for name, value in _FIELD.findall(compact):
+            if value.strip():
+                fields.setdefault(normalise_label(name), value.strip())
         if document_number is None and _DOC_NUMBER.match(compact):
             document_number = _SPACE.sub("", compact)
         date = _DATE.match(compact)
         if date:
             with contextlib.suppress(ValueError):
                 date_of_issue = datetime.date(*(int(g) for g in date.groups()))
+    if date_of_issue is None:
+        date_of_issue = _field_date(fields.get("成文日期") or fields.get("发布日期"))
     return ReportMeta(
         agency=agency,
         year=year,
@@ -264,6 +269,18 @@ def _metadata(paragraphs: Sequence[Paragraph]) -> ReportMeta:
         publisher=fields.get("发布机构"),
         date_of_issue=date_of_issue,
     )
+
+
+def _field_date(text: str | None) -> datetime.date | None:
+    if not text:
+        return None
+    match = re.match(r"(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})", text)
+    if match is None:
+        return None
+    try:
+        return datetime.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
 
 
 def _agency(prefix: str) -> str | None:
