@@ -89,7 +89,7 @@ def test_zip_without_a_document_part() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/other.xml", "<x/>")
-    with pytest.raises(ReportReadError, match="no word/document.xml"):
+    with pytest.raises(ReportReadError, match=r"no word/document\.xml"):
         gr.read(buffer.getvalue(), name="empty.docx")
 
 
