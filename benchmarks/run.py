@@ -11,6 +11,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -137,6 +138,82 @@ def bench_text(pool: Sequence[AnnualReport], rounds: int) -> None:
         )
 
 
+def bench_docx(pool: Sequence[AnnualReport]) -> None:
+    """The docx reader against parsing word/document.xml with lxml alone (the floor: target within
+    2x) and against a naive python-docx walk over ``row.cells`` (what the reader avoids)."""
+    import io
+    import zipfile
+
+    import docx
+    from lxml import etree
+
+    from govinfo_report import write
+    from govinfo_report.formats.docx import read_docx
+
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+    fixtures = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+    sets = {
+        "written by our docx writer": [write(report, "docx") for report in pool],
+        "WPS-like fixture": [(fixtures / "wps-odd-merges-2022.docx").read_bytes()] * 20,
+    }
+    if (corpus / "blank-template-2021.docx").exists():
+        sets["official template (real file)"] = [
+            (corpus / "blank-template-2021.docx").read_bytes()
+        ] * 20
+
+    def lxml_only(batch: list[bytes]) -> None:
+        for data in batch:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                etree.fromstring(archive.read("word/document.xml"))
+
+    def ours(batch: list[bytes]) -> None:
+        for data in batch:
+            read_docx(data, "r.docx")
+
+    def naive(batch: list[bytes]) -> None:
+        for data in batch:
+            for table in docx.Document(io.BytesIO(data)).tables:
+                for row in table.rows:
+                    for cell in row.cells:
+                        cell.text  # noqa: B018 - the access is the work being measured
+
+    for label, files in sets.items():
+        floor, elapsed = timed_pair(lxml_only, ours, lambda files=files: files, repeat=5)
+        _, slow = timed_pair(lxml_only, naive, lambda files=files: files[:5], repeat=3)
+        per_file = elapsed / len(files) * 1000
+        naive_per_file = slow / 5 * 1000
+        ratio = elapsed / floor
+        print(
+            f"docx reader, {label}: {per_file:.2f} ms per file, {ratio:.2f}x lxml alone "
+            f"(target within 2x: {'met' if ratio <= 2 else 'NOT met'}); naive python-docx "
+            f"row.cells walk {naive_per_file:.1f} ms ({naive_per_file / per_file:.0f}x the reader)"
+        )
+
+
+def bench_html(pool: Sequence[AnnualReport]) -> None:
+    """The HTML reader against parsing the same pages with BeautifulSoup + lxml alone."""
+    from bs4 import BeautifulSoup
+
+    from govinfo_report import write
+    from govinfo_report.formats.html import read_html
+
+    pages = [write(report, "html") for report in pool]
+
+    def parse_only(batch: list[bytes]) -> None:
+        for data in batch:
+            BeautifulSoup(data.decode("utf-8"), "lxml")
+
+    def ours(batch: list[bytes]) -> None:
+        for data in batch:
+            read_html(data, "r.html")
+
+    floor, elapsed = timed_pair(parse_only, ours, lambda: pages, repeat=5)
+    print(
+        f"html reader: {elapsed / len(pages) * 1000:.2f} ms per page; "
+        f"{elapsed / floor:.2f}x BeautifulSoup+lxml parsing alone"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller inputs, for a smoke run")
@@ -144,6 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     pool = sample(reports(single_other_row=None), 40 if args.quick else 200)
     bench_validate(pool, rounds=2 if args.quick else 10)
     bench_text(pool[:50], rounds=1 if args.quick else 4)
+    bench_docx(pool[: 20 if args.quick else 60])
+    bench_html(pool[: 20 if args.quick else 60])
     chains = sample(series(min_years=3, max_years=5), 10 if args.quick else 40)
     bench_series(chains, (100, 1000) if args.quick else (100, 1000, 10000))
     return 0

@@ -96,6 +96,29 @@ def _in_fallback(node: Any, stop: Any) -> bool:
     return False
 
 
+_TCPR, _GRID_SPAN, _VMERGE = f"{{{W}}}tcPr", f"{{{W}}}gridSpan", f"{{{W}}}vMerge"
+_GRID_BEFORE_PATH = f"{{{W}}}trPr/{{{W}}}gridBefore"
+
+
+def _span_and_merge(properties: Any) -> tuple[int, str | None]:
+    """(column span, vertical merge: None, "restart" or "continue") from a ``w:tcPr``."""
+    span, merge = 1, None
+    for child in properties:
+        if child.tag == _GRID_SPAN:
+            span = _bounded(child.get(_VAL), 1)
+        elif child.tag == _VMERGE:
+            merge = child.get(_VAL, "continue")
+    return span, merge
+
+
+def _bounded(value: str | None, default: int) -> int:
+    try:
+        number = int(value) if value is not None else default
+    except ValueError:
+        return default
+    return number if 1 <= number <= _MAX_SPAN else default
+
+
 def _int_attribute(element: Any, path: str, default: int) -> int:
     found = element.find(path)
     if found is None:
@@ -140,12 +163,20 @@ class _Reader:
         open_merges: dict[int, int] = {}
         nested: list[Any] = []
         for r, tr in enumerate(_table_rows(tbl)):
-            column = _int_attribute(tr, f"{{{W}}}trPr/{{{W}}}gridBefore", 0)
+            column = _int_attribute(tr, _GRID_BEFORE_PATH, 0)
             for tc in _row_cells(tr):
-                span = max(1, _int_attribute(tc, f"{{{W}}}tcPr/{{{W}}}gridSpan", 1))
-                merge = tc.find(f"{{{W}}}tcPr/{{{W}}}vMerge")
-                continues = merge is not None and merge.get(_VAL, "continue") == "continue"
-                if continues and column in open_merges:
+                # One pass over the cell's children: properties, paragraphs, nested tables.
+                span, merge = 1, None
+                parts: list[str] = []
+                for child in tc:
+                    tag = child.tag
+                    if tag == _P:
+                        parts.extend([t.text or "" for t in child.iter(_T)])
+                    elif tag == _TCPR:
+                        span, merge = _span_and_merge(child)
+                    elif tag == _TBL:
+                        nested.append(child)
+                if merge == "continue" and column in open_merges:
                     at = open_merges[column]
                     above = cells[at]
                     cells[at] = GridCell(
@@ -157,14 +188,8 @@ class _Reader:
                         above.provenance,
                     )
                 else:
-                    texts = []
-                    for child in tc:
-                        if child.tag == _P:
-                            texts.append(_paragraph_text(child, []).strip())
-                        elif child.tag == _TBL:
-                            nested.append(child)
                     where = Provenance(source=self.name, table=index, row=r, column=column)
-                    cells.append(GridCell("".join(texts), r, column, 1, span, where))
+                    cells.append(GridCell("".join(parts).strip(), r, column, 1, span, where))
                     if merge is not None:
                         open_merges[column] = len(cells) - 1
                     else:
