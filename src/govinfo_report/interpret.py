@@ -77,24 +77,25 @@ _APPLICATION_ROWS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("carried_in", r"上年结转"),
         ("partially_granted", r"部分公开"),
         ("granted", r"(?<!不)予以公开"),
-        ("withheld.state_secret", r"国家秘密"),
-        ("withheld.prohibited_by_law", r"法律.{0,4}法规禁止公开|法律法规禁止"),
-        ("withheld.security_stability", r"三安全一稳定"),
-        ("withheld.third_party_rights", r"第三方合法权益"),
-        ("withheld.internal_affairs", r"内部事务"),
-        ("withheld.process_info", r"过程性信息"),
-        ("withheld.enforcement_files", r"行政执法案卷"),
-        ("withheld.inquiry_matters", r"行政查询事项"),
+        # Short stems: PDF pages cut long labels where a row breaks across pages.
+        ("withheld.state_secret", r"国家秘"),
+        ("withheld.prohibited_by_law", r"法律.{0,4}法规禁止|法律法规禁止"),
+        ("withheld.security_stability", r"三安全"),
+        ("withheld.third_party_rights", r"第三方"),
+        ("withheld.internal_affairs", r"内部事"),
+        ("withheld.process_info", r"过程性"),
+        ("withheld.enforcement_files", r"执法案"),
+        ("withheld.inquiry_matters", r"查询事"),
         ("unavailable.not_held", r"不掌握"),
-        ("unavailable.needs_creation", r"另行制作"),
-        ("unavailable.still_unclear", r"仍不明确"),
+        ("unavailable.needs_creation", r"另行制"),
+        ("unavailable.still_unclear", r"仍不明"),
         ("not_processed.petition", r"信访"),
-        ("not_processed.duplicate", r"重复申请"),
-        ("not_processed.publication", r"公开出版物"),
+        ("not_processed.duplicate", r"重复申"),
+        ("not_processed.publication", r"出版物"),
         ("not_processed.excessive", r"大量反复"),
-        ("not_processed.confirmation", r"确认或重新出具"),
-        ("other.overdue_correction", r"逾期不补正"),
-        ("other.overdue_fee", r"逾期.{0,12}(缴纳费用|缴费)|收费通知"),
+        ("not_processed.confirmation", r"确认或重新"),
+        ("other.overdue_correction", r"逾期不补"),
+        ("other.overdue_fee", r"逾期.{0,12}(缴纳费用|缴费)|收费通知|逾期未按"),
         ("other.misc", r"^(3\.|3、|\(3\))其他$"),
         ("other", r"^(\(六\)|六、)?其他处理$|^\(六\)其他$"),
         ("total", r"^(\(七\)|七、)?总计$"),
@@ -139,7 +140,7 @@ def interpret(document: Document) -> tuple[AnnualReport, list[Finding]]:
     findings: list[Finding] = list(document.findings)
     paragraphs, rows, narrative = _walk(document)
     meta = _metadata(paragraphs)
-    edition, edition_findings = _edition(rows, meta.year)
+    edition, edition_findings = _edition(rows, paragraphs, meta.year)
     findings.extend(edition_findings)
     cells: dict[str, Cell] = {}
     used: set[int] = set()
@@ -297,13 +298,17 @@ def _agency(prefix: str) -> str | None:
 # ---------------------------------------------------------------- edition
 
 
-def _edition(rows: Sequence[_Row], year: int | None) -> tuple[Edition, list[Finding]]:
+def _edition(
+    rows: Sequence[_Row], paragraphs: Sequence[Paragraph], year: int | None
+) -> tuple[Edition, list[Finding]]:
     texts = {
         normalise_label(cell.text)
         for row in rows
         for cell in row.cells
         if cell.text and not _VALUE_LIKE.match(cell.text)
     }
+    # Headers printed as plain lines (PDF text without rulings) count too.
+    texts.update(normalise_label(p.text) for p in paragraphs if len(p.text) <= _TITLE_MAX * 2)
     joined = "\n".join(texts)
     signs_2021 = [hint for hint in _EDITION_2021_HINTS if hint in joined]
     signs_2019 = [hint for hint in _EDITION_2019_HINTS if hint in joined]
@@ -478,6 +483,7 @@ def _applications(
 ) -> None:
     found: dict[str, tuple[list[GridCell | None], GridCell]] = {}
     pending: tuple[str, GridCell] | None = None
+    fragments: list[GridCell] = []  # label pieces of rows that matched nothing (wrapped labels)
     for index, row in _in_section(rows, "applications"):
         label_at, key = None, None
         for position in range(len(row.cells) - 1, -1, -1):
@@ -485,11 +491,20 @@ def _applications(
             if key is not None:
                 label_at = position
                 break
+        has_numbers = any(_is_number_text(c.text) for c in row.cells)
+        if (label_at is None or key is None) and fragments and has_numbers:
+            label_at, key = _joined_label(fragments, row)
         if label_at is None or key is None:
-            if pending is not None and any(_is_number_text(c.text) for c in row.cells):
-                # The values of a label printed on a row of its own.
+            if not has_numbers:
+                fragments = [*fragments[-2:], *(c for c in row.cells if c.text.strip())]
+            if pending is not None and has_numbers:
+                # The values of a label printed on a row of its own; a wrapped label's tail may
+                # stand before them.
                 label_key, label_cell = pending
-                values, extra = _values_after(row.cells, 7)
+                start = 0
+                while start < len(row.cells) and _state(row.cells[start].text) is CellState.TEXT:
+                    start += 1
+                values, extra = _values_after(row.cells[start:], 7)
                 if label_key not in found or _all_blank(found[label_key][0]):
                     found[label_key] = (values, label_cell)
                 _stray(extra, f"「{label_cell.text.strip()}」行", findings)
@@ -497,6 +512,7 @@ def _applications(
                 pending = None
             continue
         used.add(index)
+        fragments = []
         label_cell = row.cells[label_at]
         after = row.cells[label_at + 1 :]
         if len(after) < 7 and not any(c.text.strip() for c in after):
@@ -539,6 +555,20 @@ def _applications(
         specs = _row_specs(edition, f"applications.{key}", single_other_row=single)
         if len(specs) == len(values):
             _store(specs, values, cells)
+
+
+def _joined_label(fragments: Sequence[GridCell], row: _Row) -> tuple[int | None, str | None]:
+    """A label wrapped over several lines: the pieces before this row joined with its own text."""
+    position = next((i for i, c in enumerate(row.cells) if _state(c.text) is CellState.TEXT), None)
+    if position is None:
+        return None, None
+    own = row.cells[position].text
+    for count in range(1, min(3, len(fragments)) + 1):
+        joined = "".join(c.text.strip() for c in fragments[-count:]) + own
+        key = _application_label(joined)
+        if key is not None:
+            return position, key
+    return None, None
 
 
 def _all_blank(values: Sequence[GridCell | None]) -> bool:

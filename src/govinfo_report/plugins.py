@@ -222,10 +222,10 @@ class Registry:
 
 
 def _builtin_modules() -> list[ModuleType]:
-    from .formats import csv, docx, html, markdown, structured, text
+    from .formats import csv, docx, html, markdown, pdf, structured, text
     from .validation import builtin
 
-    return [builtin, structured, text, html, docx, markdown, csv]
+    return [builtin, structured, text, html, docx, pdf, markdown, csv]
 
 
 def _entry_points() -> list[importlib.metadata.EntryPoint]:
