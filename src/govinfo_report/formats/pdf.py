@@ -310,14 +310,12 @@ def _ruled_page(
     blocks: list[tuple[float, Block]] = []
     for offset, table in enumerate(tables):
         cells = _grid_cells(table, page_number, first_table + offset, name)
+        x0, top, x1, bottom = (float(v) for v in table.bbox)
         where = Provenance(
-            source=name,
-            page=page_number,
-            table=first_table + offset,
-            bbox=tuple(float(v) for v in table.bbox),
-        )  # type: ignore[arg-type]
+            source=name, page=page_number, table=first_table + offset, bbox=(x0, top, x1, bottom)
+        )
         blocks.append((float(table.bbox[1]), Table(tuple(cells), where)))
-    boxes = [table.bbox for table in tables]
+    table_boxes = [table.bbox for table in tables]
 
     def outside_tables(obj: dict[str, Any]) -> bool:
         # By the character's centre: a title printed right against a table's edge stays text.
@@ -325,7 +323,7 @@ def _ruled_page(
             return True
         x = (obj["x0"] + obj["x1"]) / 2
         y = (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in table_boxes)
 
     outside = page.filter(outside_tables)
     lines = []
@@ -374,13 +372,13 @@ def read_pdf(data: bytes, name: str) -> Document:
             raise ReportReadError(name, f"damaged PDF: {exc!r}") from exc
     ordered: list[Block] = []
     for i, page in enumerate(pages):
-        blocks = per_page.get(i)
-        if blocks is None:
+        placed = per_page.get(i)
+        if placed is None:
             # PDFium gives the text in content order, which is reading order for exported
             # documents; sorting by position would interleave a table's label column.
             ordered.extend(block for _, block in _line_blocks(_pdfium_lines(page), i + 1, name))
         else:
-            ordered.extend(block for _, block in sorted(blocks, key=lambda item: item[0]))
+            ordered.extend(block for _, block in sorted(placed, key=lambda item: item[0]))
     return Document(tuple(ordered), source=name)
 
 
