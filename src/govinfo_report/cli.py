@@ -79,6 +79,37 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("input")
 
     commands.add_parser("schema", help="print the JSON Schema of the json format")
+
+    batch = commands.add_parser(
+        "batch", help="read every report under folders into a SQLite database, then check series"
+    )
+    batch.add_argument("roots", nargs="+", metavar="DIR", help="folders (or files) to read")
+    batch.add_argument("--db", required=True, help="the SQLite database (created if missing)")
+    batch.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default: one per core, at most 8)",
+    )
+    batch.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="local processes, or a Dask cluster (extra: govinfo-report[dask])",
+    )
+    batch.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
+    batch.add_argument(
+        "--aliases", metavar="FILE", help="JSON object of old → current agency names"
+    )
+    batch.add_argument("--lang", choices=("zh", "en"), default="zh")
+
+    export = commands.add_parser("export", help="export a batch database as CSV or Parquet")
+    export.add_argument("--db", required=True)
+    export.add_argument("--to", choices=("csv", "parquet"), default="csv")
+    export.add_argument(
+        "--table", choices=("cells", "findings", "files", "series_findings"), default="findings"
+    )
+    export.add_argument("-o", "--output", help="output file (CSV may go to standard output)")
     return parser
 
 
@@ -284,6 +315,87 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from .batch import dask_executor, default_workers, local_executor, run_batch
+
+    roots = [Path(root) for root in args.roots]
+    missing = [str(root) for root in roots if not root.exists()]
+    if missing:
+        raise _UsageError(f"no such file or folder: {', '.join(missing)}")
+    if args.executor == "dask":
+        try:
+            submit = dask_executor(args.scheduler)
+        except RuntimeError as exc:
+            raise _UsageError(str(exc)) from exc
+    else:
+        submit = local_executor(args.workers or default_workers())
+    summary = run_batch(
+        roots,
+        Path(args.db),
+        submit=submit,
+        aliases=_load_aliases(args.aliases),
+        progress=sys.stderr,
+    )
+    if args.lang == "en":
+        print(summary.line())
+    else:
+        print(
+            f"共 {summary.discovered} 个文件：读取 {summary.read} 个，未变跳过 {summary.skipped} 个，"
+            f"无法读取 {summary.errors} 个；{summary.failing_reports} 份报告有错误或不一致；"
+            f"跨年核对发现 {summary.series_findings} 项（其中不一致 {summary.failing_series} 项）"
+            f"，用时 {summary.seconds:.1f} 秒"
+        )
+    if summary.errors:
+        return EXIT_USAGE
+    return EXIT_FINDINGS if summary.failing_reports or summary.failing_series else EXIT_CLEAN
+
+
+def _export(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    database = Path(args.db)
+    if not database.exists():
+        raise _UsageError(f"no such database: {database}")
+    connection = sqlite3.connect(database)
+    try:
+        cursor = connection.execute(
+            f"SELECT * FROM {args.table}"
+        )  # the name is from a fixed choice
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    except sqlite3.Error as exc:
+        raise _UsageError(f"{database}: not a batch database ({exc})") from exc
+    finally:
+        connection.close()
+    if args.to == "parquet":
+        if not args.output:
+            raise _UsageError("parquet output needs a file: give -o")
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError as exc:
+            raise _UsageError(
+                "parquet export needs: pip install 'govinfo-report[parquet]'"
+            ) from exc
+        table = pa.table({name: [row[i] for row in rows] for i, name in enumerate(columns)})
+        pq.write_table(table, args.output)
+        return EXIT_CLEAN
+    if args.output:
+        with open(args.output, "w", newline="", encoding="utf-8") as handle:
+            _write_csv(handle, columns, rows)
+    else:
+        _write_csv(sys.stdout, columns, rows)
+    return EXIT_CLEAN
+
+
+def _write_csv(handle: TextIO, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    import csv
+
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+
+
 _COMMANDS = {
     "convert": _convert,
     "read": _convert,
@@ -291,6 +403,8 @@ _COMMANDS = {
     "plugins": _plugins,
     "explain": _explain,
     "schema": _schema,
+    "batch": _batch,
+    "export": _export,
 }
 
 
