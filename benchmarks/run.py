@@ -1,4 +1,4 @@
-"""Benchmarks: ``python benchmarks/run.py [--quick]``.
+"""Benchmarks: ``python benchmarks/run.py [--quick]`` (all of them, including ``batch.py``).
 
 Each benchmark prints absolute numbers and a ratio against a baseline measured in the same run on the
 same machine, so results compare across machines. Targets are checked here, never in unit tests.
@@ -7,6 +7,7 @@ same machine, so results compare across machines. Targets are checked here, neve
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import time
 import warnings
@@ -266,6 +267,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench_pdf()
     chains = sample(series(min_years=3, max_years=5), 10 if args.quick else 40)
     bench_series(chains, (100, 1000) if args.quick else (100, 1000, 10000))
+    # The corpus batch: throughput with 1 and 2 workers, memory as the corpus grows.
+    subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("batch.py")),
+            "--reports",
+            "200" if args.quick else "2000",
+        ],
+        check=True,
+    )
     return 0
 
 
