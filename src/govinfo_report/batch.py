@@ -17,15 +17,20 @@ flight; the next run skips files whose path and hash are already stored.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import hashlib
 import json
 import os
+import signal
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+
+from .limits import Limits, current_limits, using_limits
 
 __all__ = ["SCHEMA", "BatchSummary", "FileResult", "discover", "process_file", "run_batch"]
 
@@ -155,16 +160,64 @@ def discover(
     return sorted(found)
 
 
-def process_file(path_text: str) -> FileResult:
+def process_file(path_text: str, limits: Limits | None = None) -> FileResult:
     """Read, validate and flatten one file. Runs in a worker; never raises for a bad file."""
-    from . import ReportReadError, read, to_cells, to_json, validate
-    from .serialize import findings_to_data
+    with using_limits(limits or current_limits()):
+        return _process_file(path_text)
 
+
+def _process_file(path_text: str) -> FileResult:
     path = Path(path_text)
     try:
         sha, size = _sha256(path), path.stat().st_size
     except OSError as exc:
         return FileResult(path_text, "", 0, "error", error=f"cannot open: {exc}")
+    budget = current_limits().seconds_per_document
+    try:
+        with _time_budget(budget):
+            return _process(path, path_text, sha, size)
+    except _OverBudget:
+        return FileResult(
+            path_text,
+            sha,
+            size,
+            "error",
+            error=f"{path_text}: gave up after {budget:g} s (limit seconds_per_document)",
+        )
+
+
+class _OverBudget(BaseException):
+    """Not an Exception: reading turns every Exception into ReportReadError, and this must pass."""
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Interrupt the work after ``seconds`` (Unix, main thread only; elsewhere no budget)."""
+    usable = (
+        seconds > 0
+        and hasattr(signal, "SIGALRM")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _OverBudget
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _process(path: Path, path_text: str, sha: str, size: int) -> FileResult:
+    from . import ReportReadError, read, to_cells, to_json, validate
+    from .serialize import findings_to_data
+
     try:
         result = read(path)
         report = result.report
@@ -331,17 +384,18 @@ def check_series(connection: sqlite3.Connection, aliases: dict[str, str] | None 
 Submit = Callable[[Sequence[str]], Iterator[FileResult]]
 
 
-def local_executor(workers: int) -> Submit:
+def local_executor(workers: int, limits: Limits | None = None) -> Submit:
     """Worker processes on this machine (``workers`` 1: in this process)."""
+    chosen = limits or current_limits()
 
     def run(paths: Sequence[str]) -> Iterator[FileResult]:
         if workers <= 1:
-            yield from (process_file(p) for p in paths)
+            yield from (process_file(p, chosen) for p in paths)
             return
         done: set[str] = set()
         try:
             with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(process_file, p): p for p in paths}
+                futures = {pool.submit(process_file, p, chosen): p for p in paths}
                 for future in concurrent.futures.as_completed(futures):
                     result = future.result()
                     done.add(futures[future])
@@ -350,20 +404,20 @@ def local_executor(workers: int) -> Submit:
             # A worker died inside a parser. Which file killed it is unknown, so the files not
             # finished are retried one per process: only the culprit is recorded as a crash.
             for path in (p for p in paths if p not in done):
-                yield _isolated(path)
+                yield _isolated(path, chosen)
 
     return run
 
 
-def _isolated(path: str) -> FileResult:
+def _isolated(path: str, limits: Limits) -> FileResult:
     try:
         with concurrent.futures.ProcessPoolExecutor(max_workers=1) as pool:
-            return pool.submit(process_file, path).result()
+            return pool.submit(process_file, path, limits).result()
     except concurrent.futures.process.BrokenProcessPool:
         return FileResult(path, "", 0, "error", error="the worker process crashed on this file")
 
 
-def dask_executor(address: str | None) -> Submit:
+def dask_executor(address: str | None, limits: Limits | None = None) -> Submit:
     """The same work on a Dask cluster (``pip install 'govinfo-report[dask]'``)."""
     try:
         from distributed import Client, as_completed
@@ -372,7 +426,8 @@ def dask_executor(address: str | None) -> Submit:
 
     def run(paths: Sequence[str]) -> Iterator[FileResult]:
         with Client(address) if address else Client(processes=True, n_workers=2) as client:
-            futures = [client.submit(process_file, p, pure=False) for p in paths]
+            chosen = limits or current_limits()
+            futures = [client.submit(process_file, p, chosen, pure=False) for p in paths]
             for future in as_completed(futures):
                 yield future.result()
 

@@ -102,6 +102,13 @@ def _parser() -> argparse.ArgumentParser:
         "--aliases", metavar="FILE", help="JSON object of old → current agency names"
     )
     batch.add_argument("--lang", choices=("zh", "en"), default="zh")
+    batch.add_argument(
+        "--seconds-per-document",
+        type=float,
+        default=None,
+        metavar="S",
+        help="give up on a file after S seconds (default 120; 0: no budget)",
+    )
 
     export = commands.add_parser("export", help="export a batch database as CSV or Parquet")
     export.add_argument("--db", required=True)
@@ -316,19 +323,25 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
+    import attrs
+
     from .batch import dask_executor, default_workers, local_executor, run_batch
+    from .limits import DEFAULT_LIMITS
 
     roots = [Path(root) for root in args.roots]
     missing = [str(root) for root in roots if not root.exists()]
     if missing:
         raise _UsageError(f"no such file or folder: {', '.join(missing)}")
+    limits = DEFAULT_LIMITS
+    if args.seconds_per_document is not None:
+        limits = attrs.evolve(limits, seconds_per_document=args.seconds_per_document)
     if args.executor == "dask":
         try:
-            submit = dask_executor(args.scheduler)
+            submit = dask_executor(args.scheduler, limits)
         except RuntimeError as exc:
             raise _UsageError(str(exc)) from exc
     else:
-        submit = local_executor(args.workers or default_workers())
+        submit = local_executor(args.workers or default_workers(), limits)
     summary = run_batch(
         roots,
         Path(args.db),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from ..errors import ReportReadError
 from ..findings import Finding
 from ..hookspecs import hookimpl
 from ..layout import SpannedTable
+from ..limits import current_limits
 from ..model import AnnualReport
 from ..plugins import Reader, ReadFunction, WriteFunction, Writer
 from ..values import Provenance
@@ -49,16 +51,38 @@ def _parser() -> Any:
 
 
 def document_xml(data: bytes, name: str) -> bytes:
-    """The bytes of ``word/document.xml``; :class:`ReportReadError` for anything not a .docx."""
+    """The bytes of ``word/document.xml``; :class:`ReportReadError` for anything not a .docx, and
+    for a member that would unpack beyond the limits in force (zip bombs)."""
+    limits = current_limits()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             try:
-                return archive.read(DOCUMENT_PART)
+                info = archive.getinfo(DOCUMENT_PART)
             except KeyError:
                 raise ReportReadError(name, f"not a .docx: no {DOCUMENT_PART}") from None
+            ceiling = min(limits.max_xml_bytes, limits.max_unpacked_bytes)
+            if info.file_size > ceiling:
+                raise ReportReadError(
+                    name, f"{DOCUMENT_PART} unpacks to {info.file_size} bytes; limit {ceiling}"
+                )
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > limits.max_compression_ratio:
+                raise ReportReadError(
+                    name,
+                    f"{DOCUMENT_PART} is compressed {ratio:.0f}:1 (a zip bomb?); limit "
+                    f"{limits.max_compression_ratio}:1",
+                )
+            with archive.open(info) as member:
+                # The header's size may lie: read one byte past the ceiling to find out.
+                content = member.read(ceiling + 1)
+            if len(content) > ceiling:
+                raise ReportReadError(
+                    name, f"{DOCUMENT_PART} unpacks beyond the limit of {ceiling}"
+                )
+            return content
     except zipfile.BadZipFile as exc:
         raise ReportReadError(name, f"not a .docx (not a zip archive): {exc}") from exc
-    except (RuntimeError, NotImplementedError, OSError, EOFError) as exc:
+    except (RuntimeError, NotImplementedError, OSError, EOFError, zlib.error) as exc:
         raise ReportReadError(name, f"cannot open the .docx: {exc}") from exc
 
 
@@ -135,6 +159,7 @@ class _Reader:
         self.name = name
         self.blocks: list[Block] = []
         self.tables = 0
+        self.max_cells = current_limits().max_table_cells
 
     def body(self, container: Any) -> None:
         for child in container:
@@ -195,6 +220,12 @@ class _Reader:
                     else:
                         open_merges.pop(column, None)
                 column += span
+                if len(cells) > self.max_cells:
+                    raise ReportReadError(
+                        self.name,
+                        f"a table with more than {self.max_cells} cells",
+                        place=f"table {index + 1}",
+                    )
         self.blocks.append(Table(tuple(cells), Provenance(source=self.name, table=index)))
         for inner in nested:
             self.table(inner)

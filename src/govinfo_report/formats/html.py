@@ -17,6 +17,7 @@ from ..document import Block, Document, GridCell, Paragraph, Table
 from ..errors import ReportReadError
 from ..findings import Finding
 from ..hookspecs import hookimpl
+from ..limits import current_limits
 from ..model import AnnualReport
 from ..plugins import Reader, ReadFunction, WriteFunction, Writer
 from ..reading import reading_finding
@@ -119,6 +120,9 @@ class _Walker:
         self.buffer: list[str] = []
         self.tables = 0
         self.images_outside_tables = 0
+        limits = current_limits()
+        self.max_depth = limits.max_nesting_depth
+        self.max_cells = limits.max_table_cells
 
     def flush(self) -> None:
         text = _clean("".join(self.buffer))
@@ -126,9 +130,13 @@ class _Walker:
         if text:
             self.blocks.append(Paragraph(text, Provenance(source=self.name)))
 
-    def walk(self, node: object) -> None:
+    def walk(self, node: object, depth: int = 0) -> None:
         from bs4.element import Comment, NavigableString, Tag
 
+        if depth > self.max_depth:
+            raise ReportReadError(
+                self.name, f"elements nested deeper than {self.max_depth} (limit max_nesting_depth)"
+            )
         if isinstance(node, Comment):
             return
         if isinstance(node, NavigableString):
@@ -154,7 +162,7 @@ class _Walker:
         if block:
             self.flush()
         for child in node.children:
-            self.walk(child)
+            self.walk(child, depth + 1)
         if block:
             self.flush()
 
@@ -170,6 +178,12 @@ class _Walker:
                     c += 1
                 row_span = _span(cell.get("rowspan"))
                 column_span = _span(cell.get("colspan"))
+                if len(occupied) + row_span * column_span > self.max_cells:
+                    raise ReportReadError(
+                        self.name,
+                        f"a table with more than {self.max_cells} cells (limit max_table_cells)",
+                        place=f"table {index + 1}",
+                    )
                 for dr in range(row_span):
                     for dc in range(column_span):
                         occupied.add((r + dr, c + dc))

@@ -21,14 +21,13 @@ from typing import Any
 from ..document import Block, Document, GridCell, Paragraph, Table
 from ..errors import ReportReadError
 from ..hookspecs import hookimpl
+from ..limits import current_limits
 from ..plugins import Reader, ReadFunction
 from ..reading import reading_finding
 from ..values import Provenance
 
-__all__ = ["MAX_PAGES", "RULED_PAGE_PATHS", "read_pdf"]
+__all__ = ["RULED_PAGE_PATHS", "read_pdf"]
 
-MAX_PAGES = 500
-"""Documents with more pages are refused: annual reports have a handful."""
 RULED_PAGE_PATHS = 12
 """A page with at least this many path objects (lines, rectangles) may hold a ruled table."""
 
@@ -223,8 +222,11 @@ def _pdfium_pages(data: bytes, name: str) -> list[dict[str, Any]]:
     pages: list[dict[str, Any]] = []
     try:
         count = len(document)
-        if count > MAX_PAGES:
-            raise ReportReadError(name, f"{count} pages; more than the limit of {MAX_PAGES}")
+        limit = current_limits().max_pages
+        if count > limit:
+            raise ReportReadError(
+                name, f"{count} pages; more than the limit of {limit} (max_pages)"
+            )
         for index in range(count):
             page = document[index]
             try:
@@ -354,7 +356,13 @@ def read_pdf(data: bytes, name: str) -> Document:
             "scan; an OCR reader plugin is needed",
         )
         return Document((), source=name, findings=(finding,))
-    ruled = [i for i, page in enumerate(pages) if page["paths"] >= RULED_PAGE_PATHS]
+    busy = current_limits().max_page_chars
+    # A page with more characters than the limit is read from its text layer only.
+    ruled = [
+        i
+        for i, page in enumerate(pages)
+        if page["paths"] >= RULED_PAGE_PATHS and len(page["text"]) <= busy
+    ]
     per_page: dict[int, list[tuple[float, Block]]] = {}
     if ruled:
         import pdfplumber
