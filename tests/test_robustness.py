@@ -68,7 +68,10 @@ def test_input_size_limit(tmp_path: Path) -> None:
         gr.read(b"x" * 100, name="big.txt", limits=Limits(max_input_bytes=10))
     big = tmp_path / "big.txt"
     big.write_bytes(b"x" * 100)
-    with using_limits(Limits(max_input_bytes=10)), pytest.raises(ReportReadError, match=r"big\.txt"):
+    with (
+        using_limits(Limits(max_input_bytes=10)),
+        pytest.raises(ReportReadError, match=r"big\.txt"),
+    ):
         gr.read(big)
 
 

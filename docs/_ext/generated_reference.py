@@ -27,7 +27,14 @@ def _template_page() -> str:
     )
     for edition, single, title in variants:
         cells = template_cells(Edition(edition), single_other_row=single)
-        lines += [f"## {title}", "", f"{len(cells)} cells.", "", "| key | kind | labels |", "|---|---|---|"]
+        lines += [
+            f"## {title}",
+            "",
+            f"{len(cells)} cells.",
+            "",
+            "| key | kind | labels |",
+            "|---|---|---|",
+        ]
         lines += [f"| `{c.key}` | {c.kind.value} | {' / '.join(c.labels)} |" for c in cells]
         lines.append("")
     return "\n".join(lines)
@@ -86,7 +93,14 @@ def _cli_page() -> str:
         if id(sub) in seen:
             continue
         seen.add(id(sub))
-        lines += [f"## `govinfo-report {name}`", "", "```text", sub.format_help().rstrip(), "```", ""]
+        lines += [
+            f"## `govinfo-report {name}`",
+            "",
+            "```text",
+            sub.format_help().rstrip(),
+            "```",
+            "",
+        ]
     return "\n".join(lines)
 
 
