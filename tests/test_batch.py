@@ -14,6 +14,8 @@ from hypothesis import find
 from hypothesis.errors import HypothesisWarning
 
 import govinfo_report as gr
+import govinfo_report.document
+import govinfo_report.hookspecs
 from govinfo_report.batch import local_executor, run_batch
 from govinfo_report.cli import main
 from govinfo_report.testing.render import render_text
@@ -21,6 +23,7 @@ from govinfo_report.testing.strategies import series
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AGENCY = "示例县交通运输局"
+SAMPLE_FOR_CRASH = gr.read(FIXTURES / "wps-odd-merges-2022.cells.json").report
 
 
 @functools.cache
@@ -224,3 +227,40 @@ def test_dask_gives_the_same_database(tree: tuple[Path, dict[str, Path]], tmp_pa
         assert table(local_db, f"SELECT {columns} FROM {name} ORDER BY {order}") == table(
             dask_db, f"SELECT {columns} FROM {name} ORDER BY {order}"
         ), name
+
+
+class _CrashingReader:
+    """A reader that kills its process on ``*.crash`` files, as a segfault in a parser would."""
+
+    @staticmethod
+    @gr.hookspecs.hookimpl
+    def register_readers(register):  # type: ignore[no-untyped-def]
+        import os
+
+        def die(data: bytes, name: str) -> gr.document.Document:
+            os._exit(13)
+
+        register(gr.Reader("crash", load=lambda: die, suffixes=(".crash",)))
+
+
+def test_a_worker_crash_costs_only_its_file(tmp_path: Path) -> None:
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the crashing test plugin reaches the workers only when they are forked")
+    from govinfo_report.testing import registered_plugin
+
+    root = tmp_path / "reports"
+    root.mkdir()
+    for index in range(4):
+        (root / f"r{index}.cells.json").write_bytes(gr.write(SAMPLE_FOR_CRASH, "cells"))
+    (root / "bad.crash").write_bytes(b"boom")
+    database = tmp_path / "c.sqlite"
+    with registered_plugin(_CrashingReader(), name="crash"):
+        summary = run_batch([root], database, submit=local_executor(2))
+    outcomes = dict(table(database, "SELECT path, outcome FROM files"))
+    assert outcomes.pop(str(root / "bad.crash")) == "error"
+    assert set(outcomes.values()) == {"ok"} and len(outcomes) == 4
+    [(error,)] = table(database, "SELECT error FROM files WHERE outcome = 'error'")
+    assert "crashed" in error
+    assert summary.errors == 1

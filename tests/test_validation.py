@@ -257,5 +257,5 @@ def test_every_emitted_code_is_documented() -> None:
         if finding.rule:
             assert finding.rule in documented
     assert attrs.has(type(report))
-    assert all(info.description for info in builtin_catalogue().codes())
+    assert all(info.description and info.example for info in builtin_catalogue().codes())
     assert {c.state for c in report.cell_tuple()} == {CellState.ABSENT}

@@ -51,14 +51,18 @@ def _codes_page() -> str:
         "`warning` (implausible, or a soft cross-year rule), `info` (for the record). Profile "
         "`basic` codes run by default; `strict` ones need `--profile strict` or `--select`.",
         "",
-        "| code | severity | profile | 中文 | meaning |",
-        "|---|---|---|---|---|",
     ]
     for info in builtin_catalogue().codes():
-        description = info.description.replace("|", "\\|")
-        lines.append(
-            f"| `{info.code}` | {info.severity.value} | {info.profile} | {info.title} | {description} |"
-        )
+        lines += [
+            f"## `{info.code}`",
+            "",
+            f"**{info.severity.value}** · profile `{info.profile}` · {info.title} ({info.title_en})",
+            "",
+            info.description,
+            "",
+            f"*Example:* {info.example}",
+            "",
+        ]
     lines += [
         "",
         "Plugins add their own codes through the `register_rules` hook; `govinfo-report plugins` "

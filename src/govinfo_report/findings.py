@@ -87,3 +87,5 @@ class CodeInfo:
     """What the code means and when it fires (English, for the reference docs)."""
     profile: str = "basic"
     """``basic``: on by default. ``strict``: only with the strict profile or when selected."""
+    example: str = ""
+    """A typical case, for the reference docs (what was printed and what the finding says)."""

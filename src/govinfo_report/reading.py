@@ -15,6 +15,7 @@ READ_CODES = (
         "cell that fits no template key",
         "A structured input (cells, JSON) has a key that is not a cell of the report's edition; "
         "its value is kept in the finding and nowhere else.",
+        example="A cells file with the key `applications.granted.totl` (a typo).",
     ),
     CodeInfo(
         "read.stray_number",
@@ -23,6 +24,10 @@ READ_CODES = (
         "number that lands in no cell",
         "A table row holds more numbers than the template has columns for, or numbers stand "
         "where no cell is expected; the finding gives the text and its place.",
+        example=(
+            "A row of section 三 printed with eight numbers for seven columns; the eighth is "
+            "reported with its line."
+        ),
     ),
     CodeInfo(
         "read.missing_table",
@@ -31,6 +36,7 @@ READ_CODES = (
         "table not found",
         "Section 二, 三 or 四 (or one of its blocks) was not found in the document; its cells are "
         "absent (see shape.missing_cell).",
+        example="A document without section 四.",
     ),
     CodeInfo(
         "read.edition",
@@ -39,6 +45,9 @@ READ_CODES = (
         "edition decision",
         "How the edition was decided when the tables did not say it plainly (from the year), or "
         "that the document mixes signs of both editions.",
+        example=(
+            "A document whose section 二 headers are missing: the edition follows from the year."
+        ),
     ),
     CodeInfo(
         "read.no_text",
@@ -46,6 +55,7 @@ READ_CODES = (
         "没有可读文字",
         "no text to read",
         "The input has no text layer (a scan, tables as images): an OCR reader plugin is needed.",
+        example="A scanned PDF, or a web page whose tables are images.",
     ),
 )
 

@@ -35,6 +35,8 @@ NOT_ASSESSABLE_INFO = CodeInfo(
     "rule not assessable",
     "A rule has an operand that is blank, a marker or text, so it cannot be checked; `rule` "
     "names the rule and the message says whether it would hold if blanks meant 0.",
+    example="（七）总计·总计 is printed blank, so apply.row_total cannot be checked for that row; the "
+    "message adds whether it would hold if blanks meant 0.",
 )
 
 _COLUMN_ZH = {

@@ -30,6 +30,10 @@ SUM_CODES = (
         "One cell of section 三 explains every broken sum rule (H1, H2, H3): the finding names it "
         "first, gives `expected` (the value that satisfies all of them) and lists the broken "
         "equations as details.",
+        example=(
+            "（一）予以公开·自然人 printed 23 where the row, the column and 总计 all need 18:"
+            " one finding names `applications.granted.natural_person`, expected 18."
+        ),
     ),
     CodeInfo(
         "apply.balance",
@@ -37,6 +41,10 @@ SUM_CODES = (
         "勾稽关系不成立",
         "balance (勾稽) broken",
         "H1: in some column, 本年新收 + 上年结转 ≠ （七）总计 + 结转下年度, and no single cell explains it.",
+        example=(
+            "Two cells of the 商业企业 column are wrong in ways no single cell explains: 本年新收 "
+            "5 + 上年结转 0 ≠ 总计 3 + 结转 1."
+        ),
     ),
     CodeInfo(
         "apply.outcome_total",
@@ -44,6 +52,10 @@ SUM_CODES = (
         "办理结果之和不等于总计",
         "outcomes do not add up",
         "H2: in some column, the outcome rows （一）…（六） do not add up to （七）总计.",
+        example=(
+            "（七）总计·科研机构 is 4 but the outcome rows add up to 6, and more than one cell "
+            "could be the culprit."
+        ),
     ),
     CodeInfo(
         "apply.row_total",
@@ -51,6 +63,10 @@ SUM_CODES = (
         "申请人各列之和不等于总计",
         "row total wrong",
         "H3: in some row of section 三, the six applicant columns do not add up to 总计.",
+        example=(
+            "（三）不予公开·1.属于国家秘密: the six applicant columns add up to 2 but its 总计 "
+            "says 3, and no single cell explains it alone."
+        ),
     ),
     CodeInfo(
         "review.total",
@@ -59,6 +75,7 @@ SUM_CODES = (
         "review group total wrong",
         "H4: in a group of section 四, 维持 + 纠正 + 其他 + 尚未审结 ≠ 总计. The finding's cells are "
         "that group's, its 总计 first, with `expected` the sum of the other four.",
+        example="行政复议: 维持 2 + 纠正 1 + 其他 0 + 尚未审结 0 = 3, but 总计 is printed as 4; expected 3.",
     ),
     NOT_ASSESSABLE_INFO,
 )
@@ -71,6 +88,7 @@ DOMAIN_CODES = (
         "value out of domain",
         "H5: a count that is negative or not a whole number, a 增/减 that is not a whole number, or "
         "a negative amount of money.",
+        example="本年新收·自然人 printed as -2, or 规章·本年制发件数 printed as 1.5.",
     ),
     CodeInfo(
         "cell.text",
@@ -78,6 +96,7 @@ DOMAIN_CODES = (
         "单元格内容不是数字",
         "cell text is not a number",
         "H5: the cell holds text that is neither a number, a blank nor a marker.",
+        example="A cell of section 三 holds 见附件 instead of a number.",
     ),
 )
 
@@ -88,6 +107,7 @@ SHAPE_CODES = (
         "缺少单元格",
         "cells missing",
         "H6: cells of the edition's template were not found in the document; one finding per row.",
+        example="A PDF whose 四、结转下年度继续办理 row was cut off: its seven cells are listed.",
     ),
     CodeInfo(
         "shape.single_other_row",
@@ -96,6 +116,7 @@ SHAPE_CODES = (
         "（六）其他处理 printed as one row",
         "An edition 2021 report prints （六）其他处理 as one row, as in 2019; the row is kept as "
         "`applications.other.*` and the sum rules use it.",
+        example="A 2021 report printing （六）其他处理 as one row, as the 2019 template did.",
     ),
 )
 
@@ -106,6 +127,7 @@ PLAUSIBILITY_CODES = (
         "金额小数位过多",
         "too many decimals",
         "An amount of money has more than 4 decimals.",
+        example="行政事业性收费 printed as 12.345678 (万元).",
     ),
     CodeInfo(
         "money.unit",
@@ -114,6 +136,7 @@ PLAUSIBILITY_CODES = (
         "suspicious unit",
         "The 2021 fee amount is in 万元, but the cell prints 元 or is so large (≥ 1,000,000 万元) "
         "that 元 were probably typed into it.",
+        example="行政事业性收费 printed as 2500000 in a 万元 column, or as 25000元.",
     ),
     CodeInfo(
         "apply.total_blank",
@@ -121,6 +144,7 @@ PLAUSIBILITY_CODES = (
         "总计列空白而分项有数",
         "total left blank",
         "A row of section 三 has numbers in applicant columns but its 总计 is blank.",
+        example="（一）予以公开 has 12 for 自然人 but its 总计 is left blank.",
     ),
     CodeInfo(
         "apply.carried_out_excess",
@@ -128,6 +152,7 @@ PLAUSIBILITY_CODES = (
         "结转下年度多于可办理总数",
         "more carried out than on hand",
         "In some column, 结转下年度 exceeds 本年新收 + 上年结转.",
+        example="结转下年度·自然人 is 9 while 本年新收 4 + 上年结转 2 = 6.",
     ),
     CodeInfo(
         "narrative.mismatch",
@@ -137,6 +162,10 @@ PLAUSIBILITY_CODES = (
         "The prose says 收到/受理 N 件, 办结 N 件 or 结转 N 件 and no matching table total has N "
         "(收到 may mean 本年新收 or 本年新收 + 上年结转). Strict profile only: prose is loose.",
         profile="strict",
+        example=(
+            "The prose says 全年共受理政府信息公开申请12件 but 本年新收·总计 is 10 (and 10 + "
+            "上年结转 is not 12 either)."
+        ),
     ),
 )
 

@@ -30,6 +30,7 @@ SERIES_CODES = (
         "C1: in some column, 上年结转 of year Y differs from 结转下年度 of year Y-1 of the same "
         "agency (checked across the 2020→2021 edition change too). Exceptions happen (机构改革, "
         "corrected reports, a different scope), which is why the finding names both years.",
+        example="2022 上年结转·总计 is 3, but the 2021 report's 结转下年度·总计 is 5.",
     ),
     CodeInfo(
         "series.in_force",
@@ -37,6 +38,7 @@ SERIES_CODES = (
         "现行有效件数与上年不衔接",
         "in-force count does not carry over",
         "C2 (2021 edition): 现行有效件数(Y) ≠ 现行有效件数(Y-1) + 本年制发件数(Y) − 本年废止件数(Y).",
+        example="规章 现行有效件数 2022 is 12; 2021's 10 + 本年制发 3 − 本年废止 0 gives 13.",
     ),
     CodeInfo(
         "series.prev_items",
@@ -44,6 +46,7 @@ SERIES_CODES = (
         "上一年项目数量与上年不衔接",
         "previous item count does not carry over",
         "C3 (2019 edition): 上一年项目数量(Y) ≠ 上一年项目数量(Y-1) + 本年增/减(Y-1).",
+        example="行政许可 上一年项目数量 2020 is 50; 2019's 45 + 本年增/减 +8 gives 53.",
     ),
     CodeInfo(
         "series.total_published",
@@ -51,6 +54,7 @@ SERIES_CODES = (
         "对外公开总数量与上年不衔接",
         "published total does not carry over",
         "C4 (2019 edition): 对外公开总数量(Y) ≠ 对外公开总数量(Y-1) + 本年新公开数量(Y).",
+        example="规范性文件 对外公开总数量 2020 is 120; 2019's 100 + 本年新公开 15 gives 115.",
     ),
     CodeInfo(
         "series.gap",
@@ -58,6 +62,7 @@ SERIES_CODES = (
         "年度报告缺失",
         "year missing from series",
         "The series of an agency skips a year, so the cross-year rules cannot be checked there.",
+        example="An agency has reports for 2019, 2020 and 2022: 2021 is missing.",
     ),
     CodeInfo(
         "series.duplicate_year",
@@ -66,6 +71,9 @@ SERIES_CODES = (
         "several reports for one year",
         "Two or more reports of one agency claim the same year; only the first is used for the "
         "cross-year rules.",
+        example=(
+            "Two files of 某某县人民政府 both say 2021 (a corrected report next to the first one)."
+        ),
     ),
     CodeInfo(
         "series.unplaced",
@@ -73,6 +81,7 @@ SERIES_CODES = (
         "无法归入序列",
         "report not placed in a series",
         "A report without agency or year cannot take part in cross-year checks.",
+        example="A report whose title names no year.",
     ),
 )
 
