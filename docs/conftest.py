@@ -1,4 +1,4 @@
-"""Run every Python example of the docs (Sybil), from the docs folder, on docs/examples/."""
+"""Run every Python example of the docs (Sybil), from the docs folder, on examples/reports/."""
 
 from __future__ import annotations
 

@@ -102,22 +102,22 @@ def _paragraph_text(p: Any, boxes: list[Any]) -> str:
     return "".join(parts)
 
 
-def _inside_box(node: Any, stop: Any) -> bool:
+def _has_ancestor(node: Any, stop: Any, tag_test: Callable[[str], bool]) -> bool:
+    """Whether an element between ``node`` and ``stop`` (exclusive) has a tag passing the test."""
     parent = node.getparent()
     while parent is not None and parent is not stop:
-        if parent.tag == _TXBX:
+        if isinstance(parent.tag, str) and tag_test(parent.tag):
             return True
         parent = parent.getparent()
     return False
+
+
+def _inside_box(node: Any, stop: Any) -> bool:
+    return _has_ancestor(node, stop, lambda tag: tag == _TXBX)
 
 
 def _in_fallback(node: Any, stop: Any) -> bool:
-    parent = node.getparent()
-    while parent is not None and parent is not stop:
-        if isinstance(parent.tag, str) and parent.tag.endswith("}Fallback"):
-            return True
-        parent = parent.getparent()
-    return False
+    return _has_ancestor(node, stop, lambda tag: tag.endswith("}Fallback"))
 
 
 _TCPR, _GRID_SPAN, _VMERGE = f"{{{W}}}tcPr", f"{{{W}}}gridSpan", f"{{{W}}}vMerge"
