@@ -203,6 +203,9 @@ def _time_budget(seconds: float) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: object) -> None:
+        # An exception raised inside a garbage-collector callback or a __del__ is swallowed by
+        # Python; fire again shortly so the budget still holds.
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise _OverBudget
 
     previous = signal.signal(signal.SIGALRM, expire)
