@@ -121,3 +121,44 @@ def test_plugins_schema_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out)["properties"]["schema_version"] == {"const": 1}
     status, out, _ = run(capsys, "explain", str(SAMPLE))
     assert status == 0 and "chosen: cells" in out
+
+
+@pytest.mark.parametrize("writer", ["html", "markdown", "csv", "json", "cells"])
+def test_convert_a_pdf_to_every_text_format(
+    writer: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = REPO / "tests" / "fixtures" / "lo-2021.pdf"
+    assert main(["convert", str(pdf), "--to", writer]) == 0
+    out = capsys.readouterr().out
+    assert "127" in out  # （七）总计·总计 of the fixture
+
+
+def test_convert_to_docx_needs_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pdf = REPO / "tests" / "fixtures" / "lo-2021.pdf"
+    assert main(["convert", str(pdf), "--to", "docx"]) == 2
+    target = tmp_path / "r.docx"
+    assert main(["convert", str(pdf), "--to", "docx", "-o", str(target)]) == 0
+    import govinfo_report as gr
+
+    assert gr.to_cells(gr.read(target).report) == gr.to_cells(gr.read(pdf).report)
+
+
+def test_batch_summary_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    reports = REPO / "examples" / "reports"
+    assert (
+        main(
+            [
+                "batch",
+                str(reports),
+                "--db",
+                str(tmp_path / "c.sqlite"),
+                "--format",
+                "json",
+                "--workers",
+                "1",
+            ]
+        )
+        == 0
+    )
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["discovered"], summary["read"], summary["errors"]) == (3, 3, 0)

@@ -103,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--lang", choices=("zh", "en"), default="zh")
     batch.add_argument(
+        "--format", choices=("text", "json"), default="text", help="the summary as text or JSON"
+    )
+    batch.add_argument(
         "--seconds-per-document",
         type=float,
         default=None,
@@ -323,6 +326,8 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
+    import dataclasses
+
     import attrs
 
     from .batch import dask_executor, default_workers, local_executor, run_batch
@@ -349,7 +354,9 @@ def _batch(args: argparse.Namespace) -> int:
         aliases=_load_aliases(args.aliases),
         progress=sys.stderr,
     )
-    if args.lang == "en":
+    if args.format == "json":
+        print(json.dumps(dataclasses.asdict(summary), ensure_ascii=False))
+    elif args.lang == "en":
         print(summary.line())
     else:
         print(
