@@ -74,7 +74,7 @@ def test_a_broken_pdf_raises_the_documented_error(data: bytes) -> None:
     assert error.value.source == "broken.pdf"
 
 
-def test_table_extraction_runs_only_on_ruled_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+def _count_plumber_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     import pdfplumber.page
 
     calls: list[int] = []
@@ -85,15 +85,31 @@ def test_table_extraction_runs_only_on_ruled_pages(monkeypatch: pytest.MonkeyPat
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(pdfplumber.page.Page, "find_tables", counting)
+    return calls
+
+
+def test_ruled_tables_come_from_pdfium_rulings_without_pdfminer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = _count_plumber_calls(monkeypatch)
     result = gr.read(FIXTURES / "lo-long-2021.pdf")
     assert result.report.cell("applications.total.total").value == 127
-    pages = [
-        page["paths"]
-        for page in pdf_format._pdfium_pages((FIXTURES / "lo-long-2021.pdf").read_bytes(), "x")
-    ]
-    ruled = [i + 1 for i, paths in enumerate(pages) if paths >= pdf_format.RULED_PAGE_PATHS]
+    assert calls == []
+
+
+@pytest.mark.parametrize("name", [n for n in READABLE if "unruled" not in n])
+def test_pdfplumber_fallback_reads_the_same_cells(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # When rulings make no grid, pdfplumber's table finder runs on the ruled pages only.
+    monkeypatch.setattr(pdf_format, "_pdfium_tables", lambda *args: None)
+    calls = _count_plumber_calls(monkeypatch)
+    data = (FIXTURES / name).read_bytes()
+    expected = json.loads((FIXTURES / name).with_suffix(".cells.json").read_text(encoding="utf-8"))
+    assert gr.to_cells(gr.read(data, name=name).report) == expected
+    pages = pdf_format._pdfium_pages(data, name)
+    ruled = [i + 1 for i, page in enumerate(pages) if page["paths"] >= pdf_format.RULED_PAGE_PATHS]
     assert calls == ruled
-    assert len(ruled) < len(pages) / 2
 
 
 def test_cjk_radicals_from_pdf_fonts_are_read_as_characters() -> None:

@@ -1,22 +1,25 @@
 """The PDF reader: reports exported from Word or WPS (and a clear finding for scans).
 
-Two engines, each for what it does best. PDFium (pypdfium2, which pdfplumber already brings) reads
-the text layer of every page quickly and counts the ruling paths on it; pdfplumber's table finder,
-which is slow because it lays out every character, runs only on the pages that have rulings. There,
-each table becomes a grid with spans and every cell keeps its page and bounding box. Lines outside
-tables, and pages without rulings, go through the text layer: a line that ends in numbers becomes a
-table row (label, then one cell per number), any other line a paragraph. The interpreter anchors on
-row labels either way, so a table without rulings is read the same way as a ruled one.
+PDFium (pypdfium2, which pdfplumber already brings) reads the text layer of every page with each
+character's box, and the ruling paths. On pages with rulings, the rulings are snapped into grids
+(a missing ruling between two positions merges them into one spanned cell) and each character is
+placed in its cell: every cell keeps its page and bounding box. Where rulings make no grid,
+pdfplumber's table finder decides; it is kept off the common path because it lays out every
+character with pdfminer, several times slower than the whole PDFium pass. Lines outside tables, and
+pages without rulings, go through the text layer: a line that ends in numbers becomes a table row
+(label, then one cell per number), any other line a paragraph. The interpreter anchors on row
+labels either way, so a table without rulings is read the same way as a ruled one.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import io
 import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..document import Block, Document, GridCell, Paragraph, Table
 from ..errors import ReportReadError
@@ -231,7 +234,8 @@ def _pdfium_pages(data: bytes, name: str) -> list[dict[str, Any]]:
             page = document[index]
             try:
                 height = page.get_height()
-                paths = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]))
+                segments = _segments(page, height)
+                paths = len(segments)
                 images = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
                 textpage = page.get_textpage()
                 try:
@@ -249,7 +253,14 @@ def _pdfium_pages(data: bytes, name: str) -> list[dict[str, Any]]:
             finally:
                 page.close()
             pages.append(
-                {"text": text, "boxes": boxes, "paths": paths, "images": images, "height": height}
+                {
+                    "text": text,
+                    "boxes": boxes,
+                    "paths": paths,
+                    "segments": segments,
+                    "images": images,
+                    "height": height,
+                }
             )
     except pdfium.PdfiumError as exc:
         raise ReportReadError(name, f"damaged PDF: {exc}", place=f"page {len(pages) + 1}") from exc
@@ -271,6 +282,167 @@ def _pdfium_lines(page: dict[str, Any]) -> list[_Line]:
         lines.append(_Line(text[start:end], line_boxes, top))
         start = match.end()
     return lines
+
+
+# ---------------------------------------------------------------- PDFium: ruled tables
+
+_THIN = 2.0  # points: a path thinner than this is a ruling
+_SNAP = 1.5  # points: rulings closer than this are the same line (double cell borders)
+
+
+class _Segment(NamedTuple):
+    horizontal: bool
+    at: float  # y of a horizontal ruling, x of a vertical one (top-down page coordinates)
+    start: float
+    end: float
+
+
+def _segments(page: Any, height: float) -> list[_Segment]:
+    """Thin path objects (lines, hairline rectangles) as rulings."""
+    import pypdfium2.raw as pdfium_c
+
+    found: list[_Segment] = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+        left, bottom, right, top = obj.get_bounds()
+        width, tall = right - left, top - bottom
+        if tall < _THIN <= width:
+            found.append(_Segment(True, height - (top + bottom) / 2, left, right))
+        elif width < _THIN <= tall:
+            found.append(_Segment(False, (left + right) / 2, height - top, height - bottom))
+    return found
+
+
+def _snap(values: Sequence[float]) -> list[float]:
+    snapped: list[float] = []
+    for value in sorted(values):
+        if not snapped or value - snapped[-1] > _SNAP:
+            snapped.append(value)
+    return snapped
+
+
+def _groups(segments: Sequence[_Segment]) -> list[list[_Segment]]:
+    """Rulings that touch each other, as one group per table."""
+    boxes = [
+        (s.start, s.at, s.end, s.at) if s.horizontal else (s.at, s.start, s.at, s.end)
+        for s in segments
+    ]
+    parent = list(range(len(segments)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i][1])
+    for position, i in enumerate(order):
+        x0, _, x1, y1 = boxes[i]
+        for j in order[position + 1 :]:
+            if boxes[j][1] > y1 + _SNAP:
+                break  # sorted by top: nothing further down can touch
+            a0, b0, a1, _ = boxes[j]
+            if a0 <= x1 + _SNAP and x0 <= a1 + _SNAP and b0 <= y1 + _SNAP:
+                parent[find(i)] = find(j)
+    grouped: dict[int, list[_Segment]] = {}
+    for i, segment in enumerate(segments):
+        grouped.setdefault(find(i), []).append(segment)
+    return list(grouped.values())
+
+
+def _covers(rulings: Sequence[_Segment], at: float, point: float) -> bool:
+    return any(
+        abs(r.at - at) <= _SNAP and r.start - _SNAP <= point <= r.end + _SNAP for r in rulings
+    )
+
+
+def _grid(group: Sequence[_Segment]) -> tuple[list[float], list[float], list[list[int]]] | None:
+    """Column and row boundaries of a ruled table, and the cell id of every grid position."""
+    horizontal = [s for s in group if s.horizontal]
+    vertical = [s for s in group if not s.horizontal]
+    xs, ys = _snap([s.at for s in vertical]), _snap([s.at for s in horizontal])
+    if len(xs) < 2 or len(ys) < 3:
+        return None
+    rows, columns = len(ys) - 1, len(xs) - 1
+    parent = list(range(rows * columns))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(rows):
+        middle = (ys[r] + ys[r + 1]) / 2
+        for c in range(columns - 1):
+            if not _covers(vertical, xs[c + 1], middle):  # no ruling between: one merged cell
+                parent[find(r * columns + c + 1)] = find(r * columns + c)
+    for c in range(columns):
+        middle = (xs[c] + xs[c + 1]) / 2
+        for r in range(rows - 1):
+            if not _covers(horizontal, ys[r + 1], middle):
+                parent[find((r + 1) * columns + c)] = find(r * columns + c)
+    ids = [[find(r * columns + c) for c in range(columns)] for r in range(rows)]
+    return xs, ys, ids
+
+
+def _pdfium_tables(
+    page: dict[str, Any], number: int, first_table: int, name: str
+) -> list[tuple[float, Block]] | None:
+    """Tables from the rulings and the text layer, lines outside them; ``None`` when the rulings
+    make no grid (then pdfplumber's finder is asked)."""
+    text: str = page["text"]
+    boxes: list[BBox | None] = page["boxes"]
+    limit = current_limits().max_table_cells
+    groups = _groups(page["segments"])
+    for group in groups:
+        rows = len({s.at for s in group if s.horizontal})
+        columns = len({s.at for s in group if not s.horizontal})
+        if rows * columns > limit:
+            raise ReportReadError(
+                name,
+                f"rulings that make a table of more than {limit} cells (limit max_table_cells)",
+                place=f"page {number}",
+            )
+    grids = [g for g in (_grid(group) for group in groups) if g is not None]
+    if not grids or len(boxes) != len(text):
+        return None
+    blocks: list[tuple[float, Block]] = []
+    inside = [False] * len(text)
+    for offset, (xs, ys, ids) in enumerate(grids):
+        index = first_table + offset
+        texts: dict[int, list[str]] = {}
+        for i, (char, box) in enumerate(zip(text, boxes, strict=True)):
+            if box is None or char in "\r\n":
+                continue
+            x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+            if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
+                continue
+            inside[i] = True
+            c = bisect.bisect_right(xs, x) - 1
+            r = bisect.bisect_right(ys, y) - 1
+            c, r = min(c, len(xs) - 2), min(r, len(ys) - 2)
+            texts.setdefault(ids[r][c], []).append(char)
+        extent: dict[
+            int, list[int]
+        ] = {}  # cell id -> [first row, first column, last row, last column]
+        for r, row in enumerate(ids):
+            for c, cell_id in enumerate(row):
+                span = extent.setdefault(cell_id, [r, c, r, c])
+                span[2], span[3] = max(span[2], r), max(span[3], c)
+        cells: list[GridCell] = []
+        for cell_id, (r, c, last_r, last_c) in sorted(extent.items(), key=lambda item: item[1][:2]):
+            bbox = (xs[c], ys[r], xs[last_c + 1], ys[last_r + 1])
+            where = Provenance(source=name, page=number, table=index, row=r, column=c, bbox=bbox)
+            content = "".join(texts.get(cell_id, [])).strip()
+            cells.append(GridCell(content, r, c, last_r - r + 1, last_c - c + 1, where))
+        where = Provenance(
+            source=name, page=number, table=index, bbox=(xs[0], ys[0], xs[-1], ys[-1])
+        )
+        blocks.append((ys[0], Table(tuple(cells), where)))
+    outside = "".join(" " if inside[i] and ch not in "\r\n" else ch for i, ch in enumerate(text))
+    lines = [line for line in _pdfium_lines({**page, "text": outside}) if line.text.strip()]
+    blocks.extend(_line_blocks(lines, number, name))
+    return blocks
 
 
 # ---------------------------------------------------------------- pdfplumber: ruled tables
@@ -358,19 +530,27 @@ def read_pdf(data: bytes, name: str) -> Document:
         return Document((), source=name, findings=(finding,))
     busy = current_limits().max_page_chars
     # A page with more characters than the limit is read from its text layer only.
-    ruled = [
+    candidates = [
         i
         for i, page in enumerate(pages)
         if page["paths"] >= RULED_PAGE_PATHS and len(page["text"]) <= busy
     ]
     per_page: dict[int, list[tuple[float, Block]]] = {}
+    ruled: list[int] = []
+    tables_so_far = 0
+    for i in candidates:
+        blocks = _pdfium_tables(pages[i], i + 1, tables_so_far, name)
+        if blocks is None:
+            ruled.append(i)  # rulings that make no grid: pdfplumber's finder decides
+            continue
+        per_page[i] = blocks
+        tables_so_far += sum(isinstance(b, Table) for _, b in blocks)
     if ruled:
         import pdfplumber
         from pdfminer.pdfparser import PDFSyntaxError
 
         try:
             with _quiet_pdfminer(), pdfplumber.open(io.BytesIO(data)) as plumber:
-                tables_so_far = 0
                 for i in ruled:
                     blocks = _ruled_page(plumber.pages[i], i + 1, tables_so_far, name)
                     tables_so_far += sum(isinstance(b, Table) for _, b in blocks)
