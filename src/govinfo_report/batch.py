@@ -339,49 +339,68 @@ def store(connection: sqlite3.Connection, result: FileResult) -> None:
 
 
 def check_series(connection: sqlite3.Connection, aliases: dict[str, str] | None = None) -> int:
-    """Run the cross-year rules over every stored report; replaces ``series_findings``."""
+    """Run the cross-year rules over every stored report; replaces ``series_findings``.
+
+    Only metadata is read for the whole corpus; the reports themselves are loaded one agency's
+    series at a time, so memory stays bounded by the longest series, not the corpus.
+    """
     from . import from_json, validate_series
     from .serialize import findings_to_data
     from .validation import normalise_agency
 
-    reports = []
-    paths: dict[tuple[str, int], str] = {}
     alias_map = {normalise_agency(k): normalise_agency(v) for k, v in (aliases or {}).items()}
+
+    def series_key(agency: str | None) -> str:
+        name = normalise_agency(agency or "")
+        return alias_map.get(name, name)
+
+    groups: dict[str, list[str]] = {}
+    unplaced: list[str] = []
     rows = connection.execute(
-        "SELECT path, report_json FROM files WHERE outcome = 'ok' AND report_json IS NOT NULL "
+        "SELECT path, agency, year FROM files WHERE outcome = 'ok' AND report_json IS NOT NULL "
         "ORDER BY path"
     )
-    for path, text in rows:
-        report = from_json(text, source=path)
-        reports.append(report)
-        if report.meta.agency and report.meta.year is not None:
-            name = normalise_agency(report.meta.agency)
-            paths.setdefault((alias_map.get(name, name), report.meta.year), path)
-    findings = validate_series(reports, aliases=aliases)
-    data = findings_to_data(findings)
+    for path, agency, year in rows:
+        if not agency or year is None:
+            unplaced.append(path)
+        else:
+            groups.setdefault(series_key(agency), []).append(path)
+    count = 0
     with connection:
         connection.execute("DELETE FROM series_findings")
-        for finding, item in zip(findings, data, strict=True):
-            name = normalise_agency(finding.agency or "")
-            path = paths.get((alias_map.get(name, name), finding.year or 0))
-            connection.execute(
-                "INSERT INTO series_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    finding.agency,
-                    finding.year,
-                    finding.related_year,
-                    path,
-                    finding.code,
-                    finding.severity.value,
-                    finding.message,
-                    finding.message_en,
-                    json.dumps(list(finding.cells), ensure_ascii=False),
-                    None if item.get("expected") is None else str(item["expected"]),
-                    None if item.get("actual") is None else str(item["actual"]),
-                    finding.rule,
-                ),
-            )
-    return len(findings)
+        for members in [*groups.values(), *([unplaced] if unplaced else [])]:
+            reports = []
+            paths: dict[int, str] = {}
+            for path in members:
+                (text,) = connection.execute(
+                    "SELECT report_json FROM files WHERE path = ?", (path,)
+                ).fetchone()
+                report = from_json(text, source=path)
+                reports.append(report)
+                if report.meta.year is not None:
+                    paths.setdefault(report.meta.year, path)
+            findings = validate_series(reports, aliases=aliases)
+            for finding, item in zip(findings, findings_to_data(findings), strict=True):
+                path = paths.get(finding.year or 0) if finding.agency else None
+                connection.execute(
+                    "INSERT INTO series_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        finding.agency,
+                        finding.year,
+                        finding.related_year,
+                        path,
+                        finding.code,
+                        finding.severity.value,
+                        finding.message,
+                        finding.message_en,
+                        json.dumps(list(finding.cells), ensure_ascii=False),
+                        None if item.get("expected") is None else str(item["expected"]),
+                        None if item.get("actual") is None else str(item["actual"]),
+                        finding.rule,
+                    ),
+                )
+            count += len(findings)
+    return count
 
 
 Submit = Callable[[Sequence[str]], Iterator[FileResult]]

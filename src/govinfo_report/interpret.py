@@ -412,12 +412,8 @@ def _in_section(rows: Sequence[_Row], section: str) -> list[tuple[int, _Row]]:
 # ---------------------------------------------------------------- section 二
 
 
-def _active_label(cell: GridCell) -> str | None:
-    return _active_label_of(cell.text)
-
-
 @functools.lru_cache(maxsize=4096)
-def _active_label_of(text: str) -> str | None:
+def _active_label(text: str) -> str | None:
     if not text.strip() or _VALUE_LIKE.match(text):
         return None
     label = _NUMBERING.sub("", normalise_label(text))
@@ -439,7 +435,7 @@ def _active(
     }
     for index, row in _in_section(rows, "active"):
         for position in range(len(row.cells) - 1, -1, -1):
-            key = _active_label(row.cells[position])
+            key = _active_label(row.cells[position].text)
             if key is None:
                 continue
             used.add(index)

@@ -415,11 +415,11 @@ class AnnualReport:
 
     @functools.cached_property
     def _states(self) -> tuple[CellState, ...]:
-        return tuple([cell.state for cell in self._cells])
+        return tuple(map(_STATE, self._cells))
 
     @functools.cached_property
     def _values(self) -> tuple[Number | None, ...]:
-        return tuple([cell.value for cell in self._cells])
+        return tuple(map(_VALUE, self._cells))
 
     @functools.cached_property
     def _cells(self) -> tuple[Cell, ...]:
@@ -433,6 +433,10 @@ class AnnualReport:
     def cell_map(self) -> dict[str, Cell]:
         """Every cell by canonical key, in template order."""
         return {spec.key: cell for spec, cell in self.cells()}
+
+
+_STATE = operator.attrgetter("state")
+_VALUE = operator.attrgetter("value")
 
 
 # ---------------------------------------------------------------- template walking
@@ -499,10 +503,34 @@ def _key_index(edition: Edition, single_other_row: bool) -> dict[str, int]:
 def _cell_getter(
     edition: Edition, single_other_row: bool
 ) -> Callable[[AnnualReport], tuple[Cell, ...]]:
-    # attrgetter with dotted paths runs in C: flattening a report is one call, not 200 getattr loops.
+    """A function returning every cell of a report shape in template order, compiled once.
+
+    Validation flattens every report it checks; generated code that fetches each row object once
+    (``row = report.applications.received``, then ``row.natural_person``…) does a third of the
+    attribute look-ups that one dotted path per cell would.
+    """
     keys = [c.key for c in template_cells(edition, single_other_row=single_other_row)]
-    getter: Callable[[AnnualReport], tuple[Cell, ...]] = operator.attrgetter(*keys)
-    return getter
+    lines = ["def flatten(report):"]
+    local_names: dict[str, str] = {}
+
+    def local(path: str) -> str:
+        if path not in local_names:
+            parent, _, attribute = path.rpartition(".")
+            base = local(parent) if parent else "report"
+            local_names[path] = f"part{len(local_names)}"
+            lines.append(f"    {local_names[path]} = {base}.{attribute}")
+        return local_names[path]
+
+    fetched = []
+    for key in keys:
+        parent, _, attribute = key.rpartition(".")
+        fetched.append(f"{local(parent)}.{attribute}")
+    lines.append(f"    return ({', '.join(fetched)},)")
+    namespace: dict[str, Any] = {}
+    # The source is built from the template's own attribute names, never from input.
+    exec(compile("\n".join(lines), f"<govinfo_report flatten {edition.value}>", "exec"), namespace)
+    flatten: Callable[[AnnualReport], tuple[Cell, ...]] = namespace["flatten"]
+    return flatten
 
 
 # ---------------------------------------------------------------- building

@@ -305,7 +305,7 @@ def build_registry(extra: Iterable[tuple[str, object]] = ()) -> Registry:
             ):
                 implementation = getattr(plugin, hook, None)
                 if implementation is not None and callable(implementation):
-                    implementation(register=_collector(sink))
+                    implementation(register=sink.append)
             _check_unique(staged_readers, result.readers, "reader")
             _check_unique(staged_writers, result.writers, "writer")
             trial = result.catalogue.copy()
@@ -340,10 +340,6 @@ def build_registry(extra: Iterable[tuple[str, object]] = ()) -> Registry:
         )
     result.plugins.update(failed)
     return result
-
-
-def _collector(sink: list[Any]) -> Callable[[Any], None]:
-    return sink.append
 
 
 def _check_unique(items: Sequence[Reader | Writer], existing: dict[str, Any], what: str) -> None:

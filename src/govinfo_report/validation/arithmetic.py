@@ -70,11 +70,16 @@ Getter = Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
 
 
 def _getter(indices: tuple[int, ...]) -> Getter:
-    if len(indices) == 1:
-        (only,) = indices
-        return lambda values: (values[only],)
-    getter: Getter = operator.itemgetter(*indices)
+    # itemgetter of one index returns the item, of two or more a tuple: pad single operands
+    # with a second index to a value that is always 0 so every getter returns a tuple in C.
+    getter: Getter = (
+        operator.itemgetter(*indices, _ZERO) if len(indices) == 1 else operator.itemgetter(*indices)
+    )
     return getter
+
+
+_ZERO = -1
+"""Index of the constant 0 that sum_rule_findings appends to the values."""
 
 
 @attrs.frozen
@@ -200,7 +205,7 @@ def sum_rule_findings(report: AnnualReport) -> list[Finding]:
     """Findings for every broken or unassessable sum rule of sections 三 and 四."""
     shape = _shape(report.edition, report.single_other_row)
     cells = report.cell_tuple()
-    values = report.value_tuple()
+    values = (*report.value_tuple(), 0)  # the trailing 0 pads single-operand getters
     broken: dict[int, Number] = {}
     findings: list[Finding] = []
     complete = None not in values

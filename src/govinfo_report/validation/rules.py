@@ -382,7 +382,9 @@ def _applications_plausible(report: AnnualReport) -> Iterator[Finding]:
     layout = _layout_of(report)
     cells, values = report.cell_tuple(), report.value_tuple()
     keys = layout.template
-    for total, components in layout.rows:
+    # Only a blank 总计 can be "left blank while components are filled".
+    rows = layout.rows if CellState.BLANK in report.state_tuple() else ()
+    for total, components in rows:
         filled = [i for i in components if values[i]]
         if filled and cells[total].state is CellState.BLANK:
             label = short_label(keys[total]).rsplit("·", 1)[0]
