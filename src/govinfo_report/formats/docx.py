@@ -187,9 +187,9 @@ class _Reader:
         # (column) -> the cell a vertical merge continues, with its current extent
         open_merges: dict[int, int] = {}
         nested: list[Any] = []
-        for r, tr in enumerate(_table_rows(tbl)):
+        for r, tr in enumerate(_children(tbl, _TR)):
             column = _int_attribute(tr, _GRID_BEFORE_PATH, 0)
-            for tc in _row_cells(tr):
+            for tc in _children(tr, _TC):
                 # One pass over the cell's children: properties, paragraphs, nested tables.
                 span, merge = 1, None
                 parts: list[str] = []
@@ -231,24 +231,15 @@ class _Reader:
             self.table(inner)
 
 
-def _table_rows(tbl: Any) -> Iterator[Any]:
-    for child in tbl:
-        if child.tag == _TR:
+def _children(element: Any, tag: str) -> Iterator[Any]:
+    """Children with ``tag``, looking through content controls (``w:sdt``) that wrap them."""
+    for child in element:
+        if child.tag == tag:
             yield child
         elif child.tag == _SDT:
             content = child.find(_SDT_CONTENT)
             if content is not None:
-                yield from (c for c in content if c.tag == _TR)
-
-
-def _row_cells(tr: Any) -> Iterator[Any]:
-    for child in tr:
-        if child.tag == _TC:
-            yield child
-        elif child.tag == _SDT:
-            content = child.find(_SDT_CONTENT)
-            if content is not None:
-                yield from (c for c in content if c.tag == _TC)
+                yield from (c for c in content if c.tag == tag)
 
 
 def read_docx(data: bytes, name: str) -> Document:
