@@ -138,3 +138,28 @@ def test_seed_001_metadata(corpus: Path) -> None:
     assert meta.document_number == "峰政〔2021〕1号"
     assert str(meta.date_of_issue) == "2021-01-11"
     assert meta.title is not None and "峰市镇2020年" in meta.title
+
+
+def test_section_four_printed_as_one_row_per_group() -> None:
+    report, _ = build_report(
+        "2021",
+        {s.key: parse_cell_text("0", s.kind) for s in build_report("2021", {})[0].template()},
+        meta=gr.ReportMeta(agency="测试镇人民政府", year=2022),
+    )
+    lines = render_text(report, "tab_rows").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("四、政府信息公开"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("五、"))
+    lines[start + 1 : end] = [
+        "\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计",
+        "行政复议\t1\t0\t2\t0\t3",
+        "行政诉讼（未经复议直接起诉）\t0\t1\t0\t1\t2",
+        "行政诉讼（复议后起诉）\t0\t0\t0\t4\t4",
+    ]
+    result = gr.read("\n".join(lines), name="groups.txt")
+    values = {
+        k: v for k, v in gr.to_cells(result.report)["cells"].items() if k.startswith("reviews.")
+    }
+    assert values["reviews.review.other"] == 2 and values["reviews.review.total"] == 3
+    assert values["reviews.litigation_direct.corrected"] == 1
+    assert values["reviews.litigation_after_review.pending"] == 4
+    assert not [f for f in [*result.findings, *gr.validate(result.report)] if f.severity.fails]

@@ -584,6 +584,42 @@ def _value_row(row: _Row) -> bool:
     return bool(texts) or len(row.cells) >= _REVIEW_COLUMNS
 
 
+_REVIEW_GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("review", re.compile(r"^行政复议$")),
+    ("litigation_direct", re.compile(r"直接起诉")),
+    ("litigation_after_review", re.compile(r"复议后起诉")),
+)
+
+
+def _review_group_rows(
+    candidates: Sequence[tuple[int, _Row]],
+    cells: dict[str, Cell],
+    used: set[int],
+    findings: list[Finding],
+) -> bool:
+    """Section 四 printed as one labelled row per group (行政复议 + five values, …)."""
+    found = False
+    for index, row in candidates:
+        for position in range(len(row.cells) - 1, -1, -1):
+            label = normalise_label(row.cells[position].text)
+            group = next((g for g, pattern in _REVIEW_GROUPS if pattern.search(label)), None)
+            if group is None:
+                continue
+            after = row.cells[position + 1 :]
+            texts = [c.text for c in after if c.text.strip()]
+            # A header cell (行政复议 over 行政诉讼) has text after it, not values.
+            if not texts or any(_state(t) is CellState.TEXT for t in texts):
+                break
+            specs = _row_specs(Edition.E2021, f"reviews.{group}")
+            values, extra = _values_after(after, len(specs))
+            _store(specs, values, cells)
+            _stray(extra, f"「{row.cells[position].text.strip()}」行", findings)
+            used.add(index)
+            found = True
+            break
+    return found
+
+
 def _reviews(
     rows: Sequence[_Row], cells: dict[str, Cell], used: set[int], findings: list[Finding]
 ) -> None:
@@ -591,6 +627,8 @@ def _reviews(
     if not candidates:
         last = max(used, default=-1)
         candidates = [(i, r) for i, r in enumerate(rows) if i > last]
+    if _review_group_rows(candidates, cells, used, findings):
+        return
     pooled: list[GridCell] = []
     for index, row in candidates:
         if index in used:
