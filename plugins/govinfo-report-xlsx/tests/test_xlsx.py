@@ -53,3 +53,14 @@ def test_a_damaged_workbook_raises_the_documented_error() -> None:
     with pytest.raises(gr.ReportReadError) as error:
         gr.read(data, name="damaged.xlsx")
     assert error.value.source == "damaged.xlsx"
+
+
+def test_a_zip_bomb_is_refused() -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<x>" + b" " * 5_000_000 + b"</x>")
+    with pytest.raises(gr.ReportReadError, match="zip bomb"):
+        gr.read(buffer.getvalue(), name="bomb.xlsx")
