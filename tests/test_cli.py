@@ -8,6 +8,7 @@ import pytest
 from govinfo_report import build_report, parse_cell_text, to_cells
 from govinfo_report.cli import main
 from govinfo_report.model import ReportMeta
+from govinfo_report.testing import uniform_report
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "examples" / "sample-2023.cells.json"
@@ -21,8 +22,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def write_cells(path: Path, agency: str, year: int, **overrides: str) -> Path:
     edition = "2019" if year <= 2020 else "2021"
-    template = build_report(edition, {})[0].template()
-    cells = {spec.key: parse_cell_text("0", spec.kind) for spec in template}
+    cells = uniform_report(edition).cell_map()
     for key, text in overrides.items():
         cells[key.replace("__", ".")] = parse_cell_text(text)
     report, _ = build_report(edition, cells, meta=ReportMeta(agency=agency, year=year))

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 import govinfo_report as gr
 import govinfo_report.plugins
 from govinfo_report import AnnualReport
+from govinfo_report.testing import uniform_report
 from strategies_local import printed_reports
 
 # writer name -> file name the output is read back under
@@ -55,11 +56,7 @@ def test_every_builtin_writer_is_round_tripped_or_declared_one_way() -> None:
 
 
 def test_html_highlights_cells_named_by_findings() -> None:
-    report, _ = gr.build_report(
-        "2021",
-        {s.key: gr.parse_cell_text("0", s.kind) for s in gr.template_cells("2021")},
-        meta=gr.ReportMeta(agency="测试镇人民政府", year=2022),
-    )
+    report = uniform_report("2021", agency="测试镇人民政府", year=2022)
     cells = report.cell_map()
     cells["applications.granted.natural_person"] = gr.parse_cell_text("3")
     wrong, _ = gr.build_report("2021", cells, meta=report.meta)

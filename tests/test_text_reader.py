@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import govinfo_report as gr
-from govinfo_report import AnnualReport, CellState, Severity, build_report
+from govinfo_report import AnnualReport, CellState, Severity
 from govinfo_report.cli import main
+from govinfo_report.testing import uniform_report
 from govinfo_report.testing.render import LAYOUTS, label_variants, render_text
-from govinfo_report.values import parse_cell_text
 from strategies_local import printed_reports
 
 
@@ -52,11 +52,7 @@ def test_variants_wraps_and_full_width_digits_read_back_exactly(
 
 
 def test_a_missing_number_does_not_shift_later_rows() -> None:
-    report, _ = build_report(
-        "2021",
-        {s.key: parse_cell_text("1", s.kind) for s in build_report("2021", {})[0].template()},
-        meta=gr.ReportMeta(agency="测试镇人民政府", year=2022),
-    )
+    report = uniform_report("2021", "1", agency="测试镇人民政府", year=2022)
     lines = render_text(report, "tab_rows").splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("\t（二）部分公开"))
     lines[at] = lines[at].rsplit("\t", 1)[0]  # the row loses its last number
@@ -67,11 +63,7 @@ def test_a_missing_number_does_not_shift_later_rows() -> None:
 
 
 def test_an_extra_number_is_a_finding_with_its_line() -> None:
-    report, _ = build_report(
-        "2019",
-        {s.key: parse_cell_text("0", s.kind) for s in build_report("2019", {})[0].template()},
-        meta=gr.ReportMeta(agency="测试镇人民政府", year=2020),
-    )
+    report = uniform_report("2019", agency="测试镇人民政府", year=2020)
     lines = render_text(report, "tab_rows").splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("四、结转"))
     lines[at] += "\t9"
@@ -141,11 +133,7 @@ def test_seed_001_metadata(corpus: Path) -> None:
 
 
 def test_section_four_printed_as_one_row_per_group() -> None:
-    report, _ = build_report(
-        "2021",
-        {s.key: parse_cell_text("0", s.kind) for s in build_report("2021", {})[0].template()},
-        meta=gr.ReportMeta(agency="测试镇人民政府", year=2022),
-    )
+    report = uniform_report("2021", agency="测试镇人民政府", year=2022)
     lines = render_text(report, "tab_rows").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("四、政府信息公开"))
     end = next(i for i, line in enumerate(lines) if line.startswith("五、"))

@@ -14,6 +14,7 @@ from govinfo_report import (
     validate,
     validate_series,
 )
+from govinfo_report.testing import uniform_report
 from govinfo_report.testing.strategies import reports, series
 from govinfo_report.validation import builtin_catalogue
 from govinfo_report.values import parse_cell_text
@@ -134,8 +135,7 @@ def test_any_broken_carry_over_is_named_with_column_and_both_years(
 
 
 def test_blank_operand_is_not_assessable_never_a_pass_or_fail() -> None:
-    report, _ = build_report("2021", {})
-    cells = {spec.key: parse_cell_text("0") for spec in report.template()}
+    cells = uniform_report("2021").cell_map()
     cells["applications.granted.total"] = parse_cell_text("")
     cells["applications.granted.natural_person"] = parse_cell_text("3")
     cells["applications.received.natural_person"] = parse_cell_text("3")
@@ -154,7 +154,7 @@ def test_blank_operand_is_not_assessable_never_a_pass_or_fail() -> None:
 
 
 def test_shape_domain_and_text_findings() -> None:
-    cells = {spec.key: parse_cell_text("0") for spec in build_report("2019", {})[0].template()}
+    cells = uniform_report("2019").cell_map()
     del cells["reviews.review.total"]
     cells["active.rules.made"] = parse_cell_text("-1")
     cells["active.licensing.delta"] = parse_cell_text("-4")
@@ -170,7 +170,7 @@ def test_shape_domain_and_text_findings() -> None:
 
 
 def test_two_wrong_cells_in_one_row_fall_back_to_equations() -> None:
-    cells = {spec.key: parse_cell_text("0") for spec in build_report("2021", {})[0].template()}
+    cells = uniform_report("2021").cell_map()
     cells["applications.granted.natural_person"] = parse_cell_text("2")
     cells["applications.granted.commercial"] = parse_cell_text("2")
     report, _ = build_report("2021", cells)
@@ -201,7 +201,7 @@ def test_profiles_select_and_ignore() -> None:
 def test_strict_profile_adds_narrative_check() -> None:
     from govinfo_report.model import NarrativeSection
 
-    cells = {spec.key: parse_cell_text("0") for spec in build_report("2021", {})[0].template()}
+    cells = uniform_report("2021").cell_map()
     report, _ = build_report(
         "2021",
         cells,
@@ -213,7 +213,7 @@ def test_strict_profile_adds_narrative_check() -> None:
 
 
 def test_money_plausibility() -> None:
-    cells = {spec.key: parse_cell_text("0") for spec in build_report("2021", {})[0].template()}
+    cells = uniform_report("2021").cell_map()
     cells["active.fees.amount"] = parse_cell_text(
         "1.234567", kind=__import__("govinfo_report").CellKind.MONEY
     )
@@ -224,7 +224,7 @@ def test_money_plausibility() -> None:
 def test_series_gap_duplicate_and_aliases() -> None:
     def make(agency: str, year: int, carried_out: int, carried_in: int) -> AnnualReport:
         edition = "2019" if year <= 2020 else "2021"
-        cells = {spec.key: parse_cell_text("0") for spec in build_report(edition, {})[0].template()}
+        cells = uniform_report(edition).cell_map()
         for key, value in (("carried_out", carried_out), ("carried_in", carried_in)):
             cells[f"applications.{key}.natural_person"] = parse_cell_text(str(value))
             cells[f"applications.{key}.total"] = parse_cell_text(str(value))

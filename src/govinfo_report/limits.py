@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterable, Iterator
 
 import attrs
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "current_limits", "using_limits"]
+from .errors import ReportReadError
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "check_zip_members", "current_limits", "using_limits"]
 
 _MB = 1024 * 1024
 
@@ -63,3 +66,34 @@ def using_limits(limits: Limits) -> Iterator[Limits]:
         yield limits
     finally:
         _LIMITS.reset(token)
+
+
+def check_zip_members(
+    members: Iterable[zipfile.ZipInfo], name: str, *, ceiling: int | None = None
+) -> None:
+    """Refuse archive members that would unpack beyond the limits in force (zip bombs).
+
+    Checks the total declared size against ``max_unpacked_bytes``, each member against
+    ``ceiling`` (when given) and its compression ratio against ``max_compression_ratio``. Headers
+    can lie: readers still read one byte past the size they accept.
+    """
+    limits = current_limits()
+    chosen = list(members)
+    total = sum(member.file_size for member in chosen)
+    if total > limits.max_unpacked_bytes:
+        raise ReportReadError(
+            name,
+            f"unpacks to {total} bytes; limit {limits.max_unpacked_bytes} (max_unpacked_bytes)",
+        )
+    for member in chosen:
+        if ceiling is not None and member.file_size > ceiling:
+            raise ReportReadError(
+                name, f"{member.filename} unpacks to {member.file_size} bytes; limit {ceiling}"
+            )
+        ratio = member.file_size / max(member.compress_size, 1)
+        if ratio > limits.max_compression_ratio:
+            raise ReportReadError(
+                name,
+                f"{member.filename} is compressed {ratio:.0f}:1 (a zip bomb?); limit "
+                f"{limits.max_compression_ratio}:1",
+            )

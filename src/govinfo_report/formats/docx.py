@@ -19,7 +19,7 @@ from ..errors import ReportReadError
 from ..findings import Finding
 from ..hookspecs import hookimpl
 from ..layout import SpannedTable
-from ..limits import current_limits
+from ..limits import check_zip_members, current_limits
 from ..model import AnnualReport
 from ..plugins import Reader, ReadFunction, WriteFunction, Writer
 from ..values import Provenance
@@ -61,17 +61,7 @@ def document_xml(data: bytes, name: str) -> bytes:
             except KeyError:
                 raise ReportReadError(name, f"not a .docx: no {DOCUMENT_PART}") from None
             ceiling = min(limits.max_xml_bytes, limits.max_unpacked_bytes)
-            if info.file_size > ceiling:
-                raise ReportReadError(
-                    name, f"{DOCUMENT_PART} unpacks to {info.file_size} bytes; limit {ceiling}"
-                )
-            ratio = info.file_size / max(info.compress_size, 1)
-            if ratio > limits.max_compression_ratio:
-                raise ReportReadError(
-                    name,
-                    f"{DOCUMENT_PART} is compressed {ratio:.0f}:1 (a zip bomb?); limit "
-                    f"{limits.max_compression_ratio}:1",
-                )
+            check_zip_members([info], name, ceiling=ceiling)
             with archive.open(info) as member:
                 # The header's size may lie: read one byte past the ceiling to find out.
                 content = member.read(ceiling + 1)

@@ -6,6 +6,7 @@
   fixture ``govinfo_plugin`` (enable with ``pytest_plugins = ["govinfo_report.testing.fixtures"]``)
   does the same and undoes it after the test.
 - :class:`ReaderContract`: contract tests a reader plugin's own test class inherits.
+- :func:`uniform_report`: a report whose every cell is printed the same (a plain starting point).
 
 Needs the ``test`` extra (``pip install 'govinfo-report[test]'``): Hypothesis and pytest.
 """
@@ -14,5 +15,6 @@ from __future__ import annotations
 
 from .contract import ReaderContract, WriterRoundTrip
 from .plugin import registered_plugin
+from .reports import uniform_report
 
-__all__ = ["ReaderContract", "WriterRoundTrip", "registered_plugin"]
+__all__ = ["ReaderContract", "WriterRoundTrip", "registered_plugin", "uniform_report"]

@@ -10,7 +10,7 @@ from govinfo_report import AnnualReport, Finding, ReportReadError
 from govinfo_report.document import Block, Document, GridCell, Paragraph, Table
 from govinfo_report.hookspecs import hookimpl
 from govinfo_report.layout import official_tables
-from govinfo_report.limits import current_limits
+from govinfo_report.limits import check_zip_members
 from govinfo_report.model import TemplateCell
 from govinfo_report.plugins import Reader, Writer
 from govinfo_report.values import Cell, CellState, Provenance
@@ -44,23 +44,12 @@ def _check_archive(data: bytes, name: str) -> None:
     """Refuse archives that would unpack beyond the library's limits (zip bombs)."""
     import zipfile
 
-    limits = current_limits()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except zipfile.BadZipFile as exc:
         raise ReportReadError(name, f"not an .xlsx workbook (not a zip archive): {exc}") from exc
-    total = sum(m.file_size for m in members)
-    if total > limits.max_unpacked_bytes:
-        raise ReportReadError(name, f"unpacks to {total} bytes; limit {limits.max_unpacked_bytes}")
-    for member in members:
-        ratio = member.file_size / max(member.compress_size, 1)
-        if ratio > limits.max_compression_ratio:
-            raise ReportReadError(
-                name,
-                f"{member.filename} is compressed {ratio:.0f}:1 (a zip bomb?); limit "
-                f"{limits.max_compression_ratio}:1",
-            )
+    check_zip_members(members, name)
 
 
 def read_xlsx(data: bytes, name: str) -> Document:
