@@ -90,6 +90,8 @@ class _Shape:
     """Cell index -> indices of the section 三 equations it takes part in."""
     getters: tuple[tuple[Getter, Getter], ...]
     """Per equation: fetch the lhs and the rhs values in one C call each."""
+    statements: dict[str, tuple[str, ...]]
+    """Per language, per equation: the equation in words (the same for every report)."""
 
 
 def short_label(spec: TemplateCell) -> str:
@@ -163,6 +165,7 @@ def _shape(edition: Edition, single_other_row: bool) -> _Shape:
         tuple(equations),
         {cell: tuple(numbers) for cell, numbers in membership.items()},
         tuple((_getter(eq.lhs), _getter(eq.rhs)) for eq in equations),
+        {lang: tuple(_statement(eq, template, lang) for eq in equations) for lang in ("zh", "en")},
     )
 
 
@@ -188,17 +191,12 @@ def _statement(equation: Equation, template: Sequence[TemplateCell], lang: str) 
     return f"{side(equation.lhs)} = {side(equation.rhs)}"
 
 
-def _broken_detail(
-    equation: Equation,
-    values: Sequence[Number | None],
-    template: Sequence[TemplateCell],
-    lang: str,
-) -> str:
+def _broken_detail(number: int, shape: _Shape, values: Sequence[Number | None], lang: str) -> str:
+    equation = shape.equations[number]
     left = _sum(values[i] for i in equation.lhs)
     right = _sum(values[i] for i in equation.rhs)
     where = equation.where_en if lang == "en" else equation.where
-    statement = _statement(equation, template, lang)
-    return f"{equation.code} {where}: {statement}: {left} ≠ {right}"
+    return f"{equation.code} {where}: {shape.statements[lang][number]}: {left} ≠ {right}"
 
 
 def sum_rule_findings(report: AnnualReport) -> list[Finding]:
@@ -207,13 +205,14 @@ def sum_rule_findings(report: AnnualReport) -> list[Finding]:
     cells = report.cell_tuple()
     values = (*report.value_tuple(), 0)  # the trailing 0 pads single-operand getters
     broken: dict[int, Number] = {}
+    unassessable: set[int] = set()
     findings: list[Finding] = []
     complete = None not in values
     for number, (left, right) in enumerate(shape.getters):
         lhs, rhs = left(values), right(values)
         if not complete and (None in lhs or None in rhs):
-            equation = shape.equations[number]
-            findings.append(_not_assessable(equation, cells, values, shape.template))
+            findings.append(_not_assessable(number, shape, cells, values))
+            unassessable.add(number)
             continue
         difference: Number = sum(lhs) - sum(rhs)  # type: ignore[arg-type]
         if difference:
@@ -221,20 +220,21 @@ def sum_rule_findings(report: AnnualReport) -> list[Finding]:
     if not broken:
         return findings
     section_three = {n: r for n, r in broken.items() if shape.equations[n].code != _REVIEW_TOTAL}
-    explained = _explain(section_three, shape, values)
+    explained = _explain(section_three, unassessable, shape, values)
     for cell, expected, numbers in explained:
         findings.append(_wrong_cell(cell, expected, numbers, shape, cells, values))
     covered = {n for _, _, numbers in explained for n in numbers}
     for number, residual in broken.items():
         if number not in covered:
-            findings.append(
-                _broken_equation(shape.equations[number], residual, cells, values, shape)
-            )
+            findings.append(_broken_equation(number, residual, cells, values, shape))
     return findings
 
 
 def _explain(
-    broken: dict[int, Number], shape: _Shape, values: Sequence[Number | None]
+    broken: dict[int, Number],
+    unassessable: set[int],
+    shape: _Shape,
+    values: Sequence[Number | None],
 ) -> list[tuple[int, Number, tuple[int, ...]]]:
     """Cells that together explain exactly the broken equations, if exactly one such set exists."""
     if len(broken) < 2:
@@ -246,7 +246,7 @@ def _explain(
             if cell in seen:
                 continue
             seen.add(cell)
-            candidate = _candidate(cell, broken, shape, values)
+            candidate = _candidate(cell, broken, unassessable, shape, values)
             if candidate is not None:
                 candidates.append(candidate)
     covers = list(_exact_covers(frozenset(broken), candidates, (), limit=2))
@@ -256,13 +256,14 @@ def _explain(
 
 
 def _candidate(
-    cell: int, broken: dict[int, Number], shape: _Shape, values: Sequence[Number | None]
+    cell: int,
+    broken: dict[int, Number],
+    unassessable: set[int],
+    shape: _Shape,
+    values: Sequence[Number | None],
 ) -> tuple[int, Number, frozenset[int]] | None:
-    numbers = shape.membership.get(cell, ())
     # Only equations that could be assessed speak for or against the cell.
-    assessable = [
-        n for n in numbers if all(values[i] is not None for i in shape.equations[n].operands)
-    ]
+    assessable = [n for n in shape.membership.get(cell, ()) if n not in unassessable]
     if len(assessable) < 2 or any(n not in broken for n in assessable):
         return None
     current = values[cell]
@@ -326,8 +327,8 @@ def _wrong_cell(
         cells=(spec.key, *(shape.template[i].key for i in others)),
         expected=expected,
         actual=actual,
-        details=tuple(_broken_detail(eq, values, shape.template, "zh") for eq in equations),
-        details_en=tuple(_broken_detail(eq, values, shape.template, "en") for eq in equations),
+        details=tuple(_broken_detail(n, shape, values, "zh") for n in numbers),
+        details_en=tuple(_broken_detail(n, shape, values, "en") for n in numbers),
         source=cells[cell].provenance,
     )
 
@@ -341,12 +342,13 @@ _TITLES = {
 
 
 def _broken_equation(
-    equation: Equation,
+    number: int,
     residual: Number,
     cells: Sequence[Cell],
     values: Sequence[Number | None],
     shape: _Shape,
 ) -> Finding:
+    equation = shape.equations[number]
     zh, en = _TITLES[equation.code]
     first = equation.lhs[0]
     keys = tuple(shape.template[i].key for i in equation.operands)
@@ -360,18 +362,17 @@ def _broken_equation(
         cells=keys,
         expected=expected,
         actual=values[first] if single_total else None,
-        details=(_broken_detail(equation, values, shape.template, "zh"),),
-        details_en=(_broken_detail(equation, values, shape.template, "en"),),
+        details=(_broken_detail(number, shape, values, "zh"),),
+        details_en=(_broken_detail(number, shape, values, "en"),),
         source=cells[first].provenance,
     )
 
 
 def _not_assessable(
-    equation: Equation,
-    cells: Sequence[Cell],
-    values: Sequence[Number | None],
-    template: Sequence[TemplateCell],
+    number: int, shape: _Shape, cells: Sequence[Cell], values: Sequence[Number | None]
 ) -> Finding:
+    equation = shape.equations[number]
+    template = shape.template
     missing = [i for i in equation.operands if values[i] is None]
     present = [i for i in equation.operands if values[i] is not None]
     holds = _sum(values[i] for i in equation.lhs) == _sum(values[i] for i in equation.rhs)
@@ -387,8 +388,8 @@ def _not_assessable(
             f"without a number ({', '.join(states)}); {en_if}"
         ),
         cells=tuple(template[i].key for i in (*missing, *present)),
-        details=(_statement(equation, template, "zh"),),
-        details_en=(_statement(equation, template, "en"),),
+        details=(shape.statements["zh"][number],),
+        details_en=(shape.statements["en"][number],),
         rule=equation.code,
         source=cells[missing[0]].provenance,
     )
