@@ -11,6 +11,7 @@ value; otherwise each broken equation is reported on its own.
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -18,7 +19,7 @@ import attrs
 
 from ..findings import CodeInfo, Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, TemplateCell, template_cells
-from ..values import Cell, Number
+from ..values import Cell, CellState, Number
 
 __all__ = ["Equation", "equations_for", "sum_rule_findings"]
 
@@ -82,7 +83,7 @@ _ZERO = -1
 """Index of the constant 0 that sum_rule_findings appends to the values."""
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)  # hashed by identity: one shape per edition, cached
 class _Shape:
     template: tuple[TemplateCell, ...]
     equations: tuple[Equation, ...]
@@ -211,7 +212,7 @@ def sum_rule_findings(report: AnnualReport) -> list[Finding]:
     for number, (left, right) in enumerate(shape.getters):
         lhs, rhs = left(values), right(values)
         if not complete and (None in lhs or None in rhs):
-            findings.append(_not_assessable(number, shape, cells, values))
+            findings.append(_not_assessable(number, shape, cells, lhs, rhs))
             unassessable.add(number)
             continue
         difference: Number = sum(lhs) - sum(rhs)  # type: ignore[arg-type]
@@ -369,27 +370,49 @@ def _broken_equation(
 
 
 def _not_assessable(
-    number: int, shape: _Shape, cells: Sequence[Cell], values: Sequence[Number | None]
+    number: int,
+    shape: _Shape,
+    cells: Sequence[Cell],
+    lhs: tuple[Number | None, ...],
+    rhs: tuple[Number | None, ...],
 ) -> Finding:
+    """``lhs`` and ``rhs``: the operands' values as the getters fetch them (a single operand
+    padded with a constant 0, which changes neither the sum nor what is missing)."""
     equation = shape.equations[number]
-    template = shape.template
-    missing = [i for i in equation.operands if values[i] is None]
-    present = [i for i in equation.operands if values[i] is not None]
-    holds = _sum(values[i] for i in equation.lhs) == _sum(values[i] for i in equation.rhs)
-    zh_if = "若空白视为 0 则成立" if holds else "即使空白视为 0 也不成立"
-    en_if = "holds if blanks mean 0" if holds else "fails even if blanks mean 0"
-    states = sorted({cells[i].state.value for i in missing})
+    # filter(None) drops blanks (and zeros, which do not change a sum) in C.
+    holds = sum(filter(None, lhs)) == sum(filter(None, rhs))  # type: ignore[arg-type]
+    present = (*lhs[: len(equation.lhs)], *rhs[: len(equation.rhs)])
+    missing = tuple(itertools.compress(equation.operands, map(operator.is_, present, _NONES)))
+    states = frozenset([cells[i].state for i in missing])
+    message, message_en, keys = _not_assessable_texts(shape, number, missing, holds, states)
     return Finding(
         code=NOT_ASSESSABLE,
         severity=Severity.INFO,
-        message=f"{equation.where}无法核对 {equation.code}：{len(missing)} 个单元格无数值；{zh_if}",
-        message_en=(
-            f"{equation.where_en}: {equation.code} not assessable, {len(missing)} cell(s) "
-            f"without a number ({', '.join(states)}); {en_if}"
-        ),
-        cells=tuple(template[i].key for i in (*missing, *present)),
+        message=message,
+        message_en=message_en,
+        cells=keys,
         details=(shape.statements["zh"][number],),
         details_en=(shape.statements["en"][number],),
         rule=equation.code,
         source=cells[missing[0]].provenance,
+    )
+
+
+_NONES = itertools.repeat(None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _not_assessable_texts(
+    shape: _Shape, number: int, missing: tuple[int, ...], holds: bool, states: frozenset[CellState]
+) -> tuple[str, str, tuple[str, ...]]:
+    # Reports with blank cells repeat the same few patterns: word each pattern once.
+    equation = shape.equations[number]
+    present = [i for i in equation.operands if i not in missing]
+    zh_if = "若空白视为 0 则成立" if holds else "即使空白视为 0 也不成立"
+    en_if = "holds if blanks mean 0" if holds else "fails even if blanks mean 0"
+    return (
+        f"{equation.where}无法核对 {equation.code}：{len(missing)} 个单元格无数值；{zh_if}",
+        f"{equation.where_en}: {equation.code} not assessable, {len(missing)} cell(s) "
+        f"without a number ({', '.join(sorted(state.value for state in states))}); {en_if}",
+        tuple(shape.template[i].key for i in (*missing, *present)),
     )

@@ -164,6 +164,10 @@ def _kept(
         if not enabled.get(finding.code, True):
             continue
         # A rule.not_assessable finding goes with its rule when that rule is ignored.
-        if finding.rule is not None and _matches(finding.rule, selection.ignore):
+        if (
+            selection.ignore
+            and finding.rule is not None
+            and _matches(finding.rule, selection.ignore)
+        ):
             continue
         yield finding

@@ -265,13 +265,13 @@ def _domain_suspects(layout: _Layout, values: tuple[Number | None, ...]) -> list
     counts = layout.getters[CellKind.COUNT](values)
     signed = layout.getters[CellKind.SIGNED](values)
     money = layout.getters[CellKind.MONEY](values)
-    # The type checks rule out None before min() runs.
+    # filter(None) drops blanks (and zeros) before min(), so blank cells keep the fast path.
     if (
         set(map(type, counts)) <= _INT
-        and min(cast("tuple[int, ...]", counts), default=0) >= 0
+        and min(cast("Iterator[int]", filter(None, counts)), default=0) >= 0
         and set(map(type, signed)) <= _INT
         and set(map(type, money)) <= _DECIMAL
-        and min(cast("tuple[Decimal, ...]", money), default=0) >= 0
+        and min(cast("Iterator[Decimal]", filter(None, money)), default=0) >= 0
     ):
         return []
     return sorted(
@@ -283,8 +283,8 @@ def _domain_suspects(layout: _Layout, values: tuple[Number | None, ...]) -> list
     )
 
 
-_INT = frozenset({int})
-_DECIMAL = frozenset({Decimal})
+_INT = frozenset({int, type(None)})
+_DECIMAL = frozenset({Decimal, type(None)})
 
 
 def _not_count(value: Number | None) -> bool:
