@@ -104,3 +104,25 @@ def __getattr__(name: str) -> object:
     if name == "broken_import":
         raise ImportError("cannot import this plugin on purpose")
     raise AttributeError(name)
+
+
+class MisspeltHookPlugin:
+    """``register_writer`` (no s): pluggy refuses it; the registry must report it and go on."""
+
+    @staticmethod
+    @hookimpl
+    def register_writer(register: Callable[[Writer], None]) -> None:  # the typo is the test
+        register(Writer("misspelt", load=lambda: _write_summary, suffix=".txt"))
+
+
+class _HooksInsideAClass:
+    @staticmethod
+    @hookimpl
+    def register_readers(register: Callable[[Reader], None]) -> None:
+        register(Reader("hidden", load=lambda: _read_nothing, suffixes=(".hidden",)))
+
+
+class HooksOnlyInsideAClass:
+    """What an entry point naming a module whose hooks live in a class registers: nothing."""
+
+    PortalPlugin = _HooksInsideAClass

@@ -188,3 +188,109 @@ def test_every_hook_is_exercised_by_a_test_plugin() -> None:
 
     for hook in HOOKS:
         assert callable(getattr(samples.AlphaPlugin, hook, None)), f"{hook} has no test plugin"
+
+
+def test_a_misspelt_hook_is_reported_by_name_and_left_out(
+    monkeypatch: pytest.MonkeyPatch, fresh_registry: None, tmp_path: Path
+) -> None:
+    fake_entry_points(monkeypatch, alpha="alpha", typo="MisspeltHookPlugin")
+    with pytest.warns(plugins.PluginWarning, match="register_writer") as warned:
+        registry = plugins.registry()
+    error = registry.plugins["typo"].error or ""
+    assert "unknown hook 'register_writer'" in error and "register_writers" in error
+    assert "misspelt" not in registry.writers and "govx" in registry.readers
+    # the warning points at the plugin, not at a line inside the library
+    assert all(not w.filename.endswith(".py") for w in warned)
+    sample = tmp_path / "r.cells.json"
+    sample.write_bytes((REPO / "examples" / "sample-2023.cells.json").read_bytes())
+    assert gr.read(sample).report.meta.year == 2023
+    assert main(["plugins"]) == 0
+
+
+def test_a_plugin_that_registers_nothing_is_warned_about(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_entry_points(monkeypatch, empty="HooksOnlyInsideAClass")
+    with pytest.warns(plugins.PluginWarning, match="registers nothing"):
+        registry = build_registry()
+    assert "registers nothing" in (registry.plugins["empty"].error or "")
+    assert "module:Class" in (registry.plugins["empty"].error or "")
+
+
+def test_the_reader_howto_code_works_as_an_installed_plugin(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import re
+    import sys
+    import warnings
+
+    page = (REPO / "docs" / "howto" / "reader-plugin.md").read_text(encoding="utf-8")
+    module_code = next(
+        block for block in re.findall(r"```python\n(.*?)```", page, re.S) if "@hookimpl" in block
+    )
+    module_name = re.search(r"^# (\w+)\.py$", module_code, re.M)
+    assert module_name is not None, "the how-to's plugin module names its file"
+    toml = re.search(r"\[project\.entry-points\.govinfo_report\]\n(\w+) = \"([\w.:]+)\"", page)
+    assert toml is not None
+    (tmp_path / f"{module_name.group(1)}.py").write_text(module_code, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    point = importlib.metadata.EntryPoint(toml.group(1), toml.group(2), hookspecs.PROJECT)
+    monkeypatch.setattr(plugins, "_entry_points", lambda: [point])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", plugins.PluginWarning)
+        registry = build_registry()
+    assert registry.readers["portal"].plugin == toml.group(1)
+    text = "PORTAL\n测试镇人民政府2022年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+    text += "信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t1\t0\t5\n"
+    result = gr.read(text.encode(), name="export.portal", plugins=registry)
+    assert result.report.cell("active.rules.in_force").value == 5
+    sys.modules.pop(module_name.group(1), None)
+
+
+def test_plugins_all_lists_each_rule_code_once(
+    capsys: pytest.CaptureFixture[str], fresh_registry: None
+) -> None:
+    assert main(["plugins", "--all", "--json"]) == 0
+    builtin = next(p for p in json.loads(capsys.readouterr().out) if p["builtin"])
+    assert len(builtin["rules"]) == len(set(builtin["rules"]))
+    assert "rule.not_assessable" in builtin["rules"]
+
+
+def test_the_plugins_page_lists_every_builtin_reader_and_writer() -> None:
+    index = (REPO / "docs" / "plugins" / "index.md").read_text(encoding="utf-8")
+    builtin = build_registry().plugins[plugins.BUILTIN]
+    for name in (*builtin.readers, *builtin.writers):
+        assert f"`{name}`" in index, f"docs/plugins/index.md does not name the built-in {name!r}"
+
+
+def test_the_layout_module_is_documented_on_the_writers_page() -> None:
+    from govinfo_report import layout
+
+    page = (REPO / "docs" / "plugins" / "register_writers.md").read_text(encoding="utf-8")
+    for name in ("official_tables", "official_grids"):
+        assert callable(getattr(layout, name))
+        assert name in layout.__all__
+        assert f"govinfo_report.layout.{name}" in page or f"layout.{name}" in page
+
+
+def test_no_docstring_names_a_function_that_does_not_exist() -> None:
+    assert "testing.plugin()" not in inspect.getsource(plugins)
+    assert "testing.plugin`" not in inspect.getsource(plugins)
+
+
+def test_the_testing_kit_names_its_extra_when_hypothesis_is_missing() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "import importlib.util as u; real = u.find_spec\n"
+        "u.find_spec = lambda n, *a: None if n == 'hypothesis' else real(n, *a)\n"
+        "import govinfo_report.testing\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode != 0
+    assert "ModuleNotFoundError" in run.stderr
+    assert "pip install 'govinfo-report[testing]'" in run.stderr
+    extras = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'testing = [\n' in extras

@@ -18,7 +18,7 @@ from strategies_local import printed_reports
 
 
 def assert_read_back(report: AnnualReport, text: str) -> None:
-    result = gr.read(text, name="rendered.txt")
+    result = gr.read(text=text, name="rendered.txt")
     assert result.reader == "text"
     assert [f for f in result.findings if f.code == "read.stray_number"] == []
     back = result.report
@@ -56,7 +56,7 @@ def test_a_missing_number_does_not_shift_later_rows() -> None:
     lines = render_text(report, "tab_rows").splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("\t（二）部分公开"))
     lines[at] = lines[at].rsplit("\t", 1)[0]  # the row loses its last number
-    result = gr.read("\n".join(lines), name="short.txt")
+    result = gr.read(text="\n".join(lines), name="short.txt")
     assert result.report.cell("applications.partially_granted.total").state is CellState.ABSENT
     assert result.report.cell("applications.withheld.state_secret.natural_person").value == 1
     assert any(f.code == "shape.missing_cell" for f in gr.validate(result.report))
@@ -67,7 +67,7 @@ def test_an_extra_number_is_a_finding_with_its_line() -> None:
     lines = render_text(report, "tab_rows").splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("四、结转"))
     lines[at] += "\t9"
-    result = gr.read("\n".join(lines), name="extra.txt")
+    result = gr.read(text="\n".join(lines), name="extra.txt")
     [stray] = [f for f in result.findings if f.code == "read.stray_number"]
     assert stray.actual == "9" and stray.source is not None and stray.source.line == at + 1
     assert stray.severity is Severity.WARNING
@@ -80,7 +80,7 @@ def test_edition_falls_back_to_the_year_with_a_finding() -> None:
         "三、收到和处理政府信息公开申请情况\n"
         "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n"
     )
-    result = gr.read(text)
+    result = gr.read(text=text)
     assert result.report.edition is gr.Edition.E2019
     assert any(f.code == "read.edition" for f in result.findings)
     assert result.report.cell("applications.received.total").value == 1
@@ -143,7 +143,7 @@ def test_section_four_printed_as_one_row_per_group() -> None:
         "行政诉讼（未经复议直接起诉）\t0\t1\t0\t1\t2",
         "行政诉讼（复议后起诉）\t0\t0\t0\t4\t4",
     ]
-    result = gr.read("\n".join(lines), name="groups.txt")
+    result = gr.read(text="\n".join(lines), name="groups.txt")
     values = {
         k: v for k, v in gr.to_cells(result.report)["cells"].items() if k.startswith("reviews.")
     }

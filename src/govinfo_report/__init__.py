@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .errors import ReportReadError
 from .findings import CodeInfo, Finding, Severity
-from .io import read, write
+from .io import read, read_text, write
 from .model import AnnualReport, Edition, ReportMeta, TemplateCell, build_report, template_cells
 from .plugins import Reader, ReadResult, Writer
 from .serialize import from_cells, from_json, make_converter, to_cells, to_json
@@ -41,6 +41,7 @@ __all__ = [
     "make_converter",
     "parse_cell_text",
     "read",
+    "read_text",
     "template_cells",
     "to_cells",
     "to_json",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO, Union
 
 from .errors import ReportReadError
 from .findings import Finding
@@ -12,22 +13,49 @@ from .limits import Limits, current_limits, using_limits
 from .model import AnnualReport
 from .plugins import SNIFF_BYTES, ReaderChoiceError, ReadResult, Registry, registry
 
-__all__ = ["read", "write"]
+__all__ = ["Source", "read", "read_text", "write"]
 
-Source = str | os.PathLike[str] | bytes
+Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
+"""What :func:`read` reads: a path (``str`` or path-like, always a path), bytes, or a binary file
+object (anything with ``read``, e.g. ``io.BytesIO`` or an upload a web framework hands over)."""
 
 
-def _load(source: Source, name: str | None, limit: int) -> tuple[bytes, str]:
-    if isinstance(source, bytes):
-        data, label = source, name or "<bytes>"
-    elif isinstance(source, str) and "\n" in source:
-        # A report's text has many lines; a path has one.
-        data, label = source.encode("utf-8"), name or "<text>"
-    else:
+def _load(source: Source | None, text: str | None, name: str | None, limit: int) -> tuple[bytes, str]:
+    if text is not None:
+        if source is not None:
+            raise TypeError("read() takes a source or text=, not both")
+        if not isinstance(text, str):
+            raise TypeError(f"text= must be a str, not {type(text).__name__}")
+        data, label = text.encode("utf-8"), name or "<text>"
+    elif source is None:
+        raise TypeError("read() needs a source (a path, bytes or a binary file) or text=")
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        data, label = bytes(source), name or "<bytes>"
+    elif isinstance(source, (str, os.PathLike)):
         data, label = _read_file(Path(source), name, limit)
+    elif callable(getattr(source, "read", None)):
+        data, label = _read_stream(source, name, limit)
+    else:
+        raise TypeError(
+            f"cannot read a {type(source).__name__}: give a path, bytes, a binary file object, "
+            "or text="
+        )
     if len(data) > limit:
         raise ReportReadError(label, f"{len(data)} bytes; more than the limit of {limit}")
     return data, label
+
+
+def _read_stream(stream: IO[bytes], name: str | None, limit: int) -> tuple[bytes, str]:
+    stream_name = getattr(stream, "name", None)
+    label = name or (stream_name if isinstance(stream_name, str) else "<stream>")
+    try:
+        # One byte past the limit is enough to know the input is too large, without reading it all.
+        data = stream.read(limit + 1)
+    except OSError as exc:
+        raise ReportReadError(label, f"cannot read: {exc.strerror or exc}") from exc
+    if isinstance(data, str):
+        raise TypeError(f"{label}: the file object gives text; open it in binary mode ('rb')")
+    return bytes(data), label
 
 
 def _read_file(path: Path, name: str | None, limit: int) -> tuple[bytes, str]:
@@ -43,8 +71,9 @@ def _read_file(path: Path, name: str | None, limit: int) -> tuple[bytes, str]:
 
 
 def read(
-    source: Source,
+    source: Source | None = None,
     *,
+    text: str | None = None,
     reader: str | None = None,
     name: str | None = None,
     plugins: Registry | None = None,
@@ -52,10 +81,12 @@ def read(
 ) -> ReadResult:
     """Read one report.
 
-    ``source`` is a path, the file's bytes, or the report's text itself (a ``str`` of more than
-    one line, e.g. text pasted from a web page; a one-line ``str`` is a path). ``reader`` forces a
-    reader by name; otherwise the best-scoring reader is chosen (see ``govinfo-report explain``).
-    ``name`` labels the input in findings and errors and helps choose a reader for bytes or text.
+    ``source`` is a path (a ``str`` or :class:`~pathlib.Path` always means a path), the file's
+    bytes, or a binary file object such as :class:`io.BytesIO` (read up to the size limit). The
+    report's text itself, e.g. pasted from a web page, goes in ``text=`` (or use
+    :func:`read_text`). ``reader`` forces a reader by name; otherwise the best-scoring reader is
+    chosen (see ``govinfo-report explain``). ``name`` labels the input in findings and errors and
+    helps choose a reader for bytes, file objects and text.
 
     ``limits`` bounds what reading may cost (:class:`~govinfo_report.limits.Limits`; default: the
     limits in force, :data:`~govinfo_report.limits.DEFAULT_LIMITS` unless set).
@@ -65,17 +96,30 @@ def read(
     """
     in_force = limits or current_limits()
     with using_limits(in_force):
-        return _read(source, reader, name, plugins, in_force)
+        return _read(source, text, reader, name, plugins, in_force)
+
+
+def read_text(
+    text: str,
+    *,
+    reader: str | None = None,
+    name: str | None = None,
+    plugins: Registry | None = None,
+    limits: Limits | None = None,
+) -> ReadResult:
+    """Read a report from its text (``read(text=text, ...)``), e.g. text pasted from a web page."""
+    return read(text=text, reader=reader, name=name, plugins=plugins, limits=limits)
 
 
 def _read(
-    source: Source,
+    source: Source | None,
+    text: str | None,
     reader: str | None,
     name: str | None,
     plugins: Registry | None,
     limits: Limits,
 ) -> ReadResult:
-    data, label = _load(source, name, limits.max_input_bytes)
+    data, label = _load(source, text, name, limits.max_input_bytes)
     chosen_registry = plugins or registry()
     try:
         chosen = chosen_registry.choose(data[:SNIFF_BYTES], label, reader)

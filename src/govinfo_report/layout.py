@@ -1,4 +1,4 @@
-"""The official layout of sections 二, 三 and 四 as rows of cell texts.
+"""The official layout of sections 二, 三 and 四 as rows of cell texts. Public API for writer plugins.
 
 Writers (Markdown, text, HTML, docx) and the test renderers print these rows; labels come from the
 model, so the printed tables cannot drift from the template. Merged cells are flattened: a group label
@@ -14,7 +14,16 @@ import attrs
 from .model import AnnualReport, Edition, TemplateCell
 from .values import Cell
 
-__all__ = ["SECTION_TITLES", "TableRows", "official_tables"]
+__all__ = [
+    "SECTION_TITLES",
+    "LayoutCell",
+    "SpannedTable",
+    "TableRows",
+    "narrative_around_tables",
+    "official_grids",
+    "official_tables",
+    "report_title",
+]
 
 SECTION_TITLES = {
     "overview": "一、总体情况",

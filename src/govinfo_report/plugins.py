@@ -33,6 +33,7 @@ __all__ = [
     "BUILTIN",
     "Candidate",
     "PluginInfo",
+    "PluginWarning",
     "ReadResult",
     "Reader",
     "ReaderChoiceError",
@@ -48,6 +49,38 @@ BUILTIN = "govinfo_report"
 
 SNIFF_BYTES = 8192
 """How many leading bytes a reader's ``sniff`` sees."""
+
+
+class PluginWarning(UserWarning):
+    """A plugin failed to load or to register, or registered nothing; it is left out."""
+
+
+def _warn(message: str) -> None:
+    # Point the warning at the plugin, not at a line of this module: the user cannot act on ours.
+    warnings.warn_explicit(message, PluginWarning, filename="<govinfo_report plugins>", lineno=0)
+
+
+def _hook_names() -> frozenset[str]:
+    return frozenset(
+        name for name in dir(hookspecs) if name.startswith("register_") and callable(getattr(hookspecs, name))
+    )
+
+
+def _hook_problems(plugin: object) -> str | None:
+    """Why pluggy would refuse ``plugin`` (a hook name that no hookspec has), or ``None``."""
+    marker = f"{hookspecs.PROJECT}_impl"
+    known = _hook_names()
+    unknown = sorted(
+        name
+        for name in dir(plugin)
+        if name not in known and hasattr(getattr(plugin, name, None), marker)
+    )
+    if not unknown:
+        return None
+    return (
+        f"unknown hook {', '.join(repr(n) for n in unknown)} "
+        f"(the hooks are {', '.join(sorted(known))})"
+    )
 
 
 @attrs.frozen
@@ -265,18 +298,37 @@ def get_plugin_manager(
             continue
         try:
             plugin = entry_point.load()
-            manager.register(plugin, name=entry_point.name)
         except Exception as exc:  # a broken plugin is reported, never fatal
             failed[entry_point.name] = PluginInfo(
                 entry_point.name, _version(entry_point), False, error=f"failed to load: {exc!r}"
             )
-            warnings.warn(
-                f"govinfo_report plugin {entry_point.name!r} failed to load: {exc!r}", stacklevel=2
+            _warn(f"govinfo_report plugin {entry_point.name!r} failed to load: {exc!r}")
+            continue
+        error = _register(manager, entry_point.name, plugin)
+        if error is not None:
+            failed[entry_point.name] = PluginInfo(
+                entry_point.name, _version(entry_point), False, error=error
             )
     for name, plugin in extra:
-        manager.register(plugin, name=name)
-    manager.check_pending()
+        error = _register(manager, name, plugin)
+        if error is not None:
+            failed[name] = PluginInfo(name, None, False, error=error)
     return manager, failed
+
+
+def _register(manager: pluggy.PluginManager, name: str, plugin: object) -> str | None:
+    """Register ``plugin``; a plugin pluggy would refuse is left out and reported instead."""
+    problem = _hook_problems(plugin)
+    if problem is None:
+        try:
+            manager.register(plugin, name=name)
+        except Exception as exc:  # e.g. a hook with the wrong arguments
+            problem = str(exc)
+    if problem is None:
+        return None
+    error = f"failed to register: {problem}"
+    _warn(f"govinfo_report plugin {name!r} {error}")
+    return error
 
 
 def build_registry(extra: Iterable[tuple[str, object]] = ()) -> Registry:
@@ -313,9 +365,14 @@ def build_registry(extra: Iterable[tuple[str, object]] = ()) -> Registry:
                 trial.add(rule)
         except Exception as exc:  # a plugin that cannot register is reported and left out
             errors[name] = f"failed to register: {exc!r}"
-            warnings.warn(
-                f"govinfo_report plugin {name!r} failed to register: {exc!r}", stacklevel=2
+            _warn(f"govinfo_report plugin {name!r} failed to register: {exc!r}")
+            continue
+        if name != BUILTIN and not (staged_readers or staged_writers or staged_rules):
+            errors[name] = (
+                "registers nothing: no readers, writers or rules (is the entry point naming a "
+                "module whose hooks are inside a class? name the class: `module:Class`)"
             )
+            _warn(f"govinfo_report plugin {name!r} {errors[name]}")
             continue
         for reader in staged_readers:
             result.readers[reader.name] = attrs.evolve(reader, plugin=name)
@@ -335,7 +392,7 @@ def build_registry(extra: Iterable[tuple[str, object]] = ()) -> Registry:
             builtin=builtin,
             readers=tuple(sorted(parts["readers"])),
             writers=tuple(sorted(parts["writers"])),
-            rules=tuple(sorted(parts["rules"])),
+            rules=tuple(sorted(set(parts["rules"]))),
             error=errors.get(name),
         )
     result.plugins.update(failed)
@@ -369,7 +426,7 @@ def registry() -> Registry:
 def reset_registry(new: Registry | None = None) -> Registry | None:
     """Replace the process-wide registry (``None``: rebuild on next use); returns the old one.
 
-    Tests use it to register a plugin for one test (see :func:`govinfo_report.testing.plugin`).
+    Tests use it to register a plugin for one test (see :func:`govinfo_report.testing.registered_plugin`).
     """
     global _registry
     old, _registry = _registry, new

@@ -8,13 +8,18 @@
 - :class:`ReaderContract`: contract tests a reader plugin's own test class inherits.
 - :func:`uniform_report`: a report whose every cell is printed the same (a plain starting point).
 
-Needs the ``test`` extra (``pip install 'govinfo-report[test]'``): Hypothesis and pytest.
+Needs the ``testing`` extra (``pip install 'govinfo-report[testing]'``): Hypothesis and pytest.
+Without them, importing the kit raises :class:`ModuleNotFoundError` naming the extra.
 """
 
 from __future__ import annotations
 
-from .contract import ReaderContract, WriterRoundTrip
-from .plugin import registered_plugin
-from .reports import uniform_report
+from ._requirements import require_test_tools
+
+require_test_tools()
+
+from .contract import ReaderContract, WriterRoundTrip  # noqa: E402
+from .plugin import registered_plugin  # noqa: E402
+from .reports import uniform_report  # noqa: E402
 
 __all__ = ["ReaderContract", "WriterRoundTrip", "registered_plugin", "uniform_report"]

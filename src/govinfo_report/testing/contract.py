@@ -50,20 +50,25 @@ class ReaderContract:
             result = read(path, reader=self.reader_name)
             got = to_cells(result.report)
             want = self._expected(expected)
-            for field in ("edition", "year", "agency"):
-                if field in want:
-                    assert got[field] == want[field], (path, field)
-            wrong = {
-                key: (got["cells"].get(key, "<absent>"), value)
+            wrong = [
+                f"{field}: read {got[field]!r}, expected {want[field]!r}"
+                for field in ("edition", "year", "agency")
+                if field in want and got[field] != want[field]
+            ]
+            wrong += [
+                f"{key}: read {got['cells'].get(key, '<absent>')!r}, expected {value!r}"
                 for key, value in want["cells"].items()
                 if got["cells"].get(key, "<absent>") != value
-            }
-            assert not wrong, (path, wrong)
+            ]
+            assert not wrong, f"{path} (reader {self.reader_name}): " + "; ".join(wrong)
 
     def test_samples_choose_this_reader(self) -> None:
         for path, _ in self.samples:
             head = path.read_bytes()[:SNIFF_BYTES]
-            assert registry().choose(head, str(path)).name == self.reader_name, path
+            chosen = registry().choose(head, str(path)).name
+            assert chosen == self.reader_name, (
+                f"{path}: reader {chosen!r} chosen, expected {self.reader_name!r}"
+            )
 
     def test_garbage_gives_the_documented_error_or_findings(self) -> None:
         for data in self.garbage:

@@ -47,8 +47,13 @@ def default_catalogue() -> Catalogue:
     return registry().catalogue
 
 
-def _selection(profile: str, select: Iterable[str], ignore: Iterable[str]) -> Selection:
-    return Selection(profile=profile, select=tuple(select), ignore=tuple(ignore))
+def _selection(
+    catalogue: Catalogue, profile: str, select: Iterable[str], ignore: Iterable[str]
+) -> Selection:
+    selection = Selection(profile=profile, select=tuple(select), ignore=tuple(ignore))
+    catalogue.check_patterns(selection.select, "select")
+    catalogue.check_patterns(selection.ignore, "ignore")
+    return selection
 
 
 def validate(
@@ -62,10 +67,10 @@ def validate(
     """Check one report; returns its findings, most serious first.
 
     ``profile`` is ``"basic"`` (default) or ``"strict"``; ``select`` keeps only the given codes or
-    code prefixes, ``ignore`` drops them.
+    code prefixes, ``ignore`` drops them. An entry that matches no code raises :class:`ValueError`.
     """
     catalogue = catalogue or default_catalogue()
-    findings = catalogue.run_report(report, _selection(profile, select, ignore))
+    findings = catalogue.run_report(report, _selection(catalogue, profile, select, ignore))
     return sorted(findings, key=lambda f: f.severity.rank)
 
 
@@ -85,7 +90,7 @@ def validate_series(
     the rest. Each finding carries ``agency``, ``year`` and ``related_year``.
     """
     catalogue = catalogue or default_catalogue()
-    selection = _selection(profile, select, ignore)
+    selection = _selection(catalogue, profile, select, ignore)
     groups, unplaced = group_series(reports, aliases)
     findings: list[Finding] = []
     bookkeeping = {info.code: selection.enabled(info) for info in SERIES_BOOKKEEPING_CODES}

@@ -119,6 +119,16 @@ class Catalogue:
         """The documentation of one code."""
         return self._codes[code]
 
+    def check_patterns(self, patterns: Iterable[str], option: str = "select") -> None:
+        """Raise :class:`ValueError` naming every entry that matches no code (a typo selects nothing)."""
+        unknown = [p for p in patterns if not any(_matches(code, (p,)) for code in self._codes)]
+        if unknown:
+            prefixes = sorted({code.split(".", 1)[0] for code in self._codes})
+            raise ValueError(
+                f"{option}: no finding code is or starts with {', '.join(map(repr, unknown))} "
+                f"(code prefixes: {', '.join(prefixes)})"
+            )
+
     @property
     def report_rules(self) -> tuple[ReportRule, ...]:
         return tuple(self._report_rules)
