@@ -293,4 +293,4 @@ def test_the_testing_kit_names_its_extra_when_hypothesis_is_missing() -> None:
     assert "ModuleNotFoundError" in run.stderr
     assert "pip install 'govinfo-report[testing]'" in run.stderr
     extras = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'testing = [\n' in extras
+    assert "testing = [\n" in extras

@@ -7,6 +7,7 @@ files. ``read`` and ``write`` choose readers and writers among the registered pl
 
 from __future__ import annotations
 
+from ._version import __version__
 from .errors import ReportReadError
 from .findings import CodeInfo, Finding, Severity
 from .io import read, read_text, write
@@ -15,8 +16,6 @@ from .plugins import Reader, ReadResult, Writer
 from .serialize import from_cells, from_json, make_converter, to_cells, to_json
 from .validation import validate, validate_series
 from .values import Cell, CellKind, CellState, Provenance, parse_cell_text
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AnnualReport",

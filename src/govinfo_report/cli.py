@@ -1,6 +1,8 @@
 """The ``govinfo-report`` command.
 
 Exit status: 0 clean, 1 findings of severity error or inconsistency, 2 unreadable input or bad usage.
+``--version`` and ``--help`` import nothing but this module and the version: the library, its plugins
+and the validation rules are imported by the command that needs them.
 """
 
 from __future__ import annotations
@@ -10,14 +12,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from . import __version__
-from .errors import ReportReadError
-from .findings import Finding
-from .io import read, write
-from .plugins import SNIFF_BYTES, registry
-from .validation import normalise_agency, validate, validate_series
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .findings import Finding
+    from .plugins import ReadResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -26,42 +27,120 @@ class _UsageError(Exception):
     pass
 
 
+STDIN = "-"
+"""An input given as ``-`` is read from standard input."""
+
+
+def _names(kind: str) -> str:
+    from .plugins import registry
+
+    names = sorted(registry().readers if kind == "readers" else registry().writers)
+    return ", ".join(names) or "none"
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Fills ``{readers}`` and ``{writers}`` in help texts only when help is printed, so that
+    building the parser (and ``--version``) never loads the plugins."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        if text is None:
+            return None
+        for kind in ("readers", "writers"):
+            if "{" + kind + "}" in text:
+                text = text.replace("{" + kind + "}", _names(kind))
+        return text
+
+
+_READER_HELP = "force a reader by name ({readers}); default: chosen from the content and name"
+_NAME_HELP = (
+    "the name of standard input (with INPUT -), e.g. report.docx: labels findings and helps "
+    "choose the reader; default: the reader is chosen from the content"
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govinfo-report",
         description="Read, check and convert 政府信息公开工作年度报告 (annual disclosure reports).",
+        epilog="govinfo-report COMMAND --help lists the readers and writers installed.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="print the version"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    convert = commands.add_parser(
-        "convert", aliases=["read"], help="read a report and write it in another format"
-    )
-    convert.add_argument("input", help="the report file")
-    convert.add_argument("--to", default="cells", help="writer name (default: cells)")
-    convert.add_argument("-o", "--output", help="output file (default: standard output)")
-    convert.add_argument("--reader", help="force a reader by name")
+    def command(name: str, **options: Any) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = commands.add_parser(
+            name, formatter_class=_HelpFormatter, **options
+        )
+        return sub
 
-    check = commands.add_parser("validate", help="check reports and print findings")
-    check.add_argument("inputs", nargs="+", metavar="INPUT", help="report files")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--lang", choices=("zh", "en"), default="zh", help="message language")
-    check.add_argument("--profile", choices=("basic", "strict"), default="basic")
+    convert = command(
+        "convert",
+        aliases=["read"],
+        help="read a report and write it in another format",
+        description=(
+            "Read a report and write it in another format. Findings made while reading, and a "
+            "count of the report's errors and inconsistencies, go to standard error."
+        ),
+    )
+    convert.add_argument("input", metavar="INPUT", help="the report file, or - for standard input")
+    convert.add_argument(
+        "--to",
+        help="writer name ({writers}); default: from -o's file ending, else cells",
+    )
+    convert.add_argument(
+        "-o",
+        "--output",
+        help="output file; its ending chooses the writer when --to is absent "
+        "(default: standard output)",
+    )
+    convert.add_argument("--reader", help=_READER_HELP)
+    convert.add_argument("--name", help=_NAME_HELP)
+    convert.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="language of messages (default: zh)"
+    )
+
+    check = command("validate", help="check reports and print findings")
+    check.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="report files (- for standard input)"
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people, json for programs; places are counted from 1 in both "
+        "(default: text)",
+    )
+    check.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="message language (default: zh)"
+    )
+    check.add_argument(
+        "--profile",
+        choices=("basic", "strict"),
+        default="basic",
+        help="basic: the default codes; strict: also the codes of the strict profile "
+        "(see the finding codes reference)",
+    )
     check.add_argument(
         "--select",
         action="append",
         default=[],
         metavar="CODE",
-        help="only these codes or prefixes (repeatable, or comma-separated)",
+        help="only these codes or prefixes (repeatable, or comma-separated); an entry that "
+        "matches no code is an error",
     )
     check.add_argument(
         "--ignore",
         action="append",
         default=[],
         metavar="CODE",
-        help="drop these codes or prefixes (repeatable, or comma-separated)",
+        help="drop these codes or prefixes (repeatable, or comma-separated); an entry that "
+        "matches no code is an error",
     )
-    check.add_argument("--reader", help="force a reader by name")
+    check.add_argument("--reader", help=_READER_HELP)
+    check.add_argument("--name", help=_NAME_HELP)
     check.add_argument(
         "--aliases",
         metavar="FILE",
@@ -70,15 +149,21 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--quiet-info", action="store_true", help="leave out findings of severity info"
     )
+    check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print every detail of a finding (e.g. the full equation of a broken sum)",
+    )
 
-    plugins = commands.add_parser("plugins", help="list installed plugins")
+    plugins = command("plugins", help="list installed plugins")
     plugins.add_argument("--all", action="store_true", help="include the built-in plugin")
     plugins.add_argument("--json", action="store_true", help="print JSON")
 
-    explain = commands.add_parser("explain", help="show how a reader is chosen for an input")
-    explain.add_argument("input")
+    explain = command("explain", help="show how a reader is chosen for an input")
+    explain.add_argument("input", metavar="INPUT", help="the file to explain (readers: {readers})")
 
-    commands.add_parser("schema", help="print the JSON Schema of the json format")
+    command("schema", help="print the JSON Schema of the json format")
 
     batch = commands.add_parser(
         "batch", help="read every report under folders into a SQLite database, then check series"
@@ -131,35 +216,144 @@ def _out(text: str, stream: TextIO | None = None) -> None:
     (stream or sys.stdout).write(text)
 
 
+def _read_input(path: str, reader: str | None, name: str | None, lang: str) -> ReadResult:
+    """Read ``path`` (``-``: standard input) or raise ReportReadError in the user's language."""
+    from .errors import ReportReadError
+    from .io import read
+
+    if path == STDIN:
+        return read(sys.stdin.buffer, reader=reader, name=name or "<stdin>")
+    if not Path(path).exists():
+        raise ReportReadError(path, "no such file" if lang == "en" else "文件不存在")
+    return read(path, reader=reader, name=name)
+
+
+def _writer_for(to: str | None, output: str | None) -> str:
+    """The writer: ``--to``, else the one whose file ending ``-o`` has (the longest that matches)."""
+    from .plugins import registry
+
+    writers = registry().writers
+    if to is not None:
+        writer = registry().writer(to)  # LookupError lists the writers
+        if output and not output.lower().endswith(writer.suffix.lower()):
+            claimed = _writer_by_suffix(output)
+            if claimed is not None and claimed != to:
+                raise _UsageError(
+                    f"-o {output} has the ending of the {claimed} format, but --to is {to}: "
+                    f"use an output name ending in {writer.suffix}, or --to {claimed}"
+                )
+        return to
+    if not output:
+        return "cells"
+    inferred = _writer_by_suffix(output)
+    if inferred is None:
+        endings = ", ".join(f"{w.suffix} ({w.name})" for w in writers.values())
+        raise _UsageError(
+            f"cannot tell the output format from {output}: give --to, or an output name ending in "
+            f"one of {endings}"
+        )
+    return inferred
+
+
+def _writer_by_suffix(output: str) -> str | None:
+    from .plugins import registry
+
+    lowered = output.lower()
+    matching = [w for w in registry().writers.values() if lowered.endswith(w.suffix.lower())]
+    if not matching:
+        return None
+    return max(matching, key=lambda w: (len(w.suffix), w.plugin == "govinfo_report")).name
+
+
 def _convert(args: argparse.Namespace) -> int:
-    result = read(args.input, reader=args.reader)
-    writer = registry().writer(args.to)
-    data = write(result.report, args.to, findings=result.findings)
+    from .io import write
+    from .plugins import registry
+    from .validation import validate
+
+    to = _writer_for(args.to, args.output)
+    writer = registry().writer(to)
+    if not args.output and writer.binary:
+        raise _UsageError(
+            f"the {to} format is binary: give an output file with -o"
+            if args.lang == "en"
+            else f"{to} 格式是二进制文件，不能输出到终端：请用 -o 指定输出文件"
+        )
+    result = _read_input(args.input, args.reader, args.name, args.lang)
+    data = write(result.report, to, findings=result.findings)
     if args.output:
         Path(args.output).write_bytes(data)
-    elif writer.binary:
-        raise _UsageError(f"the {args.to} format is binary: give an output file with -o")
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+    source = _shown(args.input, args.name)
+    labels = _labels(result.report)
     for finding in result.findings:
-        print(_finding_line(finding, args.input, "zh"), file=sys.stderr)
+        print(_finding_line(finding, source, args.lang, labels), file=sys.stderr)
+    failing = [f for f in validate(result.report) if f.severity.fails]
+    failing += [f for f in result.findings if f.severity.fails]
+    if failing:
+        message = (
+            f"{source}: the report has {len(failing)} errors or inconsistencies; "
+            f"govinfo-report validate {args.input} lists them"
+            if args.lang == "en"
+            else f"{source}：报告有 {len(failing)} 项错误或不一致，"
+            f"运行 govinfo-report validate {args.input} 查看"
+        )
+        print(f"govinfo-report: {message}", file=sys.stderr)
     return EXIT_CLEAN
 
 
-def _finding_line(finding: Finding, source: str, lang: str) -> str:
-    where = finding.source.describe() if finding.source is not None else source
+def _shown(path: str, name: str | None) -> str:
+    return name or ("<stdin>" if path == STDIN else path)
+
+
+def _labels(report: Any) -> dict[str, str]:
+    """Canonical key → the template's labels (``（七）总计·自然人``), for messages in Chinese."""
+    return {spec.key: "·".join(spec.labels[1:]) or spec.key for spec in report.template()}
+
+
+def _finding_line(
+    finding: Finding,
+    source: str,
+    lang: str,
+    labels: dict[str, str] | None = None,
+    verbose: bool = True,
+) -> str:
+    where = finding.source.describe(lang) if finding.source is not None else source
     if finding.source is not None and finding.source.source is None:
         where = f"{source}{where.removeprefix('<input>')}"
-    line = f"{where}: {finding.severity.value} {finding.code} {finding.text(lang)}"
+    separator = ": " if lang == "en" else "："
+    line = f"{where}{separator}{finding.severity.label(lang)} {finding.code} {finding.text(lang)}"
     if finding.cells and finding.expected is not None:
-        label = "suspected cell" if lang == "en" else "可疑单元格"
-        expected = "expected" if lang == "en" else "应为"
-        line += f"\n    {label}: {finding.cells[0]} {expected} {finding.expected}"
+        cell = finding.cells[0]
+        if lang == "en":
+            line += f"\n    suspected cell: {cell} expected {finding.expected}"
+        else:
+            label = (labels or {}).get(cell)
+            shown = f"「{label}」（{cell}）" if label else cell
+            line += f"\n    可疑单元格：{shown} 应为 {finding.expected}"
     details = finding.details_en if lang == "en" else finding.details
+    if not verbose:
+        details = tuple(_short_detail(detail, lang) for detail in details)
     for detail in details:
         line += f"\n    {detail}"
     return line
+
+
+_SHORT_DETAIL = 160
+
+
+def _short_detail(detail: str, lang: str) -> str:
+    """A detail cut to one readable line; ``--verbose`` prints it whole."""
+    if len(detail) <= _SHORT_DETAIL:
+        return detail
+    if " = " in detail and ": " in detail:
+        # "code where: a + b + … = total: 44 ≠ 39": keep the rule, its place and the two sums.
+        head, _, rest = detail.partition(": ")
+        sums = rest.rsplit(": ", 1)[-1]
+        more = "(--verbose for the full equation)" if lang == "en" else "（完整算式见 --verbose）"
+        return f"{head}: {sums} {more}"
+    return detail[: _SHORT_DETAIL - 1] + "…"
 
 
 def _finding_data(finding: Finding) -> dict[str, Any]:
@@ -168,22 +362,42 @@ def _finding_data(finding: Finding) -> dict[str, Any]:
     data = findings_to_data([finding])[0]
     assert isinstance(data, dict)
     data.setdefault("cells", [])
+    if finding.source is not None:
+        # The command counts every place from 1, in JSON as in text (see docs/reference/cli.md).
+        data["source"] = finding.source.one_based()
     return data
 
 
+def _check_selection(select: Sequence[str], ignore: Sequence[str]) -> None:
+    from .plugins import registry
+
+    catalogue = registry().catalogue
+    try:
+        catalogue.check_patterns(select, "--select")
+        catalogue.check_patterns(ignore, "--ignore")
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+
+
 def _validate(args: argparse.Namespace) -> int:
+    from .errors import ReportReadError
+    from .validation import normalise_agency, validate, validate_series
+
     select, ignore = _split(args.select), _split(args.ignore)
+    _check_selection(select, ignore)
     aliases = _load_aliases(args.aliases)
     entries: list[dict[str, Any]] = []
     reports = []
     unreadable = False
     for path in args.inputs:
+        source = _shown(path, args.name)
         try:
-            result = read(path, reader=args.reader)
+            result = _read_input(path, args.reader, args.name, args.lang)
         except ReportReadError as exc:
             unreadable = True
-            entries.append({"source": path, "error": str(exc), "findings": []})
-            print(f"{path}: error read.failed {exc}", file=sys.stderr)
+            entries.append({"source": source, "error": str(exc), "findings": []})
+            failed = "无法读取" if args.lang == "zh" else "error read.failed"
+            print(f"{source}: {failed} {exc.reason}", file=sys.stderr)
             continue
         findings = list(result.findings) + validate(
             result.report, profile=args.profile, select=select, ignore=ignore
@@ -191,11 +405,12 @@ def _validate(args: argparse.Namespace) -> int:
         report = result.report
         entries.append(
             {
-                "source": path,
+                "source": source,
                 "edition": report.edition.value,
                 "year": report.meta.year,
                 "agency": report.meta.agency,
                 "findings": findings,
+                "labels": _labels(report),
             }
         )
         reports.append((len(entries) - 1, report))
@@ -225,34 +440,45 @@ def _validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         payload = {
             "reports": [
-                {**entry, "findings": [_finding_data(f) for f in entry["findings"]]}
+                {
+                    **{k: v for k, v in entry.items() if k != "labels"},
+                    "findings": [_finding_data(f) for f in entry["findings"]],
+                }
                 for entry in entries
             ]
         }
         _out(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
     else:
-        _print_text(entries, args.lang)
+        _print_text(entries, args.lang, args.verbose)
     if unreadable:
         return EXIT_USAGE
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
-def _print_text(entries: list[dict[str, Any]], lang: str) -> None:
+def _print_text(entries: list[dict[str, Any]], lang: str, verbose: bool = False) -> None:
+    from .findings import Severity
+
     for entry in entries:
         if "error" in entry:
             continue
+        labels = entry.get("labels")
         for finding in entry["findings"]:
-            _out(_finding_line(finding, entry["source"], lang) + "\n")
-        counts: dict[str, int] = {}
+            _out(_finding_line(finding, entry["source"], lang, labels, verbose) + "\n")
+        counts: dict[Severity, int] = {}
         for finding in entry["findings"]:
-            counts[finding.severity.value] = counts.get(finding.severity.value, 0) + 1
-        summary = ", ".join(f"{n} {s}" for s, n in counts.items()) or (
-            "no findings" if lang == "en" else "未发现问题"
-        )
-        _out(
-            f"{entry['source']}: {entry['agency'] or '?'} {entry['year'] or '?'} "
-            f"(edition {entry['edition']}): {summary}\n"
-        )
+            counts[finding.severity] = counts.get(finding.severity, 0) + 1
+        if lang == "en":
+            summary = ", ".join(f"{n} {s.value}" for s, n in counts.items()) or "no findings"
+            agency = entry["agency"] or "(agency unknown)"
+            year = entry["year"] if entry["year"] is not None else "(year unknown)"
+            _out(f"{entry['source']}: {agency} {year} (edition {entry['edition']}): {summary}\n")
+        else:
+            summary = (
+                "，".join(f"{s.label('zh')} {n} 项" for s, n in counts.items()) or "未发现问题"
+            )
+            agency = entry["agency"] or "（机关名称不明）"
+            year = f"{entry['year']} 年度" if entry["year"] is not None else "（年度不明）"
+            _out(f"{entry['source']}：{agency} {year}（{entry['edition']} 年版模板）：{summary}\n")
 
 
 def _load_aliases(path: str | None) -> dict[str, str]:
@@ -270,6 +496,8 @@ def _load_aliases(path: str | None) -> dict[str, str]:
 
 
 def _plugins(args: argparse.Namespace) -> int:
+    from .plugins import registry
+
     infos = [p for p in registry().plugins.values() if args.all or not p.builtin]
     infos.sort(key=lambda p: (not p.builtin, p.name))
     if args.json:
@@ -300,6 +528,9 @@ def _plugins(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    from .errors import ReportReadError
+    from .plugins import SNIFF_BYTES, registry
+
     path = Path(args.input)
     try:
         with path.open("rb") as handle:
@@ -428,13 +659,31 @@ _COMMANDS = {
 }
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    # A user of the command acts on the message, never on a source line of the library.
+    print(f"govinfo-report: warning: {message}", file=file or sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    import warnings
+
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    from .errors import ReportReadError
+
+    previous = warnings.showwarning
+    warnings.showwarning = _show_warning
     try:
         return _COMMANDS[args.command](args)
     except ReportReadError as exc:
@@ -443,6 +692,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (_UsageError, LookupError) as exc:
         print(f"govinfo-report: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    finally:
+        warnings.showwarning = previous
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,6 +28,10 @@ class Severity(str, enum.Enum):
         """0 for the most serious."""
         return _RANKS[self]
 
+    def label(self, lang: str = "zh") -> str:
+        """The severity as a word of ``lang`` (``错误``, ``不一致``, ``警告``, ``提示``)."""
+        return self.value if lang == "en" else _ZH_LABELS[self]
+
     @property
     def fails(self) -> bool:
         """Whether a finding of this severity makes a report fail (CLI exit status 1)."""
@@ -35,6 +39,12 @@ class Severity(str, enum.Enum):
 
 
 _RANKS = {Severity.ERROR: 0, Severity.INCONSISTENCY: 1, Severity.WARNING: 2, Severity.INFO: 3}
+_ZH_LABELS = {
+    Severity.ERROR: "错误",
+    Severity.INCONSISTENCY: "不一致",
+    Severity.WARNING: "警告",
+    Severity.INFO: "提示",
+}
 
 
 @attrs.frozen

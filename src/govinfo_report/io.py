@@ -20,7 +20,9 @@ Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
 object (anything with ``read``, e.g. ``io.BytesIO`` or an upload a web framework hands over)."""
 
 
-def _load(source: Source | None, text: str | None, name: str | None, limit: int) -> tuple[bytes, str]:
+def _load(
+    source: Source | None, text: str | None, name: str | None, limit: int
+) -> tuple[bytes, str]:
     if text is not None:
         if source is not None:
             raise TypeError("read() takes a source or text=, not both")
@@ -32,7 +34,16 @@ def _load(source: Source | None, text: str | None, name: str | None, limit: int)
     elif isinstance(source, (bytes, bytearray, memoryview)):
         data, label = bytes(source), name or "<bytes>"
     elif isinstance(source, (str, os.PathLike)):
-        data, label = _read_file(Path(source), name, limit)
+        try:
+            data, label = _read_file(Path(source), name, limit)
+        except ReportReadError as exc:
+            if not (isinstance(source, str) and "\n" in source):
+                raise
+            # Most likely a report's text passed where a path belongs (read() once took both).
+            shown = source if len(source) <= 60 else source[:57] + "..."
+            raise ReportReadError(
+                shown, f"{exc.reason}; a str is always a path: give a report's text as text="
+            ) from None
     elif callable(getattr(source, "read", None)):
         data, label = _read_stream(source, name, limit)
     else:

@@ -62,7 +62,9 @@ def _warn(message: str) -> None:
 
 def _hook_names() -> frozenset[str]:
     return frozenset(
-        name for name in dir(hookspecs) if name.startswith("register_") and callable(getattr(hookspecs, name))
+        name
+        for name in dir(hookspecs)
+        if name.startswith("register_") and callable(getattr(hookspecs, name))
     )
 
 

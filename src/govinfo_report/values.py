@@ -77,8 +77,12 @@ class Provenance:
     bbox: tuple[float, float, float, float] | None = None
     """``(x0, top, x1, bottom)`` in PDF points."""
 
-    def describe(self) -> str:
-        """A short human-readable location such as ``report.pdf:3`` or ``seed.txt:120``."""
+    def describe(self, lang: str = "en") -> str:
+        """A short human-readable location such as ``report.pdf:3 (table 2, row 6, column 3)``.
+
+        Tables, rows and columns are counted from 1 here, as people count (the attributes are
+        0-based indices); ``lang="zh"`` gives ``report.pdf:3（表 2，第 6 行，第 3 列）``.
+        """
         parts = [self.source or "<input>"]
         if self.page is not None:
             parts.append(str(self.page))
@@ -86,11 +90,35 @@ class Provenance:
             parts.append(str(self.line))
         where = ":".join(parts)
         if self.table is not None:
-            where += f" (table {self.table + 1}"
-            if self.row is not None and self.column is not None:
-                where += f", row {self.row + 1}, column {self.column + 1}"
-            where += ")"
+            has_cell = self.row is not None and self.column is not None
+            if lang == "zh":
+                where += f"（表 {self.table + 1}"
+                if has_cell:
+                    where += f"，第 {self.row + 1} 行，第 {self.column + 1} 列"  # type: ignore[operator]
+                where += "）"
+            else:
+                where += f" (table {self.table + 1}"
+                if has_cell:
+                    where += f", row {self.row + 1}, column {self.column + 1}"  # type: ignore[operator]
+                where += ")"
         return where
+
+    def one_based(self) -> dict[str, object]:
+        """The location as the command prints it in JSON: every number counted from 1 (page, line,
+        table, row, column), ``None`` where unknown."""
+
+        def plus_one(value: int | None) -> int | None:
+            return None if value is None else value + 1
+
+        return {
+            "source": self.source,
+            "page": self.page,
+            "line": self.line,
+            "table": plus_one(self.table),
+            "row": plus_one(self.row),
+            "column": plus_one(self.column),
+            "bbox": list(self.bbox) if self.bbox is not None else None,
+        }
 
 
 @attrs.frozen
