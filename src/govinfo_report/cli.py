@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -340,20 +341,24 @@ def _finding_line(
     return line
 
 
-_SHORT_DETAIL = 160
+_EQUATION = re.compile(
+    r"^(?P<head>[^:]*): (?P<lhs>.+?) = (?P<rhs>.+): (?P<left>\S+) ≠ (?P<right>\S+)$"
+)
 
 
 def _short_detail(detail: str, lang: str) -> str:
-    """A detail cut to one readable line; ``--verbose`` prints it whole."""
-    if len(detail) <= _SHORT_DETAIL:
+    """A broken sum in short: the total as printed and the sum of its terms (``--verbose`` gives
+    the full equation, which lists up to 21 terms)."""
+    match = _EQUATION.match(detail)
+    if match is None:
         return detail
-    if " = " in detail and ": " in detail:
-        # "code where: a + b + … = total: 44 ≠ 39": keep the rule, its place and the two sums.
-        head, _, rest = detail.partition(": ")
-        sums = rest.rsplit(": ", 1)[-1]
-        more = "(--verbose for the full equation)" if lang == "en" else "（完整算式见 --verbose）"
-        return f"{head}: {sums} {more}"
-    return detail[: _SHORT_DETAIL - 1] + "…"
+    head, lhs, left, right = match["head"], match["lhs"], match["left"], match["right"]
+    single = " + " not in lhs
+    if lang == "en":
+        stated = f"{lhs} is {left}, its terms add up to {right}" if single else f"{left} ≠ {right}"
+        return f"{head}: {stated} (--verbose: the full equation)"
+    stated = f"「{lhs}」{left}，各项之和 {right}" if single else f"{left} ≠ {right}"
+    return f"{head}：{stated}（完整算式见 --verbose）"
 
 
 def _finding_data(finding: Finding) -> dict[str, Any]:

@@ -331,8 +331,12 @@ def _edition(
     return edition, [
         reading_finding(
             "read.edition",
-            f"表头未表明模板版本，按报告年度 {year} 取 {edition.value} 年版",
-            f"no header names the edition; edition {edition.value} chosen from the year {year}",
+            f"表头未表明模板版本，按报告年度 {year} 取 {edition.value} 年版"
+            if year is not None
+            else f"表头未表明模板版本，报告年度也不明，取 {edition.value} 年版",
+            f"no header names the edition; edition {edition.value} chosen from the year {year}"
+            if year is not None
+            else f"no header names the edition and the year is unknown; edition {edition.value}",
         )
     ]
 

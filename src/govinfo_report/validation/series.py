@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from ..findings import Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition
 from ..values import Number
-from .arithmetic import NOT_ASSESSABLE, NOT_ASSESSABLE_INFO
+from .arithmetic import _COLUMN_ZH, NOT_ASSESSABLE, NOT_ASSESSABLE_INFO, short_label
 from .catalogue import CodeInfo, SeriesRule
 
 __all__ = [
@@ -136,6 +136,14 @@ def _value(report: AnnualReport, key: str) -> Number | None:
     return report.cell(key).value
 
 
+def _label(report: AnnualReport, key: str) -> str:
+    """The template's labels of ``key`` (``二、主动公开·规章·现行有效件数``), for Chinese messages."""
+    for spec in report.template():
+        if spec.key == key:
+            return "·".join(spec.labels) if len(spec.labels) < 2 else short_label(spec)
+    return key
+
+
 def _carry_over(series: Sequence[AnnualReport]) -> Iterator[Finding]:
     for previous, current in _pairs(series):
         y0, y1 = _year(previous), _year(current)
@@ -156,7 +164,7 @@ def _carry_over(series: Sequence[AnnualReport]) -> Iterator[Finding]:
                 yield Finding(
                     NOT_ASSESSABLE,
                     Severity.INFO,
-                    f"{y1} 年上年结转与 {y0} 年结转下年度（{column}）含空白，无法核对",
+                    f"{y1} 年上年结转与 {y0} 年结转下年度（{_COLUMN_ZH[column]}）含空白，无法核对",
                     f"carry-over {y0}→{y1} ({column}) not assessable: a cell has no number",
                     rule="series.carry_over",
                     **common,  # type: ignore[arg-type]
@@ -165,7 +173,7 @@ def _carry_over(series: Sequence[AnnualReport]) -> Iterator[Finding]:
                 yield Finding(
                     "series.carry_over",
                     Severity.INCONSISTENCY,
-                    f"{current.meta.agency} {y1} 年「上年结转」（{column}）为 {carried_in}，"
+                    f"{current.meta.agency} {y1} 年「上年结转」（{_COLUMN_ZH[column]}）为 {carried_in}，"
                     f"而 {y0} 年「结转下年度」为 {carried_out}",
                     f"{current.meta.agency}: {key_in} of {y1} is {carried_in} but {key_out} of "
                     f"{y0} is {carried_out}",
@@ -204,7 +212,7 @@ def _stock_rule(
                     yield Finding(
                         code,
                         info.severity,
-                        f"{current.meta.agency} {_year(current)} 年 {key} 为 {now}，"
+                        f"{current.meta.agency} {_year(current)} 年「{_label(current, key)}」为 {now}，"
                         f"按 {_year(previous)} 年推算应为 {expected}",
                         f"{current.meta.agency}: {key} of {_year(current)} is {now}; carrying "
                         f"{_year(previous)} forward gives {expected}",
