@@ -245,3 +245,19 @@ def test_no_python_none_in_the_edition_decision() -> None:
     result = gr.read(text=text, name="noyear.txt")
     messages = [f.message for f in result.findings if f.code == "read.edition"]
     assert messages and all("None" not in m for m in messages)
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"]])
+def test_version_and_help_import_nothing_heavy(argv: list[str]) -> None:
+    import subprocess
+
+    code = (
+        "import sys\nfrom govinfo_report.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "heavy = ('attrs', 'cattrs', 'pluggy', 'lxml', 'govinfo_report.validation', "
+        "'govinfo_report.plugins', 'importlib.metadata')\n"
+        "print([name for name in heavy if name in sys.modules], file=sys.stderr)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True)
+    assert run.stderr.strip().splitlines()[-1] == "[]"
+    assert "govinfo-report" in run.stdout

@@ -13,11 +13,13 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
 
 from ._version import __version__
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
+    from typing import Any, TextIO
+
     from .findings import Finding
     from .plugins import ReadResult
 
@@ -64,7 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govinfo-report",
         description="Read, check and convert 政府信息公开工作年度报告 (annual disclosure reports).",
-        epilog="govinfo-report COMMAND --help lists the readers and writers installed.",
+        epilog=(
+            "govinfo-report COMMAND --help lists the readers and writers installed. Places in "
+            "the output (page, line, table, row, column) are counted from 1, in text and in JSON. "
+            "Exit status: 0 clean, 1 findings of severity error or inconsistency, 2 unreadable "
+            "input or bad usage."
+        ),
     )
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s {__version__}", help="print the version"

@@ -33,7 +33,15 @@ from .model import (
     build_report,
     template_cells,
 )
-from .values import Cell, CellKind, CellState, Number, canonical_text, parse_cell_text
+from .values import (
+    Cell,
+    CellKind,
+    CellState,
+    Number,
+    canonical_text,
+    parse_cell_text,
+    parse_json_int,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -165,7 +173,7 @@ def from_json(
     """Load a report from its JSON form; raises :class:`ReportReadError` when it does not fit."""
     where = source or "<json>"
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=parse_json_int)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ReportReadError(where, "not valid JSON", place=_json_place(exc)) from exc
     if not isinstance(data, dict):

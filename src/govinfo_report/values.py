@@ -60,7 +60,12 @@ MARKERS = frozenset({"/", "-", "—", "——", "无", "\\", "－"})
 
 @attrs.frozen
 class Provenance:
-    """Where a value came from. Readers fill what their format knows; the rest stays ``None``."""
+    """Where a value came from. Readers fill what their format knows; the rest stays ``None``.
+
+    ``page`` and ``line`` count from 1; ``table``, ``row`` and ``column`` are 0-based indices into
+    the document's tables and grids. Everything shown to people counts from 1: :meth:`describe`,
+    and the command's text and JSON output (:meth:`one_based`).
+    """
 
     source: str | None = None
     """The file name or other label of the input."""
@@ -170,6 +175,19 @@ _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d+)?)")
 _UNITS = ("万元", "元")
+# What may follow a number without being a note: a magnitude (12万, 5千元), an exponent (1e3), a
+# range (5-6, 5~6, 5至6), a fraction (½ folds to 1⁄2) or a percentage. Reading the leading digits
+# alone would give a wrong value with confidence (12, 1, 5, 1), so such a cell stays text.
+_NOT_A_NOTE = re.compile(r"^(?:[万千百亿十佰仟]|[eE][+-]?\d|[-~—–至到]\d|[⁄/]\d|[%‰])")
+MAX_DIGITS = 100
+"""Longer runs of digits are no count or amount a report prints; they stay text (and Python
+refuses to convert more than 4300 digits to an ``int`` by default)."""
+
+
+def parse_json_int(text: str) -> int | str:
+    """``json.loads(..., parse_int=parse_json_int)``: a whole number, or its digits as a string when
+    longer than :data:`MAX_DIGITS`, so that an absurd number is a finding, not a JSON error."""
+    return int(text) if len(text.lstrip("-")) <= MAX_DIGITS else text
 
 
 def _normalise(text: str) -> str:
@@ -221,13 +239,16 @@ def _parse_parts(
     if match is None:
         return CellState.TEXT, None, compact, None
     sign, digits = match.groups()
+    if len(digits) > MAX_DIGITS:
+        return CellState.TEXT, None, compact, None
     value = _to_number(sign, digits, kind)
     rest = compact[match.end() :]
     if not rest:
         return CellState.NUMBER, value, None, None
     if kind is CellKind.MONEY and rest in _UNITS:
         return CellState.NUMBER, value, None, rest
-    if rest[0].isdigit() or rest[0] == ".":
-        # "1.2.3" or two numbers run together: keep the text, validation flags it.
+    if rest[0].isdigit() or rest[0] == "." or _NOT_A_NOTE.match(rest):
+        # "1.2.3", two numbers run together, "12万", "1e3", "5-6", "½", "5千元": the leading
+        # digits are not the value. Keep the text; validation flags it (cell.text).
         return CellState.TEXT, None, compact, None
     return CellState.ANNOTATED, value, rest, None

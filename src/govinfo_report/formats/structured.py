@@ -11,6 +11,7 @@ from ..hookspecs import hookimpl
 from ..model import AnnualReport
 from ..plugins import Reader, ReadFunction, ReadResult, WriteFunction, Writer
 from ..reading import reading_finding
+from ..values import parse_json_int
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -63,7 +64,7 @@ def read_cells(data: bytes, name: str) -> ReadResult:
 
     text = _decode(data, name)
     try:
-        mapping = json.loads(text)
+        mapping = json.loads(text, parse_int=parse_json_int)
     except ValueError as exc:
         place = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else None
         raise ReportReadError(name, "not valid JSON", place=place) from exc
