@@ -126,3 +126,12 @@ class HooksOnlyInsideAClass:
     """What an entry point naming a module whose hooks live in a class registers: nothing."""
 
     PortalPlugin = _HooksInsideAClass
+
+
+class WrongArgumentPlugin:
+    """A hook whose argument is not the hookspec's (``reg`` for ``register``)."""
+
+    @staticmethod
+    @hookimpl
+    def register_readers(reg: Callable[[Reader], None]) -> None:
+        reg(Reader("wrongarg", load=lambda: _read_nothing, suffixes=(".wrongarg",)))

@@ -299,3 +299,13 @@ def test_the_testing_kit_names_its_extra_when_hypothesis_is_missing() -> None:
     assert "pip install 'govinfo-report[testing]'" in run.stderr
     extras = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert "testing = [\n" in extras
+
+
+def test_a_hook_with_wrong_arguments_is_reported_and_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_entry_points(monkeypatch, alpha="alpha", wrongarg="WrongArgumentPlugin")
+    with pytest.warns(plugins.PluginWarning, match="wrongarg"):
+        registry = build_registry()
+    assert "reg" in (registry.plugins["wrongarg"].error or "")
+    assert "wrongarg" not in registry.readers and "govx" in registry.readers
