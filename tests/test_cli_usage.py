@@ -116,6 +116,9 @@ def test_dash_reads_standard_input(
     stdin(SAMPLE.read_bytes())
     status, out, _ = run(capsys, "validate", "-", "--format", "json")
     assert status == 0 and json.loads(out)["reports"][0]["source"] == "<stdin>"
+    stdin(PDF.read_bytes())
+    status, out, _ = run(capsys, "explain", "-")
+    assert status == 0 and "chosen: pdf" in out
 
 
 # ---- help

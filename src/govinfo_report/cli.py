@@ -169,7 +169,12 @@ def _parser() -> argparse.ArgumentParser:
     plugins.add_argument("--json", action="store_true", help="print JSON")
 
     explain = command("explain", help="show how a reader is chosen for an input")
-    explain.add_argument("input", metavar="INPUT", help="the file to explain (readers: {readers})")
+    explain.add_argument(
+        "input",
+        metavar="INPUT",
+        help="the file to explain, or - for standard input (readers: {readers})",
+    )
+    explain.add_argument("--name", help=_NAME_HELP)
 
     command("schema", help="print the JSON Schema of the json format")
 
@@ -543,18 +548,21 @@ def _explain(args: argparse.Namespace) -> int:
     from .errors import ReportReadError
     from .plugins import SNIFF_BYTES, registry
 
-    path = Path(args.input)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(SNIFF_BYTES)
-    except OSError as exc:
-        raise ReportReadError(str(path), f"cannot open: {exc.strerror or exc}") from exc
+    name = _shown(args.input, args.name)
+    if args.input == STDIN:
+        head = sys.stdin.buffer.read(SNIFF_BYTES)
+    else:
+        try:
+            with Path(args.input).open("rb") as handle:
+                head = handle.read(SNIFF_BYTES)
+        except OSError as exc:
+            raise ReportReadError(args.input, f"cannot open: {exc.strerror or exc}") from exc
     plugins = registry()
-    for candidate in plugins.explain(head, str(path)):
+    for candidate in plugins.explain(head, name):
         reader = candidate.reader
         _out(f"{reader.name:12} {candidate.score:4.2f}  {reader.plugin:24} {candidate.reason}\n")
     try:
-        _out(f"chosen: {plugins.choose(head, str(path)).name}\n")
+        _out(f"chosen: {plugins.choose(head, name).name}\n")
     except LookupError as exc:
         _out(f"chosen: none ({exc})\n")
         return EXIT_USAGE
