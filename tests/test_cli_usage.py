@@ -264,3 +264,19 @@ def test_version_and_help_import_nothing_heavy(argv: list[str]) -> None:
     run = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True)
     assert run.stderr.strip().splitlines()[-1] == "[]"
     assert "govinfo-report" in run.stdout
+
+
+def test_batch_exit_status_for_unreadable_files_is_a_choice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "good.cells.json").write_bytes(SAMPLE.read_bytes())
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 not a zip")
+    statuses = {}
+    for choice in ("fail", "findings", "ignore"):
+        argv = ["batch", str(folder), "--db", str(tmp_path / f"{choice}.sqlite"), "--workers", "1"]
+        statuses[choice] = main([*argv, "--format", "json", "--unreadable", choice])
+        assert json.loads(capsys.readouterr().out)["errors"] == 1
+    assert statuses == {"fail": 2, "findings": 1, "ignore": 0}
+    assert main(["batch", str(folder), "--db", str(tmp_path / "d.sqlite"), "--workers", "1"]) == 2

@@ -30,6 +30,9 @@ class _UsageError(Exception):
     pass
 
 
+_UNREADABLE_STATUS = {"fail": 2, "findings": 1, "ignore": 0}
+"""``batch --unreadable``: the exit status that unreadable files ask for."""
+
 STDIN = "-"
 """An input given as ``-`` is read from standard input."""
 
@@ -209,6 +212,14 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="S",
         help="give up on a file after S seconds (default 120; 0: no budget)",
+    )
+    batch.add_argument(
+        "--unreadable",
+        choices=tuple(_UNREADABLE_STATUS),
+        default="fail",
+        help="what files that cannot be read do to the exit status: fail (2, the default), "
+        "findings (1, like a report with errors) or ignore (they are still recorded and "
+        "counted in the summary)",
     )
 
     export = commands.add_parser("export", help="export a batch database as CSV or Parquet")
@@ -616,9 +627,10 @@ def _batch(args: argparse.Namespace) -> int:
             f"跨年核对发现 {summary.series_findings} 项（其中不一致 {summary.failing_series} 项）"
             f"，用时 {summary.seconds:.1f} 秒"
         )
+    status = EXIT_FINDINGS if summary.failing_reports or summary.failing_series else EXIT_CLEAN
     if summary.errors:
-        return EXIT_USAGE
-    return EXIT_FINDINGS if summary.failing_reports or summary.failing_series else EXIT_CLEAN
+        status = max(status, _UNREADABLE_STATUS[args.unreadable])
+    return status
 
 
 def _export(args: argparse.Namespace) -> int:
