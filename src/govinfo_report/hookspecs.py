@@ -6,6 +6,11 @@ group ``govinfo_report``::
     [project.entry-points.govinfo_report]
     xlsx = "govinfo_report_xlsx"
 
+The entry point names the object that has the hooks as attributes: a module with module-level hook
+functions, or a class whose hooks are static methods (``xlsx = "govinfo_report_xlsx:Plugin"``). A
+hook name that is not one of these (``register_writer``) or a plugin that registers nothing is
+reported (:class:`~govinfo_report.plugins.PluginWarning`) and the plugin left out.
+
 The built-in readers, writers and rules are registered through these same hooks.
 """
 
