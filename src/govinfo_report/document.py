@@ -15,7 +15,22 @@ import attrs
 from .findings import Finding
 from .values import Provenance
 
-__all__ = ["Document", "GridCell", "Paragraph", "Table"]
+__all__ = [
+    "BREADCRUMB",
+    "PAGE_CHROME",
+    "PAGE_TITLE",
+    "Document",
+    "GridCell",
+    "Paragraph",
+    "Table",
+]
+
+PAGE_TITLE = "page-title"
+"""Role of the text of a web page's ``<title>`` (often the report's title and the site's name)."""
+BREADCRUMB = "breadcrumb"
+"""Role of a breadcrumb trail (``当前位置：首页 > 政府信息公开 > 年报``)."""
+PAGE_CHROME = "chrome"
+"""Role of the page's furniture: navigation bars, footers, share and font-size bars, print links."""
 
 
 @attrs.frozen
@@ -24,6 +39,10 @@ class Paragraph:
 
     text: str
     provenance: Provenance = Provenance()
+    role: str | None = None
+    """What the paragraph is in its page, when the format says so (:data:`PAGE_TITLE`,
+    :data:`BREADCRUMB`, :data:`PAGE_CHROME`); ``None`` for the document's own text. Readers know
+    pages, not the template: a role never names a section of the report."""
 
 
 @attrs.frozen
@@ -90,6 +109,10 @@ class Document:
     source: str = "<input>"
     findings: tuple[Finding, ...] = ()
     """Findings made by the reader (e.g. tables that are images), passed on to the result."""
+    page: tuple[Paragraph, ...] = ()
+    """Text of the page around the document (a web page's ``<title>``, breadcrumb, navigation,
+    footer), each paragraph with its :attr:`Paragraph.role`, in reading order. It is not part of
+    :attr:`blocks`, so it never reaches the report's text; metadata may be read from it."""
 
     def paragraphs(self) -> Iterator[Paragraph]:
         return (b for b in self.blocks if isinstance(b, Paragraph))

@@ -4,16 +4,30 @@ the report.
 It knows HTML, not the template: the text of block elements becomes paragraphs, every table that holds
 no other table becomes a grid (``rowspan``/``colspan`` resolved), and a table that holds tables is
 layout, read through. The encoding comes from a byte-order mark, then ``<meta charset>`` or
-``http-equiv``, then UTF-8, then GB18030.
+``http-equiv``, then UTF-8, then GB18030. The page is parsed by lxml (libxml2 repairs broken markup)
+and walked once.
+
+What is the page rather than the document goes to :attr:`Document.page` with its role: the
+``<title>``, breadcrumbs (``当前位置：…``), navigation bars, footers, share and font-size bars
+(``字体：【大 中 小】``), told apart by their elements, ``class``/``id`` names and wording.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
-from ..document import Block, Document, GridCell, Paragraph, Table
+from ..document import (
+    BREADCRUMB,
+    PAGE_CHROME,
+    PAGE_TITLE,
+    Block,
+    Document,
+    GridCell,
+    Paragraph,
+    Table,
+)
 from ..errors import ReportReadError
 from ..findings import Finding
 from ..hookspecs import hookimpl
@@ -22,9 +36,6 @@ from ..model import AnnualReport
 from ..plugins import Reader, ReadFunction, WriteFunction, Writer
 from ..reading import reading_finding
 from ..values import Provenance
-
-if TYPE_CHECKING:
-    from bs4.element import Tag
 
 __all__ = ["decode_html", "read_html", "write_html"]
 
@@ -39,7 +50,6 @@ _SKIP = frozenset(
         "form",
         "select",
         "button",
-        "nav",
         "head",
         "svg",
         "canvas",
@@ -79,12 +89,45 @@ _BLOCKS = frozenset(
         "body",
         "html",
         "hr",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "nav",
     }
 )
+_CELLS = frozenset({"td", "th"})
+_ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
 _GB_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
 MAX_SPAN = 1000
 """Spans larger than this are treated as 1: a hostile ``colspan`` must not allocate a huge grid."""
+
+# A DOCTYPE with an internal subset (``<!DOCTYPE html [ … ]>``): libxml2's HTML parser stops at
+# the first ``>`` and leaks the rest (``]>``) into the page's text.
+_INTERNAL_SUBSET = re.compile(r"\s*<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.I | re.S)
+_CELL_TAGS = re.compile(r"<(/?)(table|td|th)[\s>/]", re.I)
+
+# Page furniture. Element names and class/id words that mark navigation, breadcrumbs and footers;
+# words alone in a class or id (``nav``, ``foot``), or leading a compound (``breadcrumb-box``).
+_CHROME_NAMES = re.compile(
+    r"(?:^|[\s_\-])(?:nav|navbar|navigation|menu|topbar|footer|foot|copyright|share|bdshare\w*"
+    r"|sharebox|fontsize|font-size|zoomfont|print|tools?bar)(?:$|[\s_\-])",
+    re.I,
+)
+_BREADCRUMB_NAMES = re.compile(
+    r"(?:^|[\s_\-])(?:breadcrumbs?|crumbs?|position|location|dqwz|weizhi|curpos)(?:$|[\s_\-])",
+    re.I,
+)
+# Wording of furniture, for a whole paragraph (short ones only: report text is never touched).
+_BREADCRUMB_TEXT = re.compile(r"^(?:您?(?:当前|现在|所在|目前)?的?(?:位置|所在位置))\s*[:：]")
+_CHROME_TEXT = re.compile(
+    r"字\s*[体号]\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小"
+    r"|分享到|打印本页|【\s*打印\s*】|关闭窗口|【\s*关闭\s*】|版权所有|ICP\s*备|备案号|网站标识码"
+    r"|公网安备|主办单位\s*[:：]|承办单位\s*[:：]|技术支持\s*[:：]|扫一扫在手机|返回顶部",
+    re.I,
+)
+_CHROME_TEXT_MAX = 160
 
 
 def decode_html(data: bytes, name: str) -> str:
@@ -99,13 +142,20 @@ def decode_html(data: bytes, name: str) -> str:
         encoding = declared.group(1).decode("ascii").lower()
         candidates.append(_GB_ALIASES.get(encoding, encoding))
     candidates += ["utf-8", "gb18030"]
-    for encoding in candidates:
+    first_error: tuple[str, int] | None = None
+    for encoding in dict.fromkeys(candidates):
         try:
             return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
+        except LookupError:
             continue
+        except UnicodeDecodeError as exc:
+            first_error = first_error or (encoding, exc.start)
+    where = f"byte {first_error[1]}" if first_error else None
     raise ReportReadError(
-        name, "cannot decode the page (not UTF-8, not GB18030, no usable charset)"
+        name,
+        "cannot decode the page (not UTF-8, not GB18030, no usable charset)"
+        + (f"; {first_error[0]} fails at byte {first_error[1]}" if first_error else ""),
+        place=where,
     )
 
 
@@ -113,11 +163,37 @@ def _clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def _furniture(element: Any) -> str | None:
+    """The role of an element that is page furniture, from its name, class and id."""
+    if element.tag == "nav":
+        return PAGE_CHROME
+    names = " ".join(v for v in (element.get("class"), element.get("id")) if v)
+    if not names:
+        return None
+    if _BREADCRUMB_NAMES.search(names):
+        return BREADCRUMB
+    if _CHROME_NAMES.search(names):
+        return PAGE_CHROME
+    return None
+
+
+def _role_of_text(text: str) -> str | None:
+    if len(text) > _CHROME_TEXT_MAX:
+        return None
+    if _BREADCRUMB_TEXT.match(text):
+        return BREADCRUMB
+    if _CHROME_TEXT.search(text):
+        return PAGE_CHROME
+    return None
+
+
 class _Walker:
     def __init__(self, name: str) -> None:
         self.name = name
         self.blocks: list[Block] = []
+        self.page: list[Paragraph] = []
         self.buffer: list[str] = []
+        self.role: str | None = None  # the role of the furniture being walked, if any
         self.tables = 0
         self.images_outside_tables = 0
         limits = current_limits()
@@ -125,85 +201,104 @@ class _Walker:
         self.max_cells = limits.max_table_cells
 
     def flush(self) -> None:
+        if not self.buffer:
+            return
         text = _clean("".join(self.buffer))
         self.buffer = []
-        if text:
+        if not text:
+            return
+        role = self.role or _role_of_text(text)
+        if role is None:
             self.blocks.append(Paragraph(text, Provenance(source=self.name)))
+        else:
+            self.page.append(Paragraph(text, Provenance(source=self.name), role=role))
 
-    def walk(self, node: object, depth: int = 0) -> None:
-        from bs4.element import Comment, NavigableString, Tag
+    def too_deep(self) -> ReportReadError:
+        return ReportReadError(
+            self.name, f"elements nested deeper than {self.max_depth} (limit max_nesting_depth)"
+        )
 
+    def walk(self, node: Any, depth: int = 0) -> None:
         if depth > self.max_depth:
-            raise ReportReadError(
-                self.name, f"elements nested deeper than {self.max_depth} (limit max_nesting_depth)"
-            )
-        if isinstance(node, Comment):
-            return
-        if isinstance(node, NavigableString):
-            self.buffer.append(str(node))
-            return
-        if not isinstance(node, Tag):
-            return
-        tag = node.name.lower() if node.name else ""
-        if tag in _SKIP:
-            return
+            raise self.too_deep()
+        tag = node.tag
+        if not isinstance(tag, str) or tag in _SKIP:
+            return  # comments, processing instructions, scripts…
         if tag == "br":
             self.flush()
             return
         if tag == "img":
             self.images_outside_tables += 1
             return
-        if tag == "table" and node.find("table") is None:
+        role = None if self.role else _furniture(node)
+        if tag == "table" and role is None and not self.role and node.find(".//table") is None:
             self.flush()
             self.blocks.append(self.table(node))
             return
             # A layout table: its cells are ordinary page content.
-        block = tag in _BLOCKS or tag in ("table", "tr", "td", "th")
-        if block:
+        block = tag in _BLOCKS
+        if block or role:
             self.flush()
-        for child in node.children:
+        if role:
+            self.role = role
+        if node.text:
+            if depth >= self.max_depth:
+                raise self.too_deep()
+            self.buffer.append(node.text)
+        for child in node:
             self.walk(child, depth + 1)
-        if block:
+            if child.tail:
+                self.buffer.append(child.tail)
+        if block or role:
             self.flush()
+        if role:
+            self.role = None
 
-    def table(self, node: Tag) -> Table:
+    def table(self, node: Any) -> Table:
         index = self.tables
         self.tables += 1
-        occupied: set[tuple[int, int]] = set()
+        # bottom[c]: the first row below the cells laid out so far in column c (rowspans reach down)
+        bottom: list[int] = []
+        covered = 0
         cells: list[GridCell] = []
         for r, row in enumerate(_rows(node)):
             c = 0
-            for cell in row.find_all(["td", "th"], recursive=False):
-                while (r, c) in occupied:
+            for cell in row:
+                if cell.tag not in _CELLS:
+                    continue
+                while c < len(bottom) and bottom[c] > r:
                     c += 1
                 row_span = _span(cell.get("rowspan"))
                 column_span = _span(cell.get("colspan"))
-                if len(occupied) + row_span * column_span > self.max_cells:
+                end = c + column_span
+                covered += row_span * column_span
+                # Spans count as the cells they cover, and the grid is a rectangle: bound both
+                # before anything is laid out.
+                if covered > self.max_cells or (r + 1) * max(end, len(bottom)) > self.max_cells:
                     raise ReportReadError(
                         self.name,
                         f"a table with more than {self.max_cells} cells (limit max_table_cells)",
                         place=f"table {index + 1}",
                     )
-                for dr in range(row_span):
-                    for dc in range(column_span):
-                        occupied.add((r + dr, c + dc))
+                if end > len(bottom):
+                    bottom.extend([0] * (end - len(bottom)))
+                for k in range(c, end):  # spans that overlap keep the lower bottom
+                    if bottom[k] < r + row_span:
+                        bottom[k] = r + row_span
                 where = Provenance(source=self.name, table=index, row=r, column=c)
-                cells.append(GridCell(_cell_text(cell), r, c, row_span, column_span, where))
-                c += column_span
+                text = _clean(cell.text or "") if len(cell) == 0 else _cell_text(cell)
+                cells.append(GridCell(text, r, c, row_span, column_span, where))
+                c = end
         return Table(tuple(_clip_row_spans(cells)), Provenance(source=self.name, table=index))
 
 
-def _rows(table: Tag) -> Iterator[Tag]:
-    from bs4.element import Tag
-
-    for child in table.children:
-        if not isinstance(child, Tag):
-            continue
-        name = (child.name or "").lower()
-        if name == "tr":
+def _rows(table: Any) -> Iterator[Any]:
+    for child in table:
+        tag = child.tag
+        if tag == "tr":
             yield child
-        elif name in ("thead", "tbody", "tfoot"):
-            yield from child.find_all("tr", recursive=False)
+        elif tag in _ROW_GROUPS:
+            yield from (row for row in child if row.tag == "tr")
 
 
 def _clip_row_spans(cells: list[GridCell]) -> list[GridCell]:
@@ -225,32 +320,97 @@ def _clip_row_spans(cells: list[GridCell]) -> list[GridCell]:
 
 
 def _span(value: object) -> int:
+    if value is None:
+        return 1
     try:
-        span = int(str(value).strip()) if value is not None else 1
+        span = int(str(value).strip())
     except ValueError:
         return 1
     return span if 1 <= span <= MAX_SPAN else 1
 
 
-def _cell_text(cell: Tag) -> str:
-    for skipped in cell.find_all(list(_SKIP)):
-        skipped.decompose()
+def _text_into(element: Any, parts: list[str]) -> None:
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _SKIP:
+            _text_into(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _cell_text(cell: Any) -> str:
     # Paragraphs and line breaks inside a cell wrap a label; they are not separators.
-    return _clean(cell.get_text(""))
+    parts: list[str] = []
+    _text_into(cell, parts)
+    return _clean("".join(parts))
+
+
+def _check_table_sizes(text: str, name: str) -> None:
+    """Refuse a table with more cells than the limit before the page is parsed: a page of tens of
+    MB would otherwise become a tree of millions of elements first."""
+    limit = current_limits().max_table_cells
+    lowered = text.lower()
+    if lowered.count("<td") + lowered.count("<th") <= limit:
+        return
+    counts: list[int] = []  # cells of each open table, innermost last
+    index = 0
+    for match in _CELL_TAGS.finditer(lowered):
+        closing, tag = match.groups()
+        if tag == "table":
+            if closing:
+                if counts:
+                    counts.pop()
+            else:
+                counts.append(0)
+                index += 1
+        elif not closing and counts:
+            counts[-1] += 1
+            if counts[-1] > limit:
+                raise ReportReadError(
+                    name,
+                    f"a table with more than {limit} cells (limit max_table_cells)",
+                    place=f"table {index}",
+                )
+
+
+def _parse(text: str, name: str) -> Any:
+    from lxml import etree
+
+    subset = _INTERNAL_SUBSET.match(text, 0, 65536)
+    if subset is not None:
+        text = text[subset.end() :]
+    parser = etree.HTMLParser(
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        huge_tree=True,  # without it libxml2 silently drops what lies past depth 255
+        default_doctype=False,
+    )
+    try:
+        return etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise ReportReadError(name, f"cannot parse the page: {exc!r}") from exc
 
 
 def read_html(data: bytes, name: str) -> Document:
     """Read an HTML page into a :class:`Document`."""
-    from bs4 import BeautifulSoup
-
     text = decode_html(data, name)
-    try:
-        soup = BeautifulSoup(text, "lxml")
-    except Exception as exc:  # lxml rejects only pathological input
-        raise ReportReadError(name, f"cannot parse the page: {exc!r}") from exc
+    _check_table_sizes(text, name)
+    root = _parse(text, name)
     walker = _Walker(name)
-    root = soup.body or soup
-    walker.walk(root)
+    if root is None:  # nothing but white space and comments
+        return Document((), source=name)
+    title = root.find("head/title")
+    if title is not None:
+        walker.role = PAGE_TITLE
+        walker.buffer.append("".join(title.itertext()))
+        walker.flush()
+        walker.role = None
+    body = root if root.tag == "body" else root.find("body")
+    walker.walk(body if body is not None else root)
     walker.flush()
     findings = []
     if walker.tables == 0 and walker.images_outside_tables:
@@ -263,7 +423,9 @@ def read_html(data: bytes, name: str) -> Document:
                 "are probably images; an OCR reader plugin is needed",
             )
         )
-    return Document(tuple(walker.blocks), source=name, findings=tuple(findings))
+    return Document(
+        tuple(walker.blocks), source=name, findings=tuple(findings), page=tuple(walker.page)
+    )
 
 
 def _sniff_html(head: bytes, name: str) -> float:
