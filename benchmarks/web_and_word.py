@@ -53,9 +53,7 @@ def sample_reports(count: int) -> list[gr.AnnualReport]:
     return drawn
 
 
-def interleaved(
-    functions: dict[str, Callable[[], object]], repeat: int
-) -> dict[str, float]:
+def interleaved(functions: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
     """Median CPU seconds of each function, the functions alternated in every repetition."""
     timings: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(repeat):

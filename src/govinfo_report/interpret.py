@@ -9,8 +9,6 @@ its own row: it cannot shift the cells of the rows after it. A number that lands
 
 from __future__ import annotations
 
-import contextlib
-import datetime
 import functools
 import re
 import unicodedata
@@ -19,11 +17,11 @@ from typing import NamedTuple
 
 from .document import Document, GridCell, Paragraph, Table
 from .findings import Finding
+from .metadata import report_metadata
 from .model import (
     AnnualReport,
     Edition,
     NarrativeSection,
-    ReportMeta,
     TemplateCell,
     build_report,
     edition_for_year,
@@ -55,7 +53,6 @@ _SECTION_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("other", re.compile(r"其他需要报告的事项")),
 )
 _TITLE_MAX = 40
-_TITLE_SEARCH = 40  # saved pages put navigation before the title
 
 # Section 二: a label cell must equal one of these (after normalisation and dropping numbering).
 _ACTIVE_ROWS: dict[str, tuple[str, ...]] = {
@@ -117,14 +114,6 @@ _EDITION_2019_HINTS = (
     "采购总金额",
 )
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+[.、])")
-_YEAR = re.compile(r"(20\d{2})\s*年")
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号$")
-_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
-_FIELD = re.compile(
-    r"(索\s*引\s*号|发\s*布\s*机\s*构|备注/文号|文\s*号|发\s*布\s*日\s*期|成\s*文\s*日\s*期)"
-    r"\s*[:：]\s*([^\s:：]+)"
-)
-_PLACE_SUFFIX = re.compile(r"(镇|乡|县|区|市|旗|州|盟|省|自治区)$")
 
 
 class _Row(NamedTuple):
@@ -139,7 +128,7 @@ def interpret(document: Document) -> tuple[AnnualReport, list[Finding]]:
     """Turn a document into a report and the findings made while reading it."""
     findings: list[Finding] = list(document.findings)
     paragraphs, rows, narrative = _walk(document)
-    meta = _metadata(paragraphs)
+    meta = report_metadata(document)
     edition, edition_findings = _edition(rows, paragraphs, meta.year)
     findings.extend(edition_findings)
     cells: dict[str, Cell] = {}
@@ -215,84 +204,6 @@ def _walk(
             rows.append(_Row(section, cells))
     close_narrative()
     return paragraphs, rows, narrative
-
-
-# ---------------------------------------------------------------- metadata
-
-
-def _metadata(paragraphs: Sequence[Paragraph]) -> ReportMeta:
-    texts = [p.text for p in paragraphs]
-    title = None
-    for i, text in enumerate(texts[:_TITLE_SEARCH]):
-        compact = normalise_label(text)
-        if "政府信息公开" in compact and re.search(r"(年度)?(工作)?(年度)?报告$", compact):
-            title = compact
-            if _YEAR.match(compact) and i > 0 and len(texts[i - 1]) <= 30:
-                title = normalise_label(texts[i - 1]) + compact  # title broken after the agency
-            break
-    year = agency = None
-    if title is not None:
-        match = _YEAR.search(title)
-        if match:
-            year = int(match.group(1))
-            before = title[: match.start()]
-            if not before.strip():
-                # "2019年上海市人民政府办公厅政府信息公开工作年度报告": the agency follows the year.
-                after = title[match.end() :]
-                before = after[: after.find("政府信息公开")] if "政府信息公开" in after else ""
-                before = before.removeprefix("度")
-            agency = _agency(before)
-    if year is None:
-        years = [int(y) for text in texts[:5] for y in _YEAR.findall(text)]
-        year = max(set(years), key=years.count) if years else None
-    fields: dict[str, str] = {}
-    document_number = None
-    date_of_issue = None
-    for text in texts:
-        compact = text.strip()
-        for name, value in _FIELD.findall(compact):
-            if value.strip():
-                fields.setdefault(normalise_label(name), value.strip())
-        if document_number is None and _DOC_NUMBER.match(compact):
-            document_number = _SPACE.sub("", compact)
-        date = _DATE.match(compact)
-        if date:
-            with contextlib.suppress(ValueError):
-                date_of_issue = datetime.date(*(int(g) for g in date.groups()))
-    if date_of_issue is None:
-        date_of_issue = _field_date(fields.get("成文日期") or fields.get("发布日期"))
-    return ReportMeta(
-        agency=agency,
-        year=year,
-        title=title,
-        document_number=document_number or fields.get("备注/文号") or fields.get("文号"),
-        index_number=fields.get("索引号"),
-        publisher=fields.get("发布机构"),
-        date_of_issue=date_of_issue,
-    )
-
-
-def _field_date(text: str | None) -> datetime.date | None:
-    if not text:
-        return None
-    match = re.match(r"(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})", text)
-    if match is None:
-        return None
-    try:
-        return datetime.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        return None
-
-
-def _agency(prefix: str) -> str | None:
-    name = prefix.strip("《》\"' ")
-    if not name:
-        return None
-    if name.endswith("街道"):
-        return name + "办事处"
-    if _PLACE_SUFFIX.search(name):
-        return name + "人民政府"  # a place name in the title stands for its government
-    return name
 
 
 # ---------------------------------------------------------------- edition
