@@ -77,6 +77,8 @@ def document_xml(data: bytes, name: str) -> bytes:
 
 
 def _paragraph_text(p: Any, boxes: list[Any]) -> str:
+    if next(p.iter(_TXBX), None) is None:  # the common case: no text box, no ancestors to look up
+        return "".join([(t.text or "") if t.tag == _T else "\t" for t in p.iter(_T, _TAB)])
     parts: list[str] = []
     for node in p.iter(_T, _TAB, _BR, _CR, _TXBX):
         if node.tag == _TXBX:
@@ -125,23 +127,87 @@ def _span_and_merge(properties: Any) -> tuple[int, str | None]:
     return span, merge
 
 
+_GRID_BEFORE = f"{{{W}}}gridBefore"
+# Elements after which a flat scan of a table no longer sees each cell's own properties and
+# paragraphs (nested tables, content controls, tracked property changes): the exact walk decides.
+_DETOURS = (
+    _TBL,
+    _SDT,
+    f"{{{W}}}customXml",
+    f"{{{W}}}tcPrChange",
+    f"{{{W}}}trPrChange",
+)
+
+# A row: its ``w:gridBefore`` and its cells as [column span, vertical merge, texts].
+_Rows = list[tuple[int, list[list[Any]]]]
+
+
+def _scan_rows(tbl: Any) -> _Rows | None:
+    """The rows of a plain table in one C-level scan (three times cheaper than visiting every
+    child and property); ``None`` when the table needs :func:`_walk_rows`."""
+    rows: _Rows = []
+    cells: list[list[Any]] | None = None
+    cell: list[Any] | None = None
+    nodes = tbl.iter(_TR, _TC, _T, _GRID_SPAN, _VMERGE, _GRID_BEFORE, *_DETOURS)
+    next(nodes)  # the table itself
+    for node in nodes:
+        tag = node.tag
+        if tag == _T and cell is not None:
+            cell[2].append(node.text or "")
+        elif tag == _TC and cells is not None:
+            cell = [1, None, []]
+            cells.append(cell)
+        elif tag == _TR:
+            cells, cell = [], None
+            rows.append((0, cells))
+        elif tag == _GRID_SPAN and cell is not None:
+            cell[0] = _bounded(node.get(_VAL), 1)
+        elif tag == _VMERGE and cell is not None:
+            cell[1] = node.get(_VAL, "continue")
+        elif tag == _GRID_BEFORE and cells is not None and cell is None:
+            rows[-1] = (_grid_before(node), cells)
+        else:
+            return None
+    return rows
+
+
+def _walk_rows(tbl: Any, nested: list[Any]) -> _Rows:
+    """The rows of any table: each cell's own properties and paragraphs, through content controls;
+    tables nested in cells go to ``nested``."""
+    rows: _Rows = []
+    for tr in _children(tbl, _TR):
+        found = tr.find(_GRID_BEFORE_PATH)
+        cells: list[list[Any]] = []
+        for tc in _children(tr, _TC):
+            span, merge = 1, None
+            parts: list[str] = []
+            for child in tc:
+                tag = child.tag
+                if tag == _P:
+                    parts.extend([t.text or "" for t in child.iter(_T)])
+                elif tag == _TCPR:
+                    span, merge = _span_and_merge(child)
+                elif tag == _TBL:
+                    nested.append(child)
+            cells.append([span, merge, parts])
+        rows.append((0 if found is None else _grid_before(found), cells))
+    return rows
+
+
+def _grid_before(element: Any) -> int:
+    try:
+        value = int(element.get(_VAL, 0))
+    except ValueError:
+        return 0
+    return value if 0 <= value <= _MAX_SPAN else 0
+
+
 def _bounded(value: str | None, default: int) -> int:
     try:
         number = int(value) if value is not None else default
     except ValueError:
         return default
     return number if 1 <= number <= _MAX_SPAN else default
-
-
-def _int_attribute(element: Any, path: str, default: int) -> int:
-    found = element.find(path)
-    if found is None:
-        return default
-    try:
-        value = int(found.get(_VAL, default))
-    except ValueError:
-        return default
-    return value if 0 <= value <= _MAX_SPAN else default
 
 
 class _Reader:
@@ -177,20 +243,12 @@ class _Reader:
         # (column) -> the cell a vertical merge continues, with its current extent
         open_merges: dict[int, int] = {}
         nested: list[Any] = []
-        for r, tr in enumerate(_children(tbl, _TR)):
-            column = _int_attribute(tr, _GRID_BEFORE_PATH, 0)
-            for tc in _children(tr, _TC):
-                # One pass over the cell's children: properties, paragraphs, nested tables.
-                span, merge = 1, None
-                parts: list[str] = []
-                for child in tc:
-                    tag = child.tag
-                    if tag == _P:
-                        parts.extend([t.text or "" for t in child.iter(_T)])
-                    elif tag == _TCPR:
-                        span, merge = _span_and_merge(child)
-                    elif tag == _TBL:
-                        nested.append(child)
+        covered = columns = 0
+        rows = _scan_rows(tbl)
+        if rows is None:
+            rows = _walk_rows(tbl, nested)
+        for r, (column, row) in enumerate(rows):
+            for span, merge, parts in row:
                 if merge == "continue" and column in open_merges:
                     at = open_merges[column]
                     above = cells[at]
@@ -210,10 +268,14 @@ class _Reader:
                     else:
                         open_merges.pop(column, None)
                 column += span
-                if len(cells) > self.max_cells:
+                # Spans count as the cells they cover (a vertical merge covers a cell in every
+                # row it continues), and the grid is a rectangle: bound both while reading.
+                covered += span
+                columns = max(columns, column)
+                if covered > self.max_cells or (r + 1) * columns > self.max_cells:
                     raise ReportReadError(
                         self.name,
-                        f"a table with more than {self.max_cells} cells",
+                        f"a table with more than {self.max_cells} cells (limit max_table_cells)",
                         place=f"table {index + 1}",
                     )
         self.blocks.append(Table(tuple(cells), Provenance(source=self.name, table=index)))
