@@ -9,7 +9,7 @@ from typing import IO, Union
 
 from .errors import ReportReadError
 from .findings import Finding
-from .limits import Limits, current_limits, using_limits
+from .limits import Limits, check_text_input, current_limits, using_limits
 from .model import AnnualReport
 from .plugins import SNIFF_BYTES, ReaderChoiceError, ReadResult, Registry, registry
 
@@ -136,6 +136,7 @@ def _read(
         chosen = chosen_registry.choose(data[:SNIFF_BYTES], label, reader)
     except ReaderChoiceError as exc:
         raise ReportReadError(label, str(exc)) from None
+    check_text_input(data, label, chosen.media_types)
     try:
         function = chosen.load()
         result = function(data, label)

@@ -17,7 +17,15 @@ import attrs
 
 from .errors import ReportReadError
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "check_zip_members", "current_limits", "using_limits"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "TEXT_MEDIA_TYPES",
+    "Limits",
+    "check_text_input",
+    "check_zip_members",
+    "current_limits",
+    "using_limits",
+]
 
 _MB = 1024 * 1024
 
@@ -41,7 +49,12 @@ class Limits:
     max_page_chars: int = 200_000
     """PDF: characters on one page; a page with more is read from its text layer only."""
     max_table_cells: int = 100_000
-    """Cells of one table (HTML, docx, PDF); spans count as the cells they cover."""
+    """Cells of one table (HTML, docx, PDF); spans count as the cells they cover, and the table's
+    grid (rows × columns) may not exceed it either."""
+    max_text_bytes: int = 2 * _MB
+    """Plain text, Markdown and CSV input (readers of ``text/plain``, ``text/markdown``,
+    ``text/csv``): size of the text, checked before a reader parses it. A report is a few hundred
+    KB of text at most; the readers' work grows with every line."""
     seconds_per_document: float = 120.0
     """Batch: time budget for reading and checking one file (0: no budget)."""
 
@@ -66,6 +79,24 @@ def using_limits(limits: Limits) -> Iterator[Limits]:
         yield limits
     finally:
         _LIMITS.reset(token)
+
+
+TEXT_MEDIA_TYPES = frozenset({"text/plain", "text/markdown", "text/csv"})
+"""Media types whose readers parse the input as plain text, line by line."""
+
+
+def check_text_input(data: bytes, name: str, media_types: Iterable[str]) -> None:
+    """Refuse text beyond ``max_text_bytes`` before a reader of :data:`TEXT_MEDIA_TYPES` parses
+    it (the input path calls this for every reader, whatever its name)."""
+    if TEXT_MEDIA_TYPES.isdisjoint(media_types):
+        return
+    limit = current_limits().max_text_bytes
+    if len(data) > limit:
+        raise ReportReadError(
+            name,
+            f"{len(data)} bytes of text; a report is a few hundred KB at most; limit {limit} "
+            "(max_text_bytes)",
+        )
 
 
 def check_zip_members(

@@ -1,0 +1,165 @@
+"""Small hostile HTML, Word and text inputs stay cheap (issue 15): each bomb is generated here, read
+in a subprocess, and must be refused with the limit's name, quickly and under 1 GB.
+
+The bounds on time are generous (a hang detector, not a benchmark); memory is the child's peak RSS.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import govinfo_report as gr
+from govinfo_report.formats.docx import read_docx
+from govinfo_report.formats.html import read_html
+from govinfo_report.limits import Limits, using_limits
+
+GIGABYTE_KB = 1024 * 1024
+SECONDS = 60.0
+
+_RUN = """
+import io, json, resource, sys, time, zipfile
+import govinfo_report as gr
+
+def docx(xml):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("word/document.xml", xml)
+    return buffer.getvalue()
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+{build}
+start = time.perf_counter()
+try:
+    gr.read(data, name=name)
+    error = None
+except gr.ReportReadError as exc:
+    error = str(exc)
+seconds = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({{"error": error, "seconds": seconds, "rss_kb": rss, "size": len(data)}}))
+"""
+
+BOMBS = {
+    "docx: gridSpan 1000 continued by vMerge over 100,000 rows": """
+cell = '<w:tr><w:tc><w:tcPr><w:gridSpan w:val="1000"/>{}</w:tcPr><w:p/></w:tc></w:tr>'
+first = cell.format('<w:vMerge w:val="restart"/>')
+rest = cell.format('<w:vMerge/>') * 100_000
+xml = f'<w:document xmlns:w="{W}"><w:body><w:tbl>{first}{rest}</w:tbl></w:body></w:document>'
+data, name = docx(xml.encode()), "bomb.docx"
+""",
+    "html: one colspan=1000 cell, then 99,000 one-cell rows": """
+rows = '<tr><td colspan="1000">x</td></tr>' + '<tr><td>1</td></tr>' * 99_000
+data, name = f'<html><body><table>{rows}</table></body></html>'.encode(), "bomb.html"
+""",
+    "html: a 49 MB page holding one table of 1.3 million cells": """
+row = '<tr>' + '<td>1</td>' * 13 + '</tr>'
+data = ('<html><body><table>' + row * 100_000 + '</table></body></html>').encode()
+data += b' ' * (49 * 1024 * 1024 - len(data))
+name = "bomb.html"
+""",
+    "text: 49 MB of report lines": """
+line = '一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119\\n'.encode()
+data, name = line * (49 * 1024 * 1024 // len(line)), "bomb.txt"
+""",
+}
+
+
+def run_bomb(build: str) -> dict[str, object]:
+    code = _RUN.format(build=textwrap.dedent(build))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
+    )
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+@pytest.mark.parametrize("case", list(BOMBS))
+def test_bomb_is_refused_quickly_and_under_a_gigabyte(case: str) -> None:
+    result = run_bomb(BOMBS[case])
+    limit = "max_text_bytes" if case.startswith("text") else "max_table_cells"
+    assert result["error"] is not None and limit in str(result["error"]), result
+    assert float(result["seconds"]) < SECONDS, result  # type: ignore[arg-type]
+    assert int(result["rss_kb"]) < GIGABYTE_KB, result  # type: ignore[call-overload]
+
+
+# ---------------------------------------------------------------- the same limits, small
+
+
+def _docx(xml: str) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", xml)
+    return buffer.getvalue()
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _merged_docx(span: int, rows: int) -> bytes:
+    cell = '<w:tc><w:tcPr><w:gridSpan w:val="{span}"/>{merge}</w:tcPr><w:p/></w:tc>'
+    first = cell.format(span=span, merge='<w:vMerge w:val="restart"/>')
+    rest = cell.format(span=span, merge="<w:vMerge/>")
+    body = f"<w:tr>{first}</w:tr>" + f"<w:tr>{rest}</w:tr>" * (rows - 1)
+    return _docx(f'<w:document xmlns:w="{W}"><w:body><w:tbl>{body}</w:tbl></w:body></w:document>')
+
+
+def test_docx_spans_count_as_the_cells_they_cover() -> None:
+    limits = Limits(max_table_cells=1000)
+    # 10 columns × 100 rows = 1000 cells covered: accepted; one row more is refused.
+    with using_limits(limits):
+        [table] = read_docx(_merged_docx(10, 100), "ok.docx").tables()
+        assert table.shape == (100, 10)
+        with pytest.raises(gr.ReportReadError, match="max_table_cells"):
+            read_docx(_merged_docx(10, 101), "bomb.docx")
+
+
+def test_html_grid_rectangle_is_bounded_while_laying_out() -> None:
+    limits = Limits(max_table_cells=1000)
+    rows = '<tr><td colspan="100">x</td></tr>' + "<tr><td>1</td></tr>" * 9
+    with using_limits(limits):
+        [table] = read_html(f"<table>{rows}</table>".encode(), "ok.html").tables()
+        assert table.shape == (10, 100)
+        with pytest.raises(gr.ReportReadError, match="max_table_cells"):
+            read_html(f"<table>{rows}<tr><td>1</td></tr></table>".encode(), "bomb.html")
+
+
+def test_html_cells_are_counted_before_the_page_is_parsed() -> None:
+    limits = Limits(max_table_cells=50)
+    page = "<table><tr>" + "<td>1</td>" * 51 + "</tr></table>"
+    # Many small tables are fine; one big one is refused by the count, naming its table.
+    with using_limits(limits):
+        assert (
+            len(
+                list(
+                    read_html(
+                        ("<table><tr><td>1</td></tr></table>" * 60).encode(), "ok.html"
+                    ).tables()
+                )
+            )
+            == 60
+        )
+        with pytest.raises(gr.ReportReadError, match="max_table_cells") as error:
+            read_html(("<table><tr><td>1</td></tr></table>" + page).encode(), "bomb.html")
+    assert error.value.place == "table 2"
+
+
+def test_text_beyond_its_limit_is_refused_before_parsing() -> None:
+    line = "一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119\n"
+    text = line * 100
+    assert gr.read(text.encode(), name="ok.txt", limits=Limits(max_text_bytes=len(text.encode())))
+    with pytest.raises(gr.ReportReadError, match="max_text_bytes"):
+        gr.read(
+            (text + line).encode(), name="big.txt", limits=Limits(max_text_bytes=len(text.encode()))
+        )
+    with pytest.raises(gr.ReportReadError, match="max_text_bytes"):
+        gr.read(
+            (text + line).encode(), name="big.md", limits=Limits(max_text_bytes=len(text.encode()))
+        )
