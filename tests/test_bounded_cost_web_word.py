@@ -12,8 +12,11 @@ import sys
 import textwrap
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import govinfo_report as gr
+from govinfo_report.document import GridCell, Table
 from govinfo_report.formats.docx import read_docx
 from govinfo_report.formats.html import read_html
 from govinfo_report.limits import Limits, using_limits
@@ -163,3 +166,46 @@ def test_text_beyond_its_limit_is_refused_before_parsing() -> None:
         gr.read(
             (text + line).encode(), name="big.md", limits=Limits(max_text_bytes=len(text.encode()))
         )
+
+
+def _row_cells_from_grid(table: Table) -> list[tuple[GridCell, ...]]:
+    rows = []
+    for grid_row in table.grid():
+        cells: list[GridCell] = []
+        for cell in grid_row:
+            if cell is not None and (not cells or cells[-1] is not cell):
+                cells.append(cell)
+        rows.append(tuple(cells))
+    return rows
+
+
+@st.composite
+def spanned_tables(draw: st.DrawFn) -> Table:
+    """Tables of cells with spans that never overlap (as readers build them)."""
+    rows, columns = draw(st.integers(1, 8)), draw(st.integers(1, 8))
+    taken: set[tuple[int, int]] = set()
+    cells = []
+    for r in range(rows):
+        for c in range(columns):
+            if (r, c) in taken or draw(st.booleans()):
+                continue
+            row_span = draw(st.integers(1, rows - r))
+            column_span = draw(st.integers(1, columns - c))
+            covered = {(r + i, c + j) for i in range(row_span) for j in range(column_span)}
+            if covered & taken:
+                row_span = column_span = 1
+                covered = {(r, c)}
+            taken |= covered
+            cells.append(GridCell(f"{r},{c}", r, c, row_span, column_span))
+    return Table(tuple(cells))
+
+
+@given(spanned_tables())
+def test_table_rows_is_the_grid_read_row_by_row(table: Table) -> None:
+    assert table.rows() == _row_cells_from_grid(table)
+
+
+def test_table_rows_costs_the_cells_not_the_rectangle() -> None:
+    table = Table((GridCell("x", 0, 0, 1, 1000), *(GridCell("1", r, 0) for r in range(1, 99_001))))
+    rows = table.rows()
+    assert len(rows) == 99_001 and rows[0] == (table.cells[0],) and rows[-1] == (table.cells[-1],)

@@ -73,7 +73,10 @@ class Table:
         return rows, columns
 
     def grid(self) -> list[list[GridCell | None]]:
-        """Rows of the grid; ``None`` where no cell covers a position."""
+        """Rows of the grid; ``None`` where no cell covers a position.
+
+        It costs rows × columns; readers bound that by ``max_table_cells``, but :meth:`rows`
+        costs only the cells and is the cheaper way to walk a table row by row."""
         rows, columns = self.shape
         grid: list[list[GridCell | None]] = [[None] * columns for _ in range(rows)]
         for cell in self.cells:
@@ -81,6 +84,18 @@ class Table:
                 for c in range(cell.column, cell.column + cell.column_span):
                     grid[r][c] = cell
         return grid
+
+    def rows(self) -> list[tuple[GridCell, ...]]:
+        """Each row of the grid as the cells that cover it, left to right, a merged cell in every
+        row it spans (once per row, however many columns it covers): what :meth:`grid` gives
+        read row by row, at the cost of the cells rather than of the rectangle. Where cells
+        overlap (broken spans) every one of them is listed."""
+        count = max((c.row + c.row_span for c in self.cells), default=0)
+        rows: list[list[GridCell]] = [[] for _ in range(count)]
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.row_span):
+                rows[r].append(cell)
+        return [tuple(sorted(row, key=_column)) if len(row) > 1 else tuple(row) for row in rows]
 
     @classmethod
     def from_rows(cls, rows: list[list[str]], provenance: Provenance = Provenance()) -> Table:
@@ -96,6 +111,10 @@ class Table:
             for c, text in enumerate(row)
         )
         return cls(cells, provenance)
+
+
+def _column(cell: GridCell) -> int:
+    return cell.column
 
 
 Block = Paragraph | Table

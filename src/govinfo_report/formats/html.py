@@ -160,6 +160,8 @@ def decode_html(data: bytes, name: str) -> str:
 
 
 def _clean(text: str) -> str:
+    if text.isalnum():  # no white space to fold (most cells: "0", "规章")
+        return text
     return _SPACES.sub(" ", text).strip()
 
 
@@ -261,32 +263,42 @@ class _Walker:
         bottom: list[int] = []
         covered = 0
         cells: list[GridCell] = []
+        width = 0  # len(bottom)
+        limit = self.max_cells
         for r, row in enumerate(_rows(node)):
             c = 0
             for cell in row:
                 if cell.tag not in _CELLS:
                     continue
-                while c < len(bottom) and bottom[c] > r:
+                while c < width and bottom[c] > r:
                     c += 1
-                row_span = _span(cell.get("rowspan"))
-                column_span = _span(cell.get("colspan"))
+                value = cell.get("rowspan")
+                row_span = 1 if value is None else _span(value)
+                value = cell.get("colspan")
+                column_span = 1 if value is None else _span(value)
                 end = c + column_span
+                if end > width:
+                    bottom.extend([0] * (end - width))
+                    width = end
                 covered += row_span * column_span
                 # Spans count as the cells they cover, and the grid is a rectangle: bound both
                 # before anything is laid out.
-                if covered > self.max_cells or (r + 1) * max(end, len(bottom)) > self.max_cells:
+                if covered > limit or (r + 1) * width > limit:
                     raise ReportReadError(
                         self.name,
-                        f"a table with more than {self.max_cells} cells (limit max_table_cells)",
+                        f"a table with more than {limit} cells (limit max_table_cells)",
                         place=f"table {index + 1}",
                     )
-                if end > len(bottom):
-                    bottom.extend([0] * (end - len(bottom)))
+                reach = r + row_span
                 for k in range(c, end):  # spans that overlap keep the lower bottom
-                    if bottom[k] < r + row_span:
-                        bottom[k] = r + row_span
+                    if bottom[k] < reach:
+                        bottom[k] = reach
                 where = Provenance(source=self.name, table=index, row=r, column=c)
-                text = _clean(cell.text or "") if len(cell) == 0 else _cell_text(cell)
+                if len(cell):
+                    text = _cell_text(cell)
+                else:
+                    text = cell.text
+                    text = "" if text is None else _clean(text)
                 cells.append(GridCell(text, r, c, row_span, column_span, where))
                 c = end
         return Table(tuple(_clip_row_spans(cells)), Provenance(source=self.name, table=index))
