@@ -111,3 +111,13 @@ def test_decoding_error_names_the_first_undecodable_byte() -> None:
     with pytest.raises(gr.ReportReadError) as error:
         read_html(b"<html>" + data, "p.html")
     assert f"byte {bad + len(b'<html>')}" in str(error.value)
+
+
+def test_content_wrapped_in_an_element_named_like_furniture_stays_content() -> None:
+    report = printed_report()
+    page = gr.write(report, "html").decode("utf-8")
+    body = page[page.index("<body>") + 6 : page.index("</body>")]
+    wrapped = page.replace(body, f'<div id="print">{body}</div><div class="footer">版权</div>')
+    result = gr.read(wrapped.encode(), name="p.html")
+    assert gr.to_cells(result.report) == gr.to_cells(report)
+    assert result.report.meta.agency == report.meta.agency

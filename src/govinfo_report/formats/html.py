@@ -123,11 +123,14 @@ _BREADCRUMB_NAMES = re.compile(
 _BREADCRUMB_TEXT = re.compile(r"^(?:您?(?:当前|现在|所在|目前)?的?(?:位置|所在位置))\s*[:：]")
 _CHROME_TEXT = re.compile(
     r"字\s*[体号]\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小"
-    r"|分享到|打印本页|【\s*打印\s*】|关闭窗口|【\s*关闭\s*】|版权所有|ICP\s*备|备案号|网站标识码"
+    r"|分享到|打印本页|【\s*打印\s*】|关闭窗口|【\s*关闭\s*】|版权所有|ICP\s*备|网站标识码"
     r"|公网安备|主办单位\s*[:：]|承办单位\s*[:：]|技术支持\s*[:：]|扫一扫在手机|返回顶部",
     re.I,
 )
 _CHROME_TEXT_MAX = 160
+# An element named like furniture that holds a table or much text is the page's content after all
+# (an article wrapped in ``<div id="print">``): it is read as content.
+_FURNITURE_TEXT_MAX = 600
 
 
 def decode_html(data: bytes, name: str) -> str:
@@ -167,16 +170,25 @@ def _clean(text: str) -> str:
 
 def _furniture(element: Any) -> str | None:
     """The role of an element that is page furniture, from its name, class and id."""
+    role = None
     if element.tag == "nav":
-        return PAGE_CHROME
-    names = " ".join(v for v in (element.get("class"), element.get("id")) if v)
-    if not names:
+        role = PAGE_CHROME
+    else:
+        names = " ".join(v for v in (element.get("class"), element.get("id")) if v)
+        if not names:
+            return None
+        if _BREADCRUMB_NAMES.search(names):
+            role = BREADCRUMB
+        elif _CHROME_NAMES.search(names):
+            role = PAGE_CHROME
+    if role is None or element.find(".//table") is not None:
         return None
-    if _BREADCRUMB_NAMES.search(names):
-        return BREADCRUMB
-    if _CHROME_NAMES.search(names):
-        return PAGE_CHROME
-    return None
+    size = 0
+    for text in element.itertext():
+        size += len(text)
+        if size > _FURNITURE_TEXT_MAX:
+            return None
+    return role
 
 
 def _role_of_text(text: str) -> str | None:
