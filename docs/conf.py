@@ -9,7 +9,10 @@ sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "govinfo_report"
 author = "govinfo_report developers"
-language = "zh_CN"
+copyright = "2026, govinfo_report developers (MIT License)"
+# The prose is English (Chinese only where the reports themselves are): Sphinx's own labels
+# (Parameters, Return type, Search) follow this setting.
+language = "en"
 extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",

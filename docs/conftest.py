@@ -1,4 +1,5 @@
-"""Run every Python example of the docs (Sybil), from the docs folder, on examples/reports/."""
+"""Run every Python example of the docs (Sybil) from the repository root, where the docs say to run
+them (paths such as ``examples/reports/2023.txt`` are relative to it)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from typing import Any
 from sybil import Sybil
 from sybil.parsers.myst import PythonCodeBlockParser, SkipParser
 
-HERE = Path(__file__).parent
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _enter(namespace: dict[str, Any]) -> None:
     namespace["__previous_cwd"] = os.getcwd()
-    os.chdir(HERE)
+    os.chdir(REPO)
 
 
 def _leave(namespace: dict[str, Any]) -> None:

@@ -22,16 +22,18 @@ settings.load_profile(
 )
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("GOVINFO_REPORT_CORPUS", REPO.parent / "shared" / "corpus"))
+# The real reports the tests need travel with the repository (tests/corpus/README.md says where
+# each came from); tests/test_corpus_copy.py checks them against the team's ../shared/corpus.
+REPO_CORPUS = REPO / "tests" / "corpus"
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("GOVINFO_REPORT_CORPUS", REPO_CORPUS))
 
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    """The shared corpus of real reports; skipped with a reason when absent (never in CI)."""
+    """The corpus of real reports (``tests/corpus``, or ``$GOVINFO_REPORT_CORPUS``)."""
     if not CORPUS.is_dir():
         if os.environ.get("CI"):
             pytest.fail(f"the corpus is required in CI but {CORPUS} does not exist")
-        pytest.skip(
-            f"corpus not found at {CORPUS} (set GOVINFO_REPORT_CORPUS or check out ../shared)"
-        )
+        pytest.skip(f"corpus not found at {CORPUS} (set GOVINFO_REPORT_CORPUS)")
     return CORPUS

@@ -166,6 +166,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print every detail of a finding (e.g. the full equation of a broken sum)",
     )
+    check.add_argument(
+        "--html",
+        metavar="FILE",
+        help="also write the check page: the tables with the cells named by findings highlighted "
+        "(several inputs: one page each, FILE's name followed by the input's)",
+    )
 
     plugins = command("plugins", help="list installed plugins")
     plugins.add_argument("--all", action="store_true", help="include the built-in plugin")
@@ -465,6 +471,8 @@ def _validate(args: argparse.Namespace) -> int:
             entry["findings"] = [f for f in entry["findings"] if f.severity.value != "info"]
         entry["findings"].sort(key=lambda f: f.severity.rank)
         failing = failing or any(f.severity.fails for f in entry["findings"])
+    if args.html:
+        _write_check_pages(Path(args.html), entries, reports)
     if args.format == "json":
         payload = {
             "reports": [
@@ -481,6 +489,19 @@ def _validate(args: argparse.Namespace) -> int:
     if unreadable:
         return EXIT_USAGE
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _write_check_pages(
+    target: Path, entries: list[dict[str, Any]], reports: Sequence[tuple[int, Any]]
+) -> None:
+    """The html writer's page for each report read, its findings highlighted."""
+    for position, report in reports:
+        entry = entries[position]
+        page = target
+        if len(entries) > 1:
+            page = target.with_name(f"{target.stem}.{Path(entry['source']).stem}.html")
+        page.write_bytes(write(report, "html", findings=entry["findings"]))
+        print(f"{entry['source']}: check page written to {page}", file=sys.stderr)
 
 
 def _print_text(entries: list[dict[str, Any]], lang: str, verbose: bool = False) -> None:

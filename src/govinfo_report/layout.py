@@ -15,9 +15,12 @@ from .model import AnnualReport, Edition, TemplateCell
 from .values import Cell
 
 __all__ = [
+    "OFFICIAL_PAGE",
     "SECTION_TITLES",
     "LayoutCell",
+    "OfficialPage",
     "SpannedTable",
+    "TableGeometry",
     "TableRows",
     "narrative_around_tables",
     "official_grids",
@@ -175,6 +178,8 @@ class LayoutCell:
     key: str | None = None
     row_span: int = 1
     column_span: int = 1
+    caption: bool = False
+    """A caption row across the table (第二十条第（一）项…), shaded in the official template."""
 
 
 @attrs.frozen
@@ -218,7 +223,7 @@ def official_grids(report: AnnualReport, *, cell_text: CellText = _printed) -> l
     # 二: four columns; a row with fewer values lets its last value span the rest.
     rows: list[tuple[LayoutCell, ...]] = []
     for caption, keys in _ACTIVE_BLOCKS[report.edition]:
-        rows.append((LayoutCell(caption, column_span=4),))
+        rows.append((LayoutCell(caption, column_span=4, caption=True),))
         titles = header(f"active.{keys[0]}")
         head = [LayoutCell("信息内容"), *(LayoutCell(t) for t in titles)]
         rows.append(tuple(_stretch(head, 4)))
@@ -336,3 +341,51 @@ def narrative_around_tables(
         if not any(marker in title for title, _ in after):
             after.append((SECTION_TITLES[key], ""))
     return before, after
+
+
+@attrs.frozen
+class TableGeometry:
+    """How the official template prints one section's table: column widths and cell padding in
+    twentieths of a point (twips), the least height of a row, and the note's font."""
+
+    column_widths: tuple[int, ...]
+    cell_padding: int
+    row_height: int = 0
+    value_row_height: int = 0
+    """The least height of the rows that hold values (section 四's one row is taller)."""
+
+
+@attrs.frozen
+class OfficialPage:
+    """The page of the template circulated to offices (2021; the 2019 tables use the same grid):
+    A4, 宋体 throughout, tables in 10 pt with their own column widths. Lengths in twips."""
+
+    width: int = 11906
+    height: int = 16838
+    margins: tuple[int, int, int, int] = (1440, 1800, 1440, 1800)
+    """Top, right, bottom, left."""
+    latin_font: str = "宋体"
+    """The template sets 宋体 for digits and Latin letters too (their widths decide the wraps)."""
+    east_asian_font: str = "宋体"
+    note_font: str = "楷体"
+    """The 勾稽 note over section 三's labels, set with wider padding."""
+    note_padding: int = 108
+    body_size: float = 12
+    title_size: float = 18
+    table_size: float = 10
+    first_line_indent: int = 420
+    line_pitch: int = 312
+    """The document grid lines snap to (15.6 pt): it sets the height of every table row."""
+    caption_fill: str = "C6D9F1"
+    tables: Mapping[str, TableGeometry] = attrs.field(
+        factory=lambda: {
+            "active": TableGeometry((2435,) * 4, cell_padding=57, row_height=340),
+            "applications": TableGeometry((754, 921, 3271, *(685,) * 7), cell_padding=57),
+            "reviews": TableGeometry(
+                (*(649,) * 7, *(650,) * 8), cell_padding=108, value_row_height=672
+            ),
+        }
+    )
+
+
+OFFICIAL_PAGE = OfficialPage()

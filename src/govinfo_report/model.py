@@ -1,7 +1,7 @@
 """The typed report model for both template editions.
 
 The classes mirror the official tables. Attribute names are the segments of the canonical cell keys of
-``format.md`` (``applications.withheld.state_secret.total`` is
+the template reference (``docs/reference/template``; ``applications.withheld.state_secret.total`` is
 ``report.applications.withheld.state_secret.total``), and each attribute's metadata carries its Chinese
 label, so the template (keys, labels, order, kinds) is read off the classes and cannot drift from them.
 

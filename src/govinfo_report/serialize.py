@@ -1,4 +1,5 @@
-"""JSON (lossless, through cattrs) and the flat cells export of ``format.md`` §9.
+"""JSON (lossless, through cattrs) and the flat cells export (documented in
+``docs/reference/cells.md``).
 
 :func:`make_converter` returns a new, fully configured :class:`cattrs.Converter` each time: take it,
 add your own hooks, and pass it back where a ``converter`` argument is accepted. No global converter
@@ -187,7 +188,7 @@ def from_json(
 def findings_to_data(
     findings: list[Finding], *, converter: cattrs.Converter | None = None
 ) -> list[Any]:
-    """Findings as JSON-ready dictionaries (``format.md`` §9)."""
+    """Findings as JSON-ready dictionaries (the findings export of ``docs/reference/cells.md``)."""
     data = (converter or _default_converter()).unstructure(findings, list[Finding])
     assert isinstance(data, list)
     return data

@@ -14,11 +14,13 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import attrs
+
 from ..document import Block, Document, GridCell, Paragraph, Table
 from ..errors import ReportReadError
 from ..findings import Finding
 from ..hookspecs import hookimpl
-from ..layout import SpannedTable
+from ..layout import OFFICIAL_PAGE, LayoutCell, OfficialPage, SpannedTable
 from ..limits import check_zip_members, current_limits
 from ..model import AnnualReport
 from ..plugins import Reader, ReadFunction, WriteFunction, Writer
@@ -311,23 +313,32 @@ def read_docx(data: bytes, name: str) -> Document:
     return Document(tuple(reader.blocks), source=name)
 
 
-def _table_xml(grid: SpannedTable) -> str:
+def _table_xml(grid: SpannedTable, page: OfficialPage) -> str:
     """A ``w:tbl`` with ``gridSpan``/``vMerge`` written directly: python-docx's cell merging
     recomputes the grid on every call and takes seconds for one report."""
     from html import escape
 
-    widths = _COLUMN_WIDTHS.get(grid.columns) or [_TABLE_WIDTH // grid.columns] * grid.columns
+    geometry = page.tables.get(grid.section)
+    if geometry is not None and len(geometry.column_widths) == grid.columns:
+        widths = list(geometry.column_widths)
+        padding, row_height = geometry.cell_padding, geometry.row_height
+        value_row_height = geometry.value_row_height or row_height
+    else:  # a table the template does not have: share its width evenly
+        total = sum(page.tables["applications"].column_widths)
+        widths, padding = [total // grid.columns] * grid.columns, 57
+        row_height = value_row_height = 0
     taken: dict[tuple[int, int], int] = {}  # covered position -> column span of the merged cell
     rows_xml = []
     for r, row in enumerate(grid.rows):
-        placed: list[tuple[int, str]] = []
+        placed: list[str] = []
         c = 0
         queue = list(row)
         while c < grid.columns:
             if (r, c) in taken:
                 span = taken[(r, c)]
-                width = sum(widths[c : c + span])
-                placed.append((c, _tc("", span, width, "continue", centered=False)))
+                placed.append(
+                    _tc(page, LayoutCell("", column_span=span), widths[c : c + span], "continue")
+                )
                 c += span
                 continue
             if not queue:
@@ -336,84 +347,162 @@ def _table_xml(grid: SpannedTable) -> str:
             merge = "restart" if cell.row_span > 1 else None
             for dr in range(1, cell.row_span):
                 taken[(r + dr, c)] = cell.column_span
-            width = sum(widths[c : c + cell.column_span])
-            text = escape(cell.text)
             placed.append(
-                (c, _tc(text, cell.column_span, width, merge, centered=cell.key is not None))
+                _tc(
+                    page,
+                    attrs.evolve(cell, text=escape(cell.text)),
+                    widths[c : c + cell.column_span],
+                    merge,
+                )
             )
             c += cell.column_span
-        rows_xml.append("<w:tr>" + "".join(xml for _, xml in placed) + "</w:tr>")
+        least = value_row_height if any(cell.key for cell in row) else row_height
+        height = (
+            f'<w:trPr><w:trHeight w:val="{least}" w:hRule="atLeast"/></w:trPr>' if least else ""
+        )
+        rows_xml.append(f"<w:tr>{height}{''.join(placed)}</w:tr>")
     columns = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    border = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
+    borders = "".join(
+        f"<w:{side} {border}/>" for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
     return (
-        f'<w:tbl xmlns:w="{W}"><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+        f'<w:tbl xmlns:w="{W}"><w:tblPr>'
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-        '<w:tblLayout w:type="fixed"/></w:tblPr>'
-        f"<w:tblGrid>{columns}</w:tblGrid>{''.join(rows_xml)}</w:tbl>"
+        f"<w:tblBorders>{borders}</w:tblBorders>"
+        '<w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="{padding}" w:type="dxa"/>'
+        f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{padding}" w:type="dxa"/></w:tblCellMar>'
+        f"</w:tblPr><w:tblGrid>{columns}</w:tblGrid>{''.join(rows_xml)}</w:tbl>"
     )
 
 
-# Column widths in twentieths of a point, for a table 16 cm wide (A4 with office margins).
-_TABLE_WIDTH = 9060
-_COLUMN_WIDTHS = {
-    4: [2700, 2120, 2120, 2120],
-    10: [1000, 1400, 2230, 630, 630, 630, 630, 630, 630, 650],
-    15: [604] * 14 + [604],
-}
+def _fonts(page: OfficialPage, east_asian: str | None = None) -> str:
+    latin, chinese = page.latin_font, east_asian or page.east_asian_font
+    return f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{chinese}" w:cs="{latin}"/>'
 
 
-def _tc(text: str, span: int, width: int, merge: str | None, centered: bool) -> str:
-    properties = f'<w:tcW w:w="{width}" w:type="dxa"/>'
-    if span > 1:
-        properties += f'<w:gridSpan w:val="{span}"/>'
+def _tc(page: OfficialPage, cell: LayoutCell, widths: Sequence[int], merge: str | None) -> str:
+    """One ``w:tc``; ``cell.text`` is already XML-escaped."""
+    properties = f'<w:tcW w:w="{sum(widths)}" w:type="dxa"/>'
+    if cell.column_span > 1:
+        properties += f'<w:gridSpan w:val="{cell.column_span}"/>'
     if merge == "restart":
         properties += '<w:vMerge w:val="restart"/>'
     elif merge == "continue":
         properties += "<w:vMerge/>"
+    if cell.caption:
+        properties += f'<w:shd w:val="clear" w:color="auto" w:fill="{page.caption_fill}"/>'
+    note = cell.text.startswith("（本列数据")
+    if note:
+        padding = page.note_padding
+        properties += (
+            f'<w:tcMar><w:left w:w="{padding}" w:type="dxa"/>'
+            f'<w:right w:w="{padding}" w:type="dxa"/></w:tcMar>'
+        )
     properties += '<w:vAlign w:val="center"/>'
-    alignment = '<w:pPr><w:jc w:val="center"/></w:pPr>' if centered else ""
-    run = f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>' if text else ""
-    return f"<w:tc><w:tcPr>{properties}</w:tcPr><w:p>{alignment}{run}</w:p></w:tc>"
+    # Captions and the long row labels of section 三 read from the left, as in the template.
+    left = cell.caption or (cell.key is None and len(cell.text) > 8)
+    size = round(page.table_size * 2)
+    paragraph = (
+        '<w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+        f'<w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="{"left" if left else "center"}"/>'
+        f'<w:rPr>{_fonts(page)}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr></w:pPr>'
+    )
+    run = ""
+    if cell.text:
+        run = (
+            f"<w:r><w:rPr>{_fonts(page, page.note_font if note else None)}"
+            f'<w:kern w:val="0"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+            f'<w:t xml:space="preserve">{cell.text}</w:t></w:r>'
+        )
+    return f"<w:tc><w:tcPr>{properties}</w:tcPr><w:p>{paragraph}{run}</w:p></w:tc>"
+
+
+def _page_setup(document: Any, page: OfficialPage) -> None:
+    """A4 with the template's margins, and its fonts as the document defaults (an East Asian
+    font set explicitly, or Word and LibreOffice fall back to whatever the machine has)."""
+    from docx.oxml import parse_xml
+    from docx.shared import Pt, Twips
+
+    section = document.sections[0]
+    section.page_width, section.page_height = Twips(page.width), Twips(page.height)
+    top, right, bottom, left = page.margins
+    section.top_margin, section.right_margin = Twips(top), Twips(right)
+    section.bottom_margin, section.left_margin = Twips(bottom), Twips(left)
+    for grid in section._sectPr.findall(f"{{{W}}}docGrid"):
+        section._sectPr.remove(grid)
+    section._sectPr.append(
+        parse_xml(f'<w:docGrid xmlns:w="{W}" w:type="lines" w:linePitch="{page.line_pitch}"/>')
+    )
+    normal = document.styles["Normal"]
+    normal.font.name = page.latin_font
+    normal.font.size = Pt(page.body_size)
+    properties = normal.element.get_or_add_rPr()
+    for old in properties.findall(f"{{{W}}}rFonts"):
+        properties.remove(old)
+    properties.insert(0, parse_xml(_fonts(page).replace("<w:rFonts ", f'<w:rFonts xmlns:w="{W}" ')))
+    paragraph = normal.paragraph_format
+    paragraph.space_before, paragraph.space_after = Pt(0), Pt(0)
+    paragraph.line_spacing = 1.0
+    defaults = document.styles.element.find(f"{{{W}}}docDefaults")
+    if defaults is not None:
+        fonts = defaults.find(f"{{{W}}}rPrDefault/{{{W}}}rPr/{{{W}}}rFonts")
+        if fonts is not None:
+            fonts.set(f"{{{W}}}eastAsia", page.east_asian_font)
+            fonts.attrib.pop(f"{{{W}}}eastAsiaTheme", None)
 
 
 def write_docx(report: AnnualReport, findings: Sequence[Finding]) -> bytes:
-    """The report as a Word document in the official layout: title, the six sections, merged
-    table cells. The file an office would publish (fonts and page set-up left to its template)."""
+    """The report as a Word document in the official layout: the template's A4 page, fonts (宋体),
+    column widths, shaded captions and merged cells, the title and the six sections."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import parse_xml
-    from docx.shared import Pt
+    from docx.shared import Pt, Twips
 
     from ..layout import narrative_around_tables, official_grids, report_title
 
+    page = OFFICIAL_PAGE
     document = docx.Document()
-    style = document.styles["Normal"]
-    style.font.size = Pt(11)
+    _page_setup(document, page)
+
+    def paragraph(text: str = "", *, bold: bool = False, indent: bool = True) -> Any:
+        added = document.add_paragraph()
+        added.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        if indent:
+            added.paragraph_format.first_line_indent = Twips(page.first_line_indent)
+        if text:
+            added.add_run(text).bold = bold
+        return added
+
     if report.meta.document_number:
-        document.add_paragraph(report.meta.document_number).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph(report.meta.document_number, indent=False).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run(report_title(report))
     run.bold = True
-    run.font.size = Pt(16)
+    run.font.size = Pt(page.title_size)
     before, after = narrative_around_tables(report)
 
     def prose(parts: list[tuple[str, str]]) -> None:
         for heading, text in parts:
-            document.add_paragraph().add_run(heading).bold = True
+            paragraph(heading, bold=True)
             for line in text.splitlines():
                 if line.strip():
-                    document.add_paragraph(line)
+                    paragraph(line.strip())
 
     prose(before)
     for grid in official_grids(report):
-        document.add_paragraph().add_run(grid.title).bold = True
-        heading = document.paragraphs[-1]
-        heading._p.addnext(parse_xml(_table_xml(grid)))
+        heading = paragraph(grid.title, bold=True)
+        heading._p.addnext(parse_xml(_table_xml(grid, page)))
+        # Word needs a paragraph between consecutive tables, or it joins them into one.
+        document.add_paragraph()
     prose(after)
     if report.meta.date_of_issue is not None:
         issued = report.meta.date_of_issue
-        paragraph = document.add_paragraph(f"{issued.year}年{issued.month}月{issued.day}日")
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        dated = paragraph(f"{issued.year}年{issued.month}月{issued.day}日", indent=False)
+        dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()

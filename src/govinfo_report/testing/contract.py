@@ -28,7 +28,7 @@ class ReaderContract:
     """What every reader must do. Set ``reader_name`` and ``samples``.
 
     ``samples``: pairs of (input file, expected cells): the expected cells are a ``*.cells.json``
-    file or a dict in that shape (``format.md`` §9); every listed key must match.
+    file or a dict in that shape (``docs/reference/cells.md``); every listed key must match.
     """
 
     reader_name: ClassVar[str]

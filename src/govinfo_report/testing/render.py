@@ -18,7 +18,7 @@ from ..values import Cell
 __all__ = ["LABEL_VARIANTS", "LAYOUTS", "label_variants", "render_text"]
 
 LAYOUTS = ("cell_per_line", "bar_cells", "tab_rows", "markdown")
-"""The four text layouts of ``format.md`` §8 (the seeds) plus Markdown pipe tables."""
+"""The four text layouts of the real reports in ``tests/corpus/seeds`` plus Markdown pipe tables."""
 
 LABEL_VARIANTS: Mapping[str, tuple[str, ...]] = {
     "行政规范性文件": ("规范性文件",),
@@ -32,7 +32,7 @@ LABEL_VARIANTS: Mapping[str, tuple[str, ...]] = {
     "（一）予以公开": ("(一) 予以公开",),
     "（七）总计": ("(七) 总计",),
 }
-"""Label texts seen in real reports (``format.md`` §7), by canonical label."""
+"""Label texts seen in real reports, by canonical label."""
 
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _WRAP_TAIL = 6
