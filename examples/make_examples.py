@@ -37,7 +37,14 @@ PUBLISHED_ERROR = ("applications.granted.natural_person", 10)
 BROKEN_CARRY_OVER = ("natural_person", 2)
 """(column, amount added) to both 上年结转 and 结转下年度 of 2023: 2023 adds up, the series does not."""
 
-COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org")
+COLUMNS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+)
 RECEIVED = {  # applications received in a year, per applicant column: (low, high)
     "natural_person": (140, 220),
     "commercial": (18, 40),
@@ -207,9 +214,8 @@ def with_broken_carry_over(report: gr.AnnualReport) -> gr.AnnualReport:
     )
 
 
-def main() -> None:
+def main(folder: Path = HERE / "reports") -> None:
     first, second, third = sample_series()
-    folder = HERE / "reports"
     folder.mkdir(exist_ok=True)
     (folder / "2021.docx").write_bytes(gr.write(first, "docx"))
     (folder / "2022.html").write_bytes(gr.write(with_published_error(second), "html"))

@@ -158,7 +158,8 @@ def test_batch_summary_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str
                 "1",
             ]
         )
-        == 0
+        == 1  # the samples carry a published error and a broken carry-over
     )
     summary = json.loads(capsys.readouterr().out)
     assert (summary["discovered"], summary["read"], summary["errors"]) == (3, 3, 0)
+    assert (summary["failing_reports"], summary["failing_series"]) == (1, 2)

@@ -1,0 +1,97 @@
+"""What office staff and newcomers meet first: the check page from the command line and the
+bundled samples that show what the tool finds."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+import govinfo_report as gr
+from govinfo_report.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "examples" / "reports"
+SAMPLE_FILES = ("2021.docx", "2022.html", "2023.txt")
+
+
+def _wrong_report(tmp_path: Path) -> Path:
+    report = gr.read(REPO / "examples" / "sample-2023.txt").report
+    cells = report.cell_map()
+    cells["applications.granted.natural_person"] = gr.parse_cell_text("23")
+    wrong, _ = gr.build_report(report.edition, cells, meta=report.meta)
+    path = tmp_path / "draft.json"
+    path.write_text(gr.to_json(wrong), encoding="utf-8")
+    return path
+
+
+def test_validate_writes_the_check_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    draft, page = _wrong_report(tmp_path), tmp_path / "check.html"
+    assert main(["validate", str(draft), "--html", str(page)]) == 1
+    html = page.read_text(encoding="utf-8")
+    assert 'class="finding inconsistency"' in html
+    assert "apply.wrong_cell" in html
+    assert str(page) in capsys.readouterr().err
+
+
+def test_a_clean_report_gets_a_page_without_highlights(tmp_path: Path) -> None:
+    page = tmp_path / "check.html"
+    sample = REPO / "examples" / "sample-2023.txt"
+    assert main(["validate", str(sample), "--html", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert "示例县人民政府" in html and 'class="finding' not in html
+
+
+def test_several_inputs_get_a_page_each_with_series_findings(tmp_path: Path) -> None:
+    inputs = [str(SAMPLES / name) for name in SAMPLE_FILES]
+    assert main(["validate", *inputs, "--html", str(tmp_path / "check.html")]) == 1
+    pages = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.glob("check.*.html")}
+    assert sorted(pages) == ["check.2021.html", "check.2022.html", "check.2023.html"]
+    assert 'class="finding' not in pages["check.2021.html"]
+    assert "apply.wrong_cell" in pages["check.2022.html"]
+    assert "series.carry_over" in pages["check.2023.html"]
+
+
+def _sample_reports() -> list[gr.AnnualReport]:
+    return [gr.read(SAMPLES / name).report for name in SAMPLE_FILES]
+
+
+def test_samples_are_one_agency_over_three_years_with_numbers_in_every_section() -> None:
+    reports = _sample_reports()
+    assert {r.meta.agency for r in reports} == {"示例市生态环境局"}
+    assert [r.meta.year for r in reports] == [2021, 2022, 2023]
+    for report in reports:
+        flat = gr.to_cells(report)["cells"]
+        for section in ("active.", "applications.", "reviews."):
+            nonzero = [k for k, v in flat.items() if k.startswith(section) and v not in (0, "0")]
+            assert len(nonzero) >= 5, (report.meta.year, section)
+        assert flat["applications.received.total"] > 100
+
+
+def test_samples_carry_one_published_error_and_one_broken_carry_over() -> None:
+    first, second, third = _sample_reports()
+    assert [f for f in gr.validate(first) if f.severity.fails] == []
+    [error] = [f for f in gr.validate(second) if f.severity.fails]
+    assert (error.code, error.cells[0]) == (
+        "apply.wrong_cell",
+        "applications.granted.natural_person",
+    )
+    assert [f for f in gr.validate(third) if f.severity.fails] == []
+    series = gr.validate_series([first, second, third])
+    assert {(f.code, f.year, f.related_year) for f in series} == {("series.carry_over", 2023, 2022)}
+
+
+def test_the_committed_samples_are_what_the_script_makes(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "make_examples", REPO / "examples" / "make_examples.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    script.main(tmp_path)
+    for name in SAMPLE_FILES:
+        made, committed = gr.read(tmp_path / name).report, gr.read(SAMPLES / name).report
+        assert gr.to_cells(made) == gr.to_cells(committed), name
+    assert (tmp_path / "2023.txt").read_bytes() == (SAMPLES / "2023.txt").read_bytes()
+    assert (tmp_path / "2022.html").read_bytes() == (SAMPLES / "2022.html").read_bytes()
