@@ -9,6 +9,7 @@ characters a line, not one) and the fonts they are set in.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -141,3 +142,11 @@ def test_written_reports_still_read_back_exactly() -> None:
         )
         back = gr.read(gr.write(report, "docx"), name="r.docx").report
         assert gr.to_cells(back) == gr.to_cells(report)
+
+
+def test_a_long_title_is_set_smaller_to_stay_on_one_line() -> None:
+    short = uniform_report("2021", "0", agency="示例县", year=2021)
+    long = uniform_report("2021", "0", agency="某某省某某市某某区人民政府办公室", year=2021)
+    assert '<w:sz w:val="36"/>' in _xml(short)  # the template's 18 pt
+    sizes = {int(s) for s in re.findall(r'<w:sz w:val="(\d+)"/>', _xml(long))}
+    assert max(sizes) < 36 and max(sizes) >= 24

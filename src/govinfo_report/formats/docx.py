@@ -12,6 +12,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from itertools import pairwise
 from typing import Any
 
 import attrs
@@ -453,6 +454,22 @@ def _page_setup(document: Any, page: OfficialPage) -> None:
             fonts.attrib.pop(f"{{{W}}}eastAsiaTheme", None)
 
 
+_SMALLEST_TITLE = 12.0
+
+
+def _title_size(text: str, page: OfficialPage) -> float:
+    """The template's title size, made smaller for a title that would not fit on one line (a long
+    agency name): a title broken over lines is harder to read back from a PDF or a scan."""
+    width = (page.width - page.margins[1] - page.margins[3]) / 20  # points
+    wide = [ord(character) >= 0x2E80 for character in text]
+    # Latin letters and digits take about 0.6 em in 宋体 or its stand-ins; Word and LibreOffice put
+    # a quarter em between Chinese and Latin text; one em spare for bold fallback fonts.
+    switches = sum(1 for a, b in pairwise(wide) if a != b)
+    ems = sum(1.0 if w else 0.6 for w in wide) + 0.25 * switches + 1.0
+    fitting = int(width / ems * 2) / 2  # half points, rounded down
+    return max(_SMALLEST_TITLE, min(page.title_size, fitting))
+
+
 def write_docx(report: AnnualReport, findings: Sequence[Finding]) -> bytes:
     """The report as a Word document in the official layout: the template's A4 page, fonts (宋体),
     column widths, shaded captions and merged cells, the title and the six sections."""
@@ -480,9 +497,10 @@ def write_docx(report: AnnualReport, findings: Sequence[Finding]) -> bytes:
         paragraph(report.meta.document_number, indent=False).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(report_title(report))
+    text = report_title(report)
+    run = title.add_run(text)
     run.bold = True
-    run.font.size = Pt(page.title_size)
+    run.font.size = Pt(_title_size(text, page))
     before, after = narrative_around_tables(report)
 
     def prose(parts: list[tuple[str, str]]) -> None:
