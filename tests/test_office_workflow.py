@@ -95,3 +95,23 @@ def test_the_committed_samples_are_what_the_script_makes(tmp_path: Path) -> None
         assert gr.to_cells(made) == gr.to_cells(committed), name
     assert (tmp_path / "2023.txt").read_bytes() == (SAMPLES / "2023.txt").read_bytes()
     assert (tmp_path / "2022.html").read_bytes() == (SAMPLES / "2022.html").read_bytes()
+
+
+def test_the_readme_says_what_its_first_command_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- quickstart", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    first, _second = block.strip().splitlines()
+    assert "batch examples/reports --db corpus.sqlite" in first
+    database = str(tmp_path / "corpus.sqlite")
+    assert main(["batch", str(SAMPLES), "--db", database, "--workers", "1"]) == 1
+    capsys.readouterr()
+    printed = ""
+    for table in ("findings", "series_findings"):
+        assert main(["export", "--db", database, "--table", table]) == 0
+        printed += capsys.readouterr().out
+    for code in ("apply.wrong_cell", "series.carry_over"):
+        assert code in printed and code in readme
+    wrong = gr.validate(gr.read(SAMPLES / "2022.html").report)[0]
+    assert f"printed as {wrong.actual}, {wrong.expected} satisfies" in readme
