@@ -132,7 +132,17 @@ def test_generated_reports_printed_by_libreoffice_read_back_exactly(report: Annu
         source = Path(work) / "r.docx"
         source.write_bytes(gr.write(report, "docx"))
         subprocess.run(
-            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", work, str(source)],
+            [
+                "soffice",
+                # a private profile: runs in parallel (other test sessions) never share one
+                f"-env:UserInstallation={(Path(work) / 'profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                work,
+                str(source),
+            ],
             check=True,
             capture_output=True,
             timeout=180,
