@@ -495,6 +495,8 @@ def _write_check_pages(
     target: Path, entries: list[dict[str, Any]], reports: Sequence[tuple[int, Any]]
 ) -> None:
     """The html writer's page for each report read, its findings highlighted."""
+    from .io import write
+
     for position, report in reports:
         entry = entries[position]
         page = target
