@@ -19,7 +19,7 @@ from govinfo_report.testing import uniform_report
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "examples" / "sample-2023.cells.json"
-TEXT_SAMPLE = REPO / "examples" / "reports" / "2023.txt"
+TEXT_SAMPLE = REPO / "examples" / "sample-2023.txt"
 PDF = REPO / "tests" / "fixtures" / "lo-2021.pdf"
 
 
