@@ -198,20 +198,6 @@ def test_profiles_select_and_ignore() -> None:
         validate(report, profile="paranoid")
 
 
-def test_strict_profile_adds_narrative_check() -> None:
-    from govinfo_report.model import NarrativeSection
-
-    cells = uniform_report("2021").cell_map()
-    report, _ = build_report(
-        "2021",
-        cells,
-        narrative=(NarrativeSection("一、总体情况", "全年共受理政府信息公开申请12件。"),),
-    )
-    assert not [f for f in validate(report) if f.code == "narrative.mismatch"]
-    [finding] = [f for f in validate(report, profile="strict") if f.code == "narrative.mismatch"]
-    assert finding.actual == 12 and finding.expected == 0
-
-
 def test_money_plausibility() -> None:
     cells = uniform_report("2021").cell_map()
     cells["active.fees.amount"] = parse_cell_text(

@@ -54,7 +54,9 @@ class CellState(str, enum.Enum):
     """The template has this cell but the document did not (a shape problem, not a blank)."""
 
 
-MARKERS = frozenset({"/", "-", "—", "——", "无", "\\", "－"})
+MARKERS = frozenset(
+    {"/", "-", "—", "——", "无", "\\", "－", "不适用", "不涉及", "未涉及", "暂无", "无此项"}
+)
 """Texts that publishers put in a cell to mean "not applicable" or "none"."""
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import operator
-import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import cast
@@ -16,6 +15,8 @@ from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, TemplateCell, temp
 from ..values import CellKind, CellState, Number
 from .arithmetic import NOT_ASSESSABLE_INFO, short_label, sum_rule_findings
 from .catalogue import CodeInfo, ReportRule
+from .narrative import NARRATIVE_CODES, narrative_findings
+from .quality import QUALITY_CODES, quality_findings
 
 __all__ = ["BUILTIN_REPORT_RULES"]
 
@@ -154,20 +155,8 @@ PLAUSIBILITY_CODES = (
         "In some column, 结转下年度 exceeds 本年新收 + 上年结转.",
         example="结转下年度·自然人 is 9 while 本年新收 4 + 上年结转 2 = 6.",
     ),
-    CodeInfo(
-        "narrative.mismatch",
-        _W,
-        "正文数字与表格不符",
-        "narrative disagrees with table",
-        "The prose says 收到/受理 N 件, 办结 N 件 or 结转 N 件 and no matching table total has N "
-        "(收到 may mean 本年新收 or 本年新收 + 上年结转). Strict profile only: prose is loose.",
-        profile="strict",
-        example=(
-            "The prose says 全年共受理政府信息公开申请12件 but 本年新收·总计 is 10 (and 10 + "
-            "上年结转 is not 12 either)."
-        ),
-    ),
 )
+
 
 
 def _sum_rules(report: AnnualReport) -> list[Finding]:
@@ -414,47 +403,12 @@ def _applications_plausible(report: AnnualReport) -> Iterator[Finding]:
             )
 
 
-_NARRATIVE_PATTERNS = (
-    (re.compile(r"(?:收到|受理)[^。；，,]{0,16}?申请[^。；，,\d]{0,4}?(\d+)\s*件"), "received"),
-    (re.compile(r"办结[^。；，,\d]{0,8}?(\d+)\s*件"), "total"),
-    (re.compile(r"结转[^。；，,\d]{0,10}?(\d+)\s*件"), "carried_out"),
-)
-
-
-def _narrative(report: AnnualReport) -> Iterator[Finding]:
-    text = "\n".join(section.text for section in report.narrative)
-    if not text:
-        return
-    totals = {
-        row: report.cell(f"applications.{row}.total").value
-        for row in ("received", "carried_in", "total", "carried_out")
-    }
-    for pattern, row in _NARRATIVE_PATTERNS:
-        for match in pattern.finditer(text):
-            stated = int(match.group(1))
-            table = totals[row]
-            acceptable = {table}
-            if row == "received" and table is not None and totals["carried_in"] is not None:
-                acceptable.add(table + totals["carried_in"])
-            if table is None or stated in acceptable:
-                continue
-            key = f"applications.{row}.total"
-            yield Finding(
-                "narrative.mismatch",
-                _W,
-                f"正文「{match.group(0)}」与表格 {key} = {table} 不符",
-                f"the text says {match.group(0)!r} but the table has {key} = {table}",
-                cells=(key,),
-                expected=table,
-                actual=stated,
-            )
-
-
 BUILTIN_REPORT_RULES = (
     ReportRule("sums", SUM_CODES, _sum_rules),
     ReportRule("domain", DOMAIN_CODES, _domain),
     ReportRule("shape", SHAPE_CODES, _shape),
     ReportRule("money", PLAUSIBILITY_CODES[:2], _money),
     ReportRule("applications_plausible", PLAUSIBILITY_CODES[2:4], _applications_plausible),
-    ReportRule("narrative", PLAUSIBILITY_CODES[4:], _narrative),
+    ReportRule("narrative", NARRATIVE_CODES, narrative_findings),
+    ReportRule("quality", QUALITY_CODES, quality_findings),
 )

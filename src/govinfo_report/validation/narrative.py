@@ -1,0 +1,665 @@
+"""Narrative against tables: the numbers the prose states, checked against the cells.
+
+Reports restate their tables in prose (``全市共受理政府信息公开申请 3119 件，答复 3050 件``). The prose
+is parsed once per report into :class:`Statement` objects; each statement has a topic whose words
+allow several *readings* of the table (``收到 N 件`` may be the new applications alone, new plus
+carried over, or everything handled). A statement is flagged only when its number fits none of its
+readings, and the finding lists every reading tried.
+
+The parser is deliberately narrow: a number is taken only when it sits right after (or, for
+``N 件顺延到下年度``, right before) the words of a topic, inside one clause, with no words between them
+that change what is counted (复议, 较上年, 增加…). A number it cannot place is left alone: a wrong
+finding is worse than a missed one.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+
+import attrs
+
+from ..findings import CodeInfo, Finding, Severity
+from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, template_cells
+from ..values import Number
+
+__all__ = [
+    "NARRATIVE_CODES",
+    "Reading",
+    "Statement",
+    "narrative_findings",
+    "readings",
+    "statements",
+]
+
+_W = Severity.WARNING
+
+
+@attrs.frozen
+class Statement:
+    """One number the prose states about the tables."""
+
+    topic: str
+    """What is counted, e.g. ``received``, ``outcome.withheld``, ``review.upheld``."""
+    stated: int
+    words: str
+    """The words that name what is counted, as printed (normalised), e.g. ``受理``."""
+    sentence: str
+    """The whole sentence, normalised (NFKC, no spaces)."""
+    section: str
+    """The title of the narrative section."""
+    index: int
+    """1-based number of the sentence within its section."""
+    percent: Decimal | None = None
+    """A share stated right after the number (``占 51.85%``)."""
+
+    def place(self) -> str:
+        """Where the sentence is: ``「一、总体情况」第 3 句``."""
+        return f"「{self.section}」第 {self.index} 句"
+
+
+@attrs.frozen
+class Reading:
+    """One way the table can be read for a statement: a value and the cells it comes from."""
+
+    label: str
+    """Chinese description, e.g. ``本年新收·总计``."""
+    label_en: str
+    value: Number
+    cells: tuple[str, ...]
+
+
+def _code(
+    name: str, title: str, title_en: str, description: str, example: str, profile: str = "basic"
+) -> CodeInfo:
+    return CodeInfo(
+        f"narrative.{name}", _W, title, title_en, description, profile=profile, example=example
+    )
+
+
+_COMMON = (
+    " Flagged only when the number fits none of the readings listed in the finding's details; "
+    "the message quotes the sentence and names its section and sentence number."
+)
+
+NARRATIVE_CODES = (
+    _code(
+        "received",
+        "正文所述收到申请数与表格不符",
+        "prose: applications received",
+        "The prose says 收到 / 受理 / 新收 … 申请 N 件 and N is neither 本年新收·总计, nor 本年新收 + "
+        "上年结转, nor （七）总计 (everything handled)." + _COMMON,
+        "「全年共受理政府信息公开申请12件」 while 本年新收 is 10 and 上年结转 0.",
+    ),
+    _code(
+        "carried_in",
+        "正文所述上年结转数与表格不符",
+        "prose: carried over from last year",
+        "The prose says 上年(度)结转 N 件 and N is not 二、上年结转·总计 (never compared with "
+        "结转下年度)." + _COMMON,
+        "「含上年度结转申请 34 件」 while 上年结转·总计 is 43.",
+    ),
+    _code(
+        "carried_out",
+        "正文所述结转下年度数与表格不符",
+        "prose: carried over to next year",
+        "The prose says 结转下年度 / 结转下一年 / 顺延到下年度 N 件 (either order) and N is not "
+        "四、结转下年度继续办理·总计." + _COMMON,
+        "「另有 103 件顺延到下年度答复」 while 结转下年度·总计 is 130.",
+    ),
+    _code(
+        "handled",
+        "正文所述办结申请数与表格不符",
+        "prose: applications handled",
+        "The prose says 办结 / 答复 / 办理 … N 件 and N is neither （七）总计, nor 总计 + 结转下年度, "
+        "nor 本年新收 (+ 上年结转)." + _COMMON,
+        "「答复 3050 件」 while （七）总计 is 3005.",
+    ),
+    _code(
+        "applicants",
+        "正文所述申请人数量与表格不符",
+        "prose: applicants",
+        "The prose says 自然人 N 件 or 法人或其他组织 N 件 and N is that column (or the five "
+        "organisation columns added) in neither 本年新收, 本年新收 + 上年结转, nor （七）总计." + _COMMON,
+        "「其中自然人申请 70 件」 while 本年新收·自然人 is 60.",
+    ),
+    _code(
+        "outcome",
+        "正文所述办理结果数与表格不符",
+        "prose: outcomes",
+        "The prose gives a count for 予以公开, 部分公开, 予以公开及部分公开, 不予公开, 无法提供, "
+        "不予处理 or 其他处理 and N fits none of its readings: the row's 总计 (or its columns added "
+        "when 总计 is blank), for a group the sum of its sub-rows or any one sub-row, or the "
+        "自然人 column alone (which some reports quote)." + _COMMON,
+        "「不予公开 35 件」 while the eight rows of （三）不予公开 add up to 53.",
+    ),
+    _code(
+        "review",
+        "正文所述行政复议、行政诉讼数与表格不符",
+        "prose: reviews and litigation",
+        "The prose says 行政复议 N 件 or 行政诉讼 N 件 (= 未经复议直接起诉 + 复议后起诉, or either "
+        "alone), or, after one of them in the same sentence, 维持 / 纠正 / 其他结果 / 尚未审结 N 件, "
+        "and N is not the matching cell of section 四." + _COMMON,
+        "「行政复议 351 件，其中结果维持 72 件」 while 行政复议·结果维持 is 27.",
+    ),
+    _code(
+        "rules",
+        "正文所述规章、规范性文件数与表格不符",
+        "prose: rules and normative documents",
+        "The prose says (制发 / 公开 / 现行有效 …) 规章 N 件 or 规范性文件 N 件 and N is none of that "
+        "row's cells in section 二 (部门规范性文件 and counts of reviews or filings are not read)."
+        + _COMMON,
+        "「新增公开市政府规章 1 件」 while 规章 has 本年制发 3, 废止 0, 现行有效 11.",
+    ),
+    _code(
+        "percentage",
+        "正文所述百分比与表格不符",
+        "prose: percentage",
+        "A share stated after a count (占 33.9%) matches no count reading divided by （七）总计, "
+        "本年新收 or 本年新收 + 上年结转, within one unit of its last printed decimal. Strict "
+        "profile only: publishers round, truncate and choose bases freely.",
+        "「不予处理 158 件，占 29.6%」 while 158 / 805 is 19.6%.",
+        profile="strict",
+    ),
+)
+
+# ---------------------------------------------------------------- parsing
+
+_PAGE_NUMBER = re.compile(r"^\s*[-—－]\s*\d+\s*[-—－]\s*$", re.MULTILINE)
+_SPACE = re.compile(r"\s+")
+_SENTENCE = re.compile(r"[^。!?;！？；]+")
+_GAP = r"[^,;:、()。\d%]"
+"""A character inside one clause that is not a number."""
+_NUMBER = r"(?P<n>\d+)件"
+_PERCENT = re.compile(r",?(?:占|比例为|占比)[^,;:、()。\d%]{0,8}?(?P<p>\d+(?:\.\d+)?)%")
+
+# Words between the topic and its number that change what is counted.
+_STOP = re.compile(
+    r"复议|诉讼|起诉|信访|举报|投诉|留言|咨询|来信|来电|建议|提案|较|同比|增|减|比|去年|结转|顺延|"
+    r"自然人|法人|予以公开|部分公开|不予公开|无法提供|处理|维持|纠正|决定|许可|处罚|强制|平台|网站|"
+    r"热线|邮件|当面|网上|信函|传真|其中|累计|以来|月|日|人次|次"
+)
+_FILLER = re.compile(r"(?:共|总|合|计|了|到|各类|政府信息公开|信息公开|依申请公开|的|为|有|申请|并|全部)*")
+
+
+def _stop_free(gap: str) -> bool:
+    return _STOP.search(gap) is None
+
+
+def _about_applications(gap: str) -> bool:
+    """The words between a verb and its number speak of applications (or of nothing)."""
+    return _stop_free(gap) and ("申请" in gap or _FILLER.fullmatch(gap) is not None)
+
+
+_RECEIVED = re.compile(rf"(?P<w>收到|受理|新收|接收|接到)(?P<gap>{_GAP}{{0,20}}?){_NUMBER}")
+_CARRIED_IN = re.compile(
+    rf"(?P<w>(?:上一?年度?|去年)(?:度)?(?:结转|转结|遗留))(?P<gap>{_GAP}{{0,12}}?){_NUMBER}"
+)
+_CARRIED_OUT_AFTER = re.compile(
+    rf"(?P<w>(?:结转|顺延|转入|延续|延期)(?:至|到)?(?:下一?年度?|下年|\d{{4}}年度?))"
+    rf"(?P<gap>{_GAP}{{0,12}}?){_NUMBER}"
+)
+_CARRIED_OUT_BEFORE = re.compile(
+    rf"{_NUMBER}(?P<gap>{_GAP}{{0,10}}?)"
+    rf"(?P<w>(?:结转|顺延|转入|延续|延期)(?:至|到)?(?:下一?年|\d{{4}}年))"
+)
+_HANDLED = re.compile(
+    rf"(?P<w>办结|答复|办理完毕|处理完毕|(?<!不予)(?<!其他)(?<!依申请)办理|(?<!不予)(?<!其他)处理)"
+    rf"(?P<gap>{_GAP}{{0,16}}?){_NUMBER}"
+)
+_APPLICANTS = re.compile(
+    rf"(?P<w>自然人|法人或其他组织|法人及其他组织|法人和其他组织|法人或者其他组织|法人或其它组织)"
+    rf"(?P<gap>(?:申请人)?(?:提出|提交)?(?:的)?(?:申请)?(?:共|为)?){_NUMBER}"
+)
+_OUTCOME_WORDS = {
+    "予以公开及部分公开": "granted_or_partial",
+    "不予公开": "withheld",
+    "部分公开": "partially_granted",
+    "予以公开": "granted",
+    "无法提供": "unavailable",
+    "不予处理": "not_processed",
+    "其他处理": "other",
+}
+_OUTCOME = re.compile(
+    r"(?P<w>予以公开(?:及|和|与|、|以及)部分公开|不予公开|(?<![及和与、])部分公开|(?<!不)予以公开"
+    rf"|无法提供|不予处理|其他处理)(?P<gap>{_GAP}{{0,8}}?){_NUMBER}"
+)
+_REVIEW = re.compile(rf"(?P<w>行政复议)(?P<gap>{_GAP}{{0,10}}?){_NUMBER}")
+_LITIGATION = re.compile(rf"(?P<w>(?<!复议后)(?:行政)?诉讼)(?P<gap>{_GAP}{{0,10}}?){_NUMBER}")
+_REVIEW_OUTCOME = re.compile(
+    rf"(?P<w>(?:结果)?维持|(?:结果)?纠正|其他结果|尚未审结|未审结)(?P<gap>{_GAP}{{0,4}}?){_NUMBER}"
+)
+_REVIEW_OUTCOME_WORDS = {"维持": "upheld", "纠正": "corrected", "其他结果": "other"}
+_RULES = re.compile(
+    r"(?P<w>(?<!部门)(?<!部门行政)(?<!部门规章和)(?:政府|市政府|省政府)?规章"
+    r"|(?<!部门)(?<!部门行政)(?:行政)?规范性文件)"
+    rf"(?P<gap>(?:共|计|为|有)?){_NUMBER}"
+)
+_RULES_CONTEXT = re.compile(r"公开|发布|制发|制定|出台|印发|新增|废止|有效|现行|新制作")
+_RULES_NOT = re.compile(r"审查|审核|备案|清理|解读|征求|起草|评估|合法性|报送|部门|修订|梳理")
+
+
+def _normalise(text: str) -> str:
+    text = _PAGE_NUMBER.sub("", text)
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _percent_after(sentence: str, end: int) -> Decimal | None:
+    match = _PERCENT.match(sentence, end)
+    return Decimal(match.group("p")) if match else None
+
+
+def _sentence_statements(sentence: str, section: str, index: int) -> Iterator[Statement]:
+    """Every statement of one sentence; a number is claimed by one topic at most."""
+    claimed: set[int] = set()
+
+    def make(topic: str, match: re.Match[str]) -> Statement | None:
+        start = match.start("n")
+        if start in claimed:
+            return None
+        claimed.add(start)
+        return Statement(
+            topic,
+            int(match.group("n")),
+            match.group("w"),
+            sentence,
+            section,
+            index,
+            _percent_after(sentence, match.end()),
+        )
+
+    found: list[tuple[int, Statement]] = []
+
+    def add(topic: str, match: re.Match[str]) -> None:
+        statement = make(topic, match)
+        if statement is not None:
+            found.append((match.start("n"), statement))
+
+    for match in _CARRIED_IN.finditer(sentence):
+        if _stop_free(match.group("gap")):
+            add("carried_in", match)
+    for pattern in (_CARRIED_OUT_AFTER, _CARRIED_OUT_BEFORE):
+        for match in pattern.finditer(sentence):
+            if _stop_free(match.group("gap")):
+                add("carried_out", match)
+    for match in _OUTCOME.finditer(sentence):
+        if _stop_free(match.group("gap")):
+            word = match.group("w")
+            topic = (
+                "granted_or_partial" if "部分公开" in word and "予以公开" in word else None
+            ) or _OUTCOME_WORDS[word]
+            add(f"outcome.{topic}", match)
+    groups = sorted(
+        [(m.start(), "review", m) for m in _REVIEW.finditer(sentence)]
+        + [(m.start(), "litigation", m) for m in _LITIGATION.finditer(sentence)],
+        key=lambda item: item[0],
+    )
+    for _, group, match in groups:
+        if _stop_free(match.group("gap")):
+            add(group, match)
+    if groups:
+        for match in _REVIEW_OUTCOME.finditer(sentence):
+            before = [g for start, g, _ in groups if start < match.start()]
+            if not before:
+                continue
+            word = match.group("w").removeprefix("结果")
+            column = _REVIEW_OUTCOME_WORDS.get(word, "pending")
+            add(f"{before[-1]}.{column}", match)
+    for match in _APPLICANTS.finditer(sentence):
+        add("applicants." + ("natural_person" if match.group("w") == "自然人" else "org"), match)
+    for match in _RULES.finditer(sentence):
+        before = sentence[max(0, match.start() - 24) : match.start()]
+        clause_start = max(before.rfind("。"), before.rfind(";"))
+        before = before[clause_start + 1 :]
+        if _RULES_CONTEXT.search(before) and not _RULES_NOT.search(before + match.group("w")):
+            add("rules" if "规章" in match.group("w") else "normative_docs", match)
+    for match in _RECEIVED.finditer(sentence):
+        if _about_applications(match.group("gap")):
+            add("received", match)
+    for match in _HANDLED.finditer(sentence):
+        word, gap = match.group("w"), match.group("gap")
+        if word in ("办理", "处理") and "申请" not in gap:
+            continue
+        if _about_applications(gap):
+            add("handled", match)
+    found.sort(key=lambda item: item[0])
+    yield from (statement for _, statement in found)
+
+
+def statements(report: AnnualReport) -> tuple[Statement, ...]:
+    """Every statement the report's prose makes about its tables, in reading order."""
+    return _statements_of(report.narrative)
+
+
+@functools.lru_cache(maxsize=256)
+def _statements_of(narrative: tuple[object, ...]) -> tuple[Statement, ...]:
+    found: list[Statement] = []
+    for section in narrative:
+        title, text = section.title, section.text  # type: ignore[attr-defined]
+        if "件" not in text:
+            continue
+        compact = _normalise(text)
+        for index, match in enumerate(_SENTENCE.finditer(compact), start=1):
+            sentence = match.group(0)
+            if "件" in sentence:
+                found.extend(_sentence_statements(sentence, _normalise(title), index))
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- readings
+
+_ORG_COLUMNS = APPLICANT_COLUMNS[1:-1]
+_GROUPS = ("withheld", "unavailable", "not_processed")
+_LABELS = {
+    "received": ("本年新收", "received"),
+    "carried_in": ("上年结转", "carried in"),
+    "total": ("（七）总计", "total handled"),
+    "carried_out": ("结转下年度", "carried out"),
+    "granted": ("予以公开", "granted"),
+    "partially_granted": ("部分公开", "partially granted"),
+    "withheld": ("不予公开", "withheld"),
+    "unavailable": ("无法提供", "unavailable"),
+    "not_processed": ("不予处理", "not processed"),
+    "other": ("其他处理", "other handling"),
+}
+
+
+class _Table:
+    """The values the readings need, looked up lazily from one report."""
+
+    def __init__(self, report: AnnualReport) -> None:
+        self.report = report
+        self.keys = {spec.key for spec in template_cells(report.edition, single_other_row=report.single_other_row)}
+
+    def value(self, key: str) -> Number | None:
+        if key not in self.keys:
+            return None
+        return self.report.cell(key).value
+
+    def rows_under(self, prefix: str) -> list[str]:
+        """Row prefixes (``applications.withheld.state_secret``) of a row or a group of rows."""
+        if f"{prefix}.total" in self.keys:
+            return [prefix]
+        return sorted({k.rsplit(".", 1)[0] for k in self.keys if k.startswith(prefix + ".")})
+
+    def column(self, prefix: str, columns: Sequence[str]) -> tuple[Number | None, tuple[str, ...]]:
+        """A row's (or group's) value over some columns, blanks skipped; ``None`` if all blank."""
+        total: Number = 0
+        seen = False
+        cells: list[str] = []
+        for row in self.rows_under(prefix):
+            for column in columns:
+                key = f"{row}.{column}"
+                value = self.value(key)
+                cells.append(key)
+                if value is not None:
+                    total += value
+                    seen = True
+        return (total if seen else None), tuple(cells)
+
+    def row(self, prefix: str) -> list[tuple[str, str, Number, tuple[str, ...]]]:
+        """A row's or group's total: as printed, and its columns added (when that differs)."""
+        found: list[tuple[str, str, Number, tuple[str, ...]]] = []
+        printed, cells = self.column(prefix, ("total",))
+        if printed is not None:
+            found.append(("总计", "total", printed, cells))
+        added, columns = self.column(prefix, APPLICANT_COLUMNS[:-1])
+        if added is not None and added != printed:
+            found.append(("各列之和", "columns added", added, columns))
+        return found
+
+
+def _row_readings(table: _Table, row: str, label: str, label_en: str) -> list[Reading]:
+    return [
+        Reading(f"{label}·{how}", f"{label_en} ({how_en})", value, cells)
+        for how, how_en, value, cells in table.row(f"applications.{row}")
+    ]
+
+
+def _combined(parts: Sequence[Sequence[Reading]], label: str, label_en: str) -> list[Reading]:
+    """The first reading of each part added (every part must have one)."""
+    if not all(parts):
+        return []
+    value: Number = sum((p[0].value for p in parts), 0)
+    cells = tuple(c for p in parts for c in p[0].cells)
+    return [Reading(label, label_en, value, cells)]
+
+
+def _outcome_readings(table: _Table, topic: str) -> list[Reading]:
+    rows = ("granted", "partially_granted") if topic == "granted_or_partial" else (topic,)
+    found: list[Reading] = []
+    per_row = [_row_readings(table, row, *_LABELS[row]) for row in rows]
+    if topic == "granted_or_partial":
+        found += _combined(per_row, "予以公开+部分公开", "granted + partially granted")
+    else:
+        found += per_row[0]
+    if topic == "granted":
+        found += _combined(
+            [per_row[0], _row_readings(table, "partially_granted", *_LABELS["partially_granted"])],
+            "予以公开+部分公开",
+            "granted + partially granted",
+        )
+    if topic in _GROUPS:
+        for sub in table.rows_under(f"applications.{topic}"):
+            name = sub.rsplit(".", 1)[1]
+            found += _row_readings(table, f"{topic}.{name}", f"{_LABELS[topic][0]}·{name}", name)
+    # Some reports quote the 自然人 column (most applications) for the whole row.
+    naturals = [(row, *table.column(f"applications.{row}", ("natural_person",))) for row in rows]
+    for row, value, cells in naturals:
+        if value is not None:
+            label, label_en = _LABELS[row]
+            found.append(Reading(f"{label}·自然人一列", f"{label_en}, 自然人 column", value, cells))
+    if len(naturals) > 1 and all(value is not None for _, value, _ in naturals):
+        found.append(
+            Reading(
+                "予以公开+部分公开·自然人一列",
+                "granted + partially granted, 自然人 column",
+                sum((value for _, value, _ in naturals if value is not None), 0),
+                tuple(c for _, _, cells in naturals for c in cells),
+            )
+        )
+    return found
+
+
+def _group_cells(table: _Table, group: str, column: str) -> list[Reading]:
+    labels = {
+        "upheld": "结果维持",
+        "corrected": "结果纠正",
+        "other": "其他结果",
+        "pending": "尚未审结",
+        "total": "总计",
+    }
+    if group == "review":
+        key = f"reviews.review.{column}"
+        value = table.value(key)
+        return [] if value is None else [Reading(f"行政复议·{labels[column]}", key, value, (key,))]
+    keys = (f"reviews.litigation_direct.{column}", f"reviews.litigation_after_review.{column}")
+    values = [table.value(k) for k in keys]
+    found: list[Reading] = []
+    if any(v is not None for v in values):
+        found.append(
+            Reading(
+                f"行政诉讼（直接起诉+复议后起诉）·{labels[column]}",
+                f"litigation (direct + after review), {column}",
+                sum((v for v in values if v is not None), 0),
+                keys,
+            )
+        )
+    if column == "total":
+        for key, value, how in zip(keys, values, ("直接起诉", "复议后起诉"), strict=True):
+            if value is not None:
+                found.append(Reading(f"行政诉讼·{how}·总计", key, value, (key,)))
+    return found
+
+
+def _rules_readings(table: _Table, row: str) -> list[Reading]:
+    columns = (
+        ("issued", "repealed", "in_force")
+        if table.report.edition is Edition.E2021
+        else ("made", "published", "total_published")
+    )
+    label = "规章" if row == "rules" else "规范性文件"
+    found = []
+    for column in columns:
+        key = f"active.{row}.{column}"
+        value = table.value(key)
+        if value is not None:
+            found.append(Reading(f"{label}·{column}", key, value, (key,)))
+    return found
+
+
+def readings(report: AnnualReport, topic: str) -> tuple[Reading, ...]:
+    """The table values a statement of ``topic`` may mean, the most literal first."""
+    return tuple(_readings(_Table(report), topic))
+
+
+def _readings(table: _Table, topic: str) -> list[Reading]:
+    def rows(*names: str) -> list[list[Reading]]:
+        return [_row_readings(table, name, *_LABELS[name]) for name in names]
+
+    if topic in ("received", "handled"):
+        received, carried_in, total, carried_out = rows(
+            "received", "carried_in", "total", "carried_out"
+        )
+        on_hand = _combined([received, carried_in], "本年新收+上年结转", "received + carried in")
+        everything = _combined([total, carried_out], "总计+结转下年度", "total + carried out")
+        if topic == "received":
+            return [*received, *on_hand, *total]
+        return [*total, *everything, *received, *on_hand]
+    if topic in ("carried_in", "carried_out"):
+        return rows(topic)[0]
+    if topic.startswith("applicants."):
+        columns = ("natural_person",) if topic.endswith("natural_person") else _ORG_COLUMNS
+        label = "自然人" if topic.endswith("natural_person") else "法人或其他组织"
+        found: list[Reading] = []
+        parts = []
+        for row in ("received", "carried_in", "total"):
+            value, cells = table.column(f"applications.{row}", columns)
+            parts.append((row, value, cells))
+        (_, received, r_cells), (_, carried_in, c_cells), (_, total, t_cells) = parts
+        if received is not None:
+            found.append(Reading(f"本年新收·{label}", f"received, {label}", received, r_cells))
+            if carried_in is not None:
+                found.append(
+                    Reading(
+                        f"本年新收+上年结转·{label}",
+                        f"received + carried in, {label}",
+                        received + carried_in,
+                        r_cells + c_cells,
+                    )
+                )
+        if total is not None:
+            found.append(Reading(f"（七）总计·{label}", f"total handled, {label}", total, t_cells))
+        return found
+    if topic.startswith("outcome."):
+        return _outcome_readings(table, topic.removeprefix("outcome."))
+    if topic in ("review", "litigation"):
+        return _group_cells(table, topic, "total")
+    if topic.startswith(("review.", "litigation.")):
+        group, column = topic.split(".")
+        return _group_cells(table, group, column)
+    if topic in ("rules", "normative_docs"):
+        return _rules_readings(table, topic)
+    raise ValueError(f"unknown statement topic {topic!r}")
+
+
+def code_of(topic: str) -> str:
+    """The finding code for a statement topic."""
+    head = topic.split(".")[0]
+    return "narrative." + {
+        "litigation": "review",
+        "normative_docs": "rules",
+    }.get(head, head)
+
+
+# ---------------------------------------------------------------- checking
+
+
+def _quote(sentence: str, limit: int = 90) -> str:
+    return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+
+
+def _tried(found: Sequence[Reading]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    zh = "、".join(f"{r.label} {r.value}" for r in found)
+    en = "; ".join(f"{r.label_en} {r.value}" for r in found)
+    return (f"试过的读法：{zh}",), (f"readings tried: {en}",)
+
+
+def _bases(table: _Table) -> list[Number]:
+    found: list[Number] = []
+    for topic in ("handled", "received"):
+        found += [r.value for r in _readings(table, topic) if r.value]
+    return found
+
+
+def _percent_fits(percent: Decimal, counts: Sequence[Number], bases: Sequence[Number]) -> bool:
+    exponent = percent.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    tolerance = Decimal(1).scaleb(-places)
+    return any(
+        abs(percent - Decimal(count) * 100 / Decimal(base)) <= tolerance
+        for count in counts
+        for base in bases
+    )
+
+
+def narrative_findings(report: AnnualReport) -> Iterator[Finding]:
+    """Check every statement of the prose against the tables (nothing when there is no prose)."""
+    if not report.narrative:
+        return
+    found_statements = statements(report)
+    if not found_statements:
+        return
+    table = _Table(report)
+    for statement in found_statements:
+        options = _readings(table, statement.topic)
+        if not options:
+            continue  # the cells are blank or absent: nothing to compare with
+        values = [r.value for r in options]
+        if statement.stated not in values:
+            yield _mismatch(statement, options)
+            continue
+        if statement.percent is not None:
+            bases = _bases(table)
+            if bases and not _percent_fits(statement.percent, [statement.stated, *values], bases):
+                yield _percent_mismatch(statement, options, bases)
+
+
+def _mismatch(statement: Statement, options: Sequence[Reading]) -> Finding:
+    first = options[0]
+    details, details_en = _tried(options)
+    return Finding(
+        code_of(statement.topic),
+        _W,
+        f"{statement.place()}「{_quote(statement.sentence)}」称{statement.words} "
+        f"{statement.stated} 件，与表格不符（{first.label} 为 {first.value}）",
+        f"{statement.place()} says {statement.words} {statement.stated} "
+        f"({_quote(statement.sentence)}), but the table has {first.label_en} = {first.value}",
+        cells=first.cells,
+        expected=first.value,
+        actual=statement.stated,
+        details=details,
+        details_en=details_en,
+    )
+
+
+def _percent_mismatch(
+    statement: Statement, options: Sequence[Reading], bases: Sequence[Number]
+) -> Finding:
+    first = options[0]
+    shown = "、".join(str(b) for b in dict.fromkeys(bases))
+    return Finding(
+        "narrative.percentage",
+        _W,
+        f"{statement.place()}「{_quote(statement.sentence)}」称{statement.words}占 "
+        f"{statement.percent}%，与任何读法除以 {shown} 都不符",
+        f"{statement.place()} says {statement.words} is {statement.percent}%, which no reading "
+        f"divided by {shown} gives",
+        cells=first.cells,
+        actual=statement.percent,
+        details=_tried(options)[0],
+        details_en=_tried(options)[1],
+    )

@@ -1,0 +1,158 @@
+"""Narrative against tables: generated prose, hand-made mismatches and the real corpus."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import govinfo_report as gr
+from govinfo_report import AnnualReport, build_report, validate
+from govinfo_report.model import NarrativeSection
+from govinfo_report.testing import uniform_report
+from govinfo_report.testing.prose import PHRASINGS, prose_for
+from govinfo_report.testing.strategies import reports
+from govinfo_report.validation.narrative import readings, statements
+
+HUAIAN = (
+    "2024 年，全市共受理政府信息公开申请 3119 件，答\n复 3050 件（含上年度结转申请 34 件，"
+    "另有 103 件顺延到下年度\n答复），均在法定期限内予以答复。政府信息公开行政复议 351\n件，"
+    "其中结果维持 72 件，结果纠正 64 件，其他结果 178 件，尚\n未审结 37 件；政府信息公开行政诉讼"
+    " 46 件，其中结果维持 25\n件，结果纠正 5 件，其他结果 9 件，尚未审结 7 件。"
+)
+
+
+def narrative_codes(report: AnnualReport, profile: str = "strict") -> list[gr.Finding]:
+    return [f for f in validate(report, profile=profile) if f.code.startswith("narrative.")]
+
+
+def huaian_like() -> AnnualReport:
+    """A consistent report with the Huai'an 2024 totals and its prose as published."""
+    cells = uniform_report("2021").cell_map()
+    values = {
+        "applications.received.natural_person": 3119,
+        "applications.received.total": 3119,
+        "applications.carried_in.natural_person": 34,
+        "applications.carried_in.total": 34,
+        "applications.granted.natural_person": 3050,
+        "applications.granted.total": 3050,
+        "applications.total.natural_person": 3050,
+        "applications.total.total": 3050,
+        "applications.carried_out.natural_person": 103,
+        "applications.carried_out.total": 103,
+        "reviews.review.upheld": 72,
+        "reviews.review.corrected": 64,
+        "reviews.review.other": 178,
+        "reviews.review.pending": 37,
+        "reviews.review.total": 351,
+        "reviews.litigation_direct.upheld": 25,
+        "reviews.litigation_direct.corrected": 5,
+        "reviews.litigation_direct.other": 9,
+        "reviews.litigation_direct.pending": 7,
+        "reviews.litigation_direct.total": 46,
+    }
+    for key, value in values.items():
+        cells[key] = gr.parse_cell_text(str(value))
+    narrative = (NarrativeSection("一、总体情况", HUAIAN),)
+    return build_report("2021", cells, narrative=narrative)[0]
+
+
+def test_huaian_prose_raises_nothing() -> None:
+    report = huaian_like()
+    assert not [f for f in validate(report, profile="strict") if f.severity.fails]
+    assert narrative_codes(report) == []
+    topics = [s.topic for s in statements(report)]
+    assert topics[:4] == ["received", "handled", "carried_in", "carried_out"]
+    assert "review.pending" in topics and "litigation.pending" in topics
+
+
+def test_one_changed_number_names_sentence_and_cell() -> None:
+    report = huaian_like()
+    changed = attrs.evolve(
+        report,
+        narrative=(NarrativeSection("一、总体情况", HUAIAN.replace("34 件", "43 件")),),
+    )
+    [finding] = narrative_codes(changed)
+    assert finding.code == "narrative.carried_in"
+    assert finding.cells == ("applications.carried_in.total",)
+    assert finding.actual == 43 and finding.expected == 34
+    assert "「一、总体情况」第 1 句" in finding.message and "上年度结转申请43件" in finding.message
+    assert any("34" in d for d in finding.details)
+
+
+def test_carried_in_is_never_read_as_carried_out() -> None:
+    cells = uniform_report("2021").cell_map()
+    cells["applications.carried_in.total"] = gr.parse_cell_text("15")
+    cells["applications.carried_out.total"] = gr.parse_cell_text("4")
+    narrative = (NarrativeSection("一、总体情况", "上年结转15件，结转下年度4件。"),)
+    report = build_report("2021", cells, narrative=narrative)[0]
+    assert narrative_codes(report) == []
+    swapped = attrs.evolve(
+        report, narrative=(NarrativeSection("一、总体情况", "上年结转4件，结转下年度15件。"),)
+    )
+    assert sorted(f.code for f in narrative_codes(swapped)) == [
+        "narrative.carried_in",
+        "narrative.carried_out",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "统一受理平台接入53个部门2261项事项。",
+        "办理人大代表建议12件，政协提案8件。",
+        "全年受理政府信息公开申请较上年增加12件。",
+        "刊登政府规章、规范性文件等112件，部门规范性文件45件。",
+        "对规范性文件30件进行合法性审查。",
+        "受理行政复议申请5件。",
+        "全年共收到申请3000余件。",
+    ],
+)
+def test_words_that_count_something_else_are_not_read(text: str) -> None:
+    report = attrs.evolve(
+        uniform_report("2021"), narrative=(NarrativeSection("一、总体情况", text),)
+    )
+    assert [s for s in statements(report) if s.topic not in ("review",)] == []
+
+
+def test_no_prose_costs_nothing() -> None:
+    assert statements(uniform_report("2021")) == ()
+    assert narrative_codes(uniform_report("2019")) == []
+
+
+@given(reports(single_other_row=None), st.data())
+def test_generated_prose_in_every_phrasing_raises_nothing(
+    report: AnnualReport, data: st.DataObject
+) -> None:
+    names = data.draw(st.lists(st.sampled_from(sorted(PHRASINGS)), min_size=1, unique=True))
+    prose = prose_for(report, names)
+    with_prose = prose.attach(report)
+    assert narrative_codes(with_prose) == [], prose.text()
+    assert len(statements(with_prose)) == len(prose.counts()), prose.text()
+
+
+@given(reports(single_other_row=None), st.data())
+def test_one_number_changed_raises_one_finding_naming_it(
+    report: AnnualReport, data: st.DataObject
+) -> None:
+    prose = prose_for(report, sorted(PHRASINGS))
+    sentence, position, number = data.draw(st.sampled_from(prose.counts()))
+    assert number.topic is not None
+    tried = [r.value for r in readings(report, number.topic)]
+    wrong = int(max(tried)) + data.draw(st.integers(1, 50))
+    changed = prose.with_number(sentence, position, wrong).attach(report)
+    [finding] = narrative_codes(changed, profile="basic")
+    assert finding.actual == wrong
+    assert finding.cells == readings(report, number.topic)[0].cells
+    assert f"{wrong}件" in finding.message  # the sentence is quoted
+    assert "「一、总体情况」第" in finding.message
+
+
+def test_corpus_raises_no_narrative_finding(corpus) -> None:  # type: ignore[no-untyped-def]
+    paths = [p for p in sorted((corpus / "real").iterdir()) if p.is_file()]
+    paths += [p for p in sorted((corpus / "seeds").iterdir()) if p.is_file()]
+    for path in paths:
+        report = gr.read(path).report
+        found = [f.message for f in validate(report) if f.code.startswith("narrative.")]
+        assert found == [], path
