@@ -27,9 +27,12 @@ def test_truth_files_read_as_cells_exactly(corpus: Path) -> None:
 def test_corpus_reports_have_no_error_or_inconsistency(corpus: Path) -> None:
     for path in truth_files(corpus):
         findings = gr.validate(gr.read(path).report)
-        assert not [
-            f for f in findings if f.severity in (Severity.ERROR, Severity.INCONSISTENCY)
-        ], path
+        failing = [
+            f.code for f in findings if f.severity in (Severity.ERROR, Severity.INCONSISTENCY)
+        ]
+        # The blank template is the one report with nothing filled in: that is its one error.
+        expected = ["quality.no_values"] if path.stem.startswith("blank-template") else []
+        assert failing == expected, path
 
 
 # Every input format of the corpus has a reader.

@@ -19,6 +19,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy kno
 if TYPE_CHECKING:
     from typing import Any
 
+    from .baseline import fingerprint
+    from .compare import compare
     from .errors import ReportReadError
     from .findings import CodeInfo, Finding, Severity
     from .io import read, read_text, write
@@ -31,11 +33,15 @@ if TYPE_CHECKING:
         template_cells,
     )
     from .plugins import Reader, ReadResult, Writer
+    from .rollup import rollup
     from .serialize import from_cells, from_json, make_converter, to_cells, to_json
     from .validation import validate, validate_series
     from .values import Cell, CellKind, CellState, Provenance, parse_cell_text
 
 _HOMES = {
+    "fingerprint": "baseline",
+    "compare": "compare",
+    "rollup": "rollup",
     "ReportReadError": "errors",
     "CodeInfo": "findings",
     "Finding": "findings",
@@ -69,9 +75,9 @@ _HOMES = {
 
 _SUBMODULES = frozenset(
     {
-        "batch", "cli", "document", "errors", "findings", "formats", "hookspecs", "interpret",
-        "io", "layout", "limits", "model", "plugins", "reading", "schema", "serialize", "testing",
-        "validation", "values",
+        "baseline", "batch", "cli", "cli_checks", "document", "errors", "findings", "formats",
+        "hookspecs", "interpret", "io", "layout", "limits", "model", "plugins", "reading", "rollup",
+        "schema", "serialize", "testing", "validation", "values",
     }
 )  # fmt: skip
 
@@ -110,12 +116,15 @@ __all__ = [
     "Writer",
     "__version__",
     "build_report",
+    "compare",
+    "fingerprint",
     "from_cells",
     "from_json",
     "make_converter",
     "parse_cell_text",
     "read",
     "read_text",
+    "rollup",
     "template_cells",
     "to_cells",
     "to_json",

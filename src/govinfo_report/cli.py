@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import cli_checks
 from ._version import __version__
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
@@ -172,6 +173,7 @@ def _parser() -> argparse.ArgumentParser:
         help="also write the check page: the tables with the cells named by findings highlighted "
         "(several inputs: one page each, FILE's name followed by the input's)",
     )
+    cli_checks.add_baseline_options(check)
 
     plugins = command("plugins", help="list installed plugins")
     plugins.add_argument("--all", action="store_true", help="include the built-in plugin")
@@ -227,6 +229,8 @@ def _parser() -> argparse.ArgumentParser:
         "findings (1, like a report with errors) or ignore (they are still recorded and "
         "counted in the summary)",
     )
+
+    cli_checks.add_commands(commands)
 
     export = commands.add_parser("export", help="export a batch database as CSV or Parquet")
     export.add_argument("--db", required=True)
@@ -465,6 +469,7 @@ def _validate(args: argparse.Namespace) -> int:
             agency = finding.agency or ""
             position = index.get((normalise_agency(aliases.get(agency, agency)), finding.year or 0))
             entries[reports[0][0] if position is None else position]["findings"].append(finding)
+    cli_checks.apply_baseline(args, entries)
     failing = False
     for entry in entries:
         if args.quiet_info:
@@ -711,6 +716,8 @@ _COMMANDS = {
     "schema": _schema,
     "batch": _batch,
     "export": _export,
+    "compare": cli_checks.run_compare,
+    "rollup": cli_checks.run_rollup,
 }
 
 

@@ -69,7 +69,7 @@ class Prose:
         numbers = list(target.numbers)
         numbers[position] = attrs.evolve(numbers[position], value=value)
         changed = attrs.evolve(target, numbers=tuple(numbers))
-        return Prose(self.sentences[:sentence] + (changed,) + self.sentences[sentence + 1 :])
+        return Prose((*self.sentences[:sentence], changed, *self.sentences[sentence + 1 :]))
 
 
 def _value(report: AnnualReport, key: str) -> int:
@@ -90,7 +90,9 @@ def _received_new(r: AnnualReport) -> Sentence:
         "本年度共收到政府信息公开申请{}件，其中自然人申请{}件，法人或其他组织申请{}件。",
         (
             Number(_row(r, "applications.received"), "received"),
-            Number(_row(r, "applications.received", ("natural_person",)), "applicants.natural_person"),
+            Number(
+                _row(r, "applications.received", ("natural_person",)), "applicants.natural_person"
+            ),
             Number(_row(r, "applications.received", _ORG), "applicants.org"),
         ),
     )

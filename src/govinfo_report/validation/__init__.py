@@ -30,11 +30,12 @@ __all__ = [
 def builtin_catalogue() -> Catalogue:
     """A catalogue with the built-in rules only (no plugins)."""
     from ..reading import READ_CODES
+    from ..rollup import ROLLUP_CODES
     from .rules import BUILTIN_REPORT_RULES
     from .series import BUILTIN_SERIES_RULES
 
     catalogue = Catalogue()
-    catalogue.document(*READ_CODES, *SERIES_BOOKKEEPING_CODES)
+    catalogue.document(*READ_CODES, *SERIES_BOOKKEEPING_CODES, *ROLLUP_CODES)
     for rule in (*BUILTIN_REPORT_RULES, *BUILTIN_SERIES_RULES):
         catalogue.add(rule)
     return catalogue

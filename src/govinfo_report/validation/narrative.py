@@ -123,7 +123,8 @@ NARRATIVE_CODES = (
         "正文所述申请人数量与表格不符",
         "prose: applicants",
         "The prose says 自然人 N 件 or 法人或其他组织 N 件 and N is that column (or the five "
-        "organisation columns added) in neither 本年新收, 本年新收 + 上年结转, nor （七）总计." + _COMMON,
+        "organisation columns added) in neither 本年新收, 本年新收 + 上年结转, nor （七）总计."
+        + _COMMON,
         "「其中自然人申请 70 件」 while 本年新收·自然人 is 60.",
     ),
     _code(
@@ -182,7 +183,9 @@ _STOP = re.compile(
     r"自然人|法人|予以公开|部分公开|不予公开|无法提供|处理|维持|纠正|决定|许可|处罚|强制|平台|网站|"
     r"热线|邮件|当面|网上|信函|传真|其中|累计|以来|月|日|人次|次"
 )
-_FILLER = re.compile(r"(?:共|总|合|计|了|到|各类|政府信息公开|信息公开|依申请公开|的|为|有|申请|并|全部)*")
+_FILLER = re.compile(
+    r"(?:共|总|合|计|了|到|各类|政府信息公开|信息公开|依申请公开|的|为|有|申请|并|全部)*"
+)
 
 
 def _stop_free(gap: str) -> bool:
@@ -311,10 +314,8 @@ def _sentence_statements(sentence: str, section: str, index: int) -> Iterator[St
     for match in _APPLICANTS.finditer(sentence):
         add("applicants." + ("natural_person" if match.group("w") == "自然人" else "org"), match)
     for match in _RULES.finditer(sentence):
-        before = sentence[max(0, match.start() - 24) : match.start()]
-        clause_start = max(before.rfind("。"), before.rfind(";"))
-        before = before[clause_start + 1 :]
-        if _RULES_CONTEXT.search(before) and not _RULES_NOT.search(before + match.group("w")):
+        context = sentence[max(0, match.start() - 24) : match.start()]
+        if _RULES_CONTEXT.search(context) and not _RULES_NOT.search(context + match.group("w")):
             add("rules" if "规章" in match.group("w") else "normative_docs", match)
     for match in _RECEIVED.finditer(sentence):
         if _about_applications(match.group("gap")):
@@ -372,7 +373,10 @@ class _Table:
 
     def __init__(self, report: AnnualReport) -> None:
         self.report = report
-        self.keys = {spec.key for spec in template_cells(report.edition, single_other_row=report.single_other_row)}
+        self.keys = {
+            spec.key
+            for spec in template_cells(report.edition, single_other_row=report.single_other_row)
+        }
 
     def value(self, key: str) -> Number | None:
         if key not in self.keys:
@@ -539,20 +543,22 @@ def _readings(table: _Table, topic: str) -> list[Reading]:
         for row in ("received", "carried_in", "total"):
             value, cells = table.column(f"applications.{row}", columns)
             parts.append((row, value, cells))
-        (_, received, r_cells), (_, carried_in, c_cells), (_, total, t_cells) = parts
-        if received is not None:
-            found.append(Reading(f"本年新收·{label}", f"received, {label}", received, r_cells))
-            if carried_in is not None:
+        (_, new, r_cells), (_, brought, c_cells), (_, handled, t_cells) = parts
+        if new is not None:
+            found.append(Reading(f"本年新收·{label}", f"received, {label}", new, r_cells))
+            if brought is not None:
                 found.append(
                     Reading(
                         f"本年新收+上年结转·{label}",
                         f"received + carried in, {label}",
-                        received + carried_in,
+                        new + brought,
                         r_cells + c_cells,
                     )
                 )
-        if total is not None:
-            found.append(Reading(f"（七）总计·{label}", f"total handled, {label}", total, t_cells))
+        if handled is not None:
+            found.append(
+                Reading(f"（七）总计·{label}", f"total handled, {label}", handled, t_cells)
+            )
         return found
     if topic.startswith("outcome."):
         return _outcome_readings(table, topic.removeprefix("outcome."))

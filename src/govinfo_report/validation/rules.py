@@ -158,7 +158,6 @@ PLAUSIBILITY_CODES = (
 )
 
 
-
 def _sum_rules(report: AnnualReport) -> list[Finding]:
     return sum_rule_findings(report)
 

@@ -1,0 +1,183 @@
+"""compare, rollup and baselines: properties over generated reports and the commands."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import jsonschema
+from hypothesis import given
+from hypothesis import strategies as st
+
+import govinfo_report as gr
+from govinfo_report import AnnualReport, build_report
+from govinfo_report.baseline import Baseline, fingerprint
+from govinfo_report.cli import main
+from govinfo_report.compare import DUPLICATION_WARNING, compare
+from govinfo_report.model import NarrativeSection
+from govinfo_report.rollup import additive_keys, read_manifest, rollup, rollup_corpus
+from govinfo_report.testing import uniform_report
+from govinfo_report.testing.strategies import reports, series
+from govinfo_report.values import Cell, CellState, Number
+
+SCHEMA = json.loads(
+    (Path(gr.__file__).parent / "data" / "compare.schema.json").read_text(encoding="utf-8")
+)
+PROSE = (
+    NarrativeSection("一、总体情况", "本年度共受理申请10件。我们加强了培训。"),
+    NarrativeSection("五、存在的主要问题及改进情况", "解读形式单一，下一步将丰富形式并加强培训。"),
+)
+
+
+def with_value(report: AnnualReport, key: str, value: int) -> AnnualReport:
+    cells = report.cell_map()
+    cells[key] = Cell(CellState.NUMBER, value=value, raw=str(value))
+    return build_report(report.edition, cells, meta=report.meta, narrative=report.narrative)[0]
+
+
+@given(reports(single_other_row=None))
+def test_compare_with_itself_has_no_change_and_similarity_one(report: AnnualReport) -> None:
+    report = attrs.evolve(report, narrative=PROSE)
+    result = compare(report, report, old_findings=[], new_findings=[])
+    assert result.changed == ()
+    assert all(c.change in (0, None) for c in result.changes)
+    assert [s.similarity for s in result.sections] == [1.0, 1.0]
+    assert all(s.duplication == 1.0 and s.warning for s in result.sections)
+    jsonschema.validate(result.to_data(), SCHEMA)
+
+
+@given(series(min_years=2, max_years=3))
+def test_generated_series_compares_consistently(years: list[AnnualReport]) -> None:
+    for old, new in itertools.pairwise(years):
+        result = compare(old, new, old_findings=[], new_findings=[])
+        assert all(c.matches for c in result.carry_over)
+        for change in result.changes:
+            assert change.change == new.cell(change.key).value - old.cell(change.key).value
+        sizes = [abs(c.change) for c in result.changes if c.change is not None]
+        assert sizes == sorted(sizes, reverse=True)
+        jsonschema.validate(result.to_data(), SCHEMA)
+
+
+def test_duplication_ignores_numbers_and_marks_copied_sentences() -> None:
+    old = attrs.evolve(uniform_report("2021", year=2023), narrative=PROSE)
+    copied = NarrativeSection("一、总体情况", "本年度共受理申请12件。今年新建了平台，成效明显。")
+    new = attrs.evolve(uniform_report("2021", year=2024), narrative=(copied,))
+    [section] = compare(old, new, old_findings=[], new_findings=[]).sections
+    assert section.copied == ("本年度共受理申请12件。",)
+    assert 0 < section.duplication < DUPLICATION_WARNING and not section.warning
+    page = compare(old, new, old_findings=[], new_findings=[]).to_html()
+    assert "<mark>本年度共受理申请12件。</mark>" in page
+
+
+def test_changed_cell_is_first_and_highlighted() -> None:
+    old = uniform_report("2021", year=2023)
+    new = with_value(old, "applications.received.natural_person", 7)
+    result = compare(old, new, old_findings=[], new_findings=[])
+    first = result.changes[0]
+    assert (first.key, first.old, first.new, first.change) == (
+        "applications.received.natural_person",
+        0,
+        7,
+        7,
+    )
+    assert result.to_html().count('<tr class="changed">') == 1
+
+
+@given(reports(edition="2021"), st.integers(2, 4), st.data())
+def test_units_summing_to_parent_are_clean_and_one_cell_off_is_named(
+    parent: AnnualReport, count: int, data: st.DataObject
+) -> None:
+    keys = additive_keys(parent.edition)
+    # Units: the parent's values split at random; the last unit takes the rest.
+    split = random.Random(data.draw(st.integers(0, 2**32)))
+    units_values: list[dict[str, Number]] = [{} for _ in range(count)]
+    for key in keys:
+        value = parent.cell(key).value
+        assert value is not None
+        rest = value
+        for unit in units_values[:-1]:
+            share = split.randint(0, int(rest)) if isinstance(rest, int) else Decimal(0)
+            unit[key], rest = share, rest - share
+        units_values[-1][key] = rest
+    units = []
+    for values in units_values:
+        unit = uniform_report("2021")
+        cells = unit.cell_map()
+        for key, value in values.items():
+            cells[key] = Cell(CellState.NUMBER, value=value, raw=str(value))
+        units.append(build_report("2021", cells)[0])
+    assert rollup(parent, units) == []
+    key = data.draw(st.sampled_from([k for k in keys if isinstance(units_values[0][k], int)]))
+    units[0] = with_value(units[0], key, int(units_values[0][key]) + 1)
+    [finding] = rollup(parent, units)
+    assert finding.code == "rollup.mismatch" and finding.cells == (key,)
+    assert finding.expected == parent.cell(key).value + 1
+
+
+def test_rollup_corpus_names_missing_units(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("parent,unit\n某市,甲区\n某市,乙区\n", encoding="utf-8")
+    parsed = read_manifest(manifest)
+    assert parsed == {"某市": ["甲区", "乙区"]}
+    city = uniform_report("2021", agency="某市", year=2024)
+    district = uniform_report("2021", agency="甲区", year=2024)
+    findings = rollup_corpus([city, district], parsed)
+    assert [(f.code, "乙区" in f.message) for f in findings] == [("rollup.unit_missing", True)]
+
+
+def test_fingerprint_is_stable_and_baseline_reports_only_new(tmp_path: Path) -> None:
+    report = with_value(
+        uniform_report("2021", agency="某市", year=2024), "applications.granted.total", 3
+    )
+    findings = gr.validate(report)
+    assert findings
+    moved = [attrs.evolve(f, source=None, message=f.message + " ") for f in findings]
+    assert [fingerprint(f, agency="某 市", year=2024) for f in moved] == [
+        fingerprint(f, agency="某市", year=2024) for f in findings
+    ]
+    path = tmp_path / "baseline.json"
+    Baseline().record(findings, agency="某市", year=2024).save(path)
+    baseline = Baseline.load(path)
+    assert baseline.new_findings(findings, agency="某市", year=2024) == []
+    worse = with_value(report, "reviews.review.total", 5)
+    new = baseline.new_findings(gr.validate(worse), agency="某市", year=2024)
+    assert [f.code for f in new] == ["review.total"]
+    assert fingerprint(findings[0], agency="某市", year=2025) != fingerprint(
+        findings[0], agency="某市", year=2024
+    )
+
+
+def write_report(path: Path, report: AnnualReport) -> Path:
+    path.write_text(gr.to_json(report), encoding="utf-8")
+    return path
+
+
+def test_commands(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    old = write_report(tmp_path / "old.json", uniform_report("2021", agency="某市", year=2023))
+    bad = with_value(
+        uniform_report("2021", agency="某市", year=2024), "applications.granted.total", 3
+    )
+    new = write_report(tmp_path / "new.json", bad)
+    assert main(["compare", str(old), str(new), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    jsonschema.validate(data, SCHEMA)
+    assert data["cells"][0]["key"] == "applications.granted.total"
+    assert (
+        main(["compare", str(old), str(new), "--format", "html", "-o", str(tmp_path / "c.html")])
+        == 0
+    )
+    assert "changed" in (tmp_path / "c.html").read_text(encoding="utf-8")
+    assert main(["rollup", str(new), str(old)]) == 0
+    assert "rollup.unit_skipped" in capsys.readouterr().out
+    unit = write_report(tmp_path / "unit.json", uniform_report("2021", agency="甲区", year=2024))
+    assert main(["rollup", str(new), str(unit)]) == 1
+    assert "applications.granted.total" in capsys.readouterr().out
+    baseline = tmp_path / "b.json"
+    assert main(["validate", str(new), "--baseline", str(baseline)]) == 1
+    capsys.readouterr()
+    assert main(["validate", str(new), "--baseline", str(baseline)]) == 0
+    assert "apply" not in capsys.readouterr().out
