@@ -143,7 +143,9 @@ class Catalogue:
         findings: list[Finding] = []
         for rule in self._report_rules:
             if _wanted(rule.codes, enabled):
-                findings.extend(_kept(rule.check(report), enabled, selection))
+                found = rule.check(report)
+                if found:  # an empty list or tuple ends here (a generator is always truthy)
+                    findings.extend(_kept(found, enabled, selection))
         return findings
 
     def run_series(self, series: Sequence[AnnualReport], selection: Selection) -> list[Finding]:

@@ -612,13 +612,18 @@ def _percent_fits(percent: Decimal, counts: Sequence[Number], bases: Sequence[Nu
     )
 
 
-def narrative_findings(report: AnnualReport) -> Iterator[Finding]:
+def narrative_findings(report: AnnualReport) -> Sequence[Finding]:
     """Check every statement of the prose against the tables (nothing when there is no prose)."""
     if not report.narrative:
-        return
+        return ()
     found_statements = statements(report)
     if not found_statements:
-        return
+        return ()
+    return tuple(_check(report, found_statements))
+
+
+
+def _check(report: AnnualReport, found_statements: Sequence[Statement]) -> Iterator[Finding]:
     table = _Table(report)
     for statement in found_statements:
         options = _readings(table, statement.topic)
