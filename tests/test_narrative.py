@@ -156,3 +156,125 @@ def test_corpus_raises_no_narrative_finding(corpus) -> None:  # type: ignore[no-
         report = gr.read(path).report
         found = [f.message for f in validate(report) if f.code.startswith("narrative.")]
         assert found == [], path
+
+
+REALISTIC = (
+    "2021年，我局共收到政府信息公开申请75件，其中新收申请70件，上年结转5件。",
+    "本年度共办结政府信息公开申请72件，结转下一年度3件。",
+    "从申请人类型看，自然人申请60件，占85.71%；法人或其他组织申请10件。",
+    "从办理结果看，予以公开40件，部分公开10件，不予公开5件，无法提供12件（其中本机关不掌握10件），"
+    "不予处理3件，其他处理2件。",
+    "其中，通过网站受理申请60件、信函受理5件、当面受理5件。",
+    "全年因政府信息公开被申请行政复议2件，其中结果维持1件，尚未审结1件；被提起行政诉讼1件。",
+    "全年共制发行政规范性文件3件，废止1件，现行有效规范性文件20件。",
+    "2020年共受理申请50件，今年较上年增加20件。",
+    "全年办理人大代表建议12件、政协提案8件，答复网民留言300件。",
+    "市本级受理申请30件。",
+    "予以公开及部分公开50件，占69.44%。",
+    "上年度结转的5件申请均已办结。",
+)
+
+
+def realistic_report(text: str) -> AnnualReport:
+    cells = uniform_report("2021").cell_map()
+    values = {
+        "applications.received.natural_person": 60,
+        "applications.received.commercial": 10,
+        "applications.received.total": 70,
+        "applications.carried_in.natural_person": 5,
+        "applications.carried_in.total": 5,
+        "applications.granted.natural_person": 30,
+        "applications.granted.commercial": 10,
+        "applications.granted.total": 40,
+        "applications.partially_granted.natural_person": 10,
+        "applications.partially_granted.total": 10,
+        "applications.withheld.process_info.natural_person": 5,
+        "applications.withheld.process_info.total": 5,
+        "applications.unavailable.not_held.natural_person": 10,
+        "applications.unavailable.not_held.total": 10,
+        "applications.unavailable.needs_creation.natural_person": 2,
+        "applications.unavailable.needs_creation.total": 2,
+        "applications.not_processed.petition.natural_person": 3,
+        "applications.not_processed.petition.total": 3,
+        "applications.other.misc.natural_person": 2,
+        "applications.other.misc.total": 2,
+        "applications.total.natural_person": 62,
+        "applications.total.commercial": 10,
+        "applications.total.total": 72,
+        "applications.carried_out.natural_person": 3,
+        "applications.carried_out.total": 3,
+        "reviews.review.upheld": 1,
+        "reviews.review.pending": 1,
+        "reviews.review.total": 2,
+        "reviews.litigation_direct.upheld": 1,
+        "reviews.litigation_direct.total": 1,
+        "active.normative_docs.issued": 3,
+        "active.normative_docs.repealed": 1,
+        "active.normative_docs.in_force": 20,
+    }
+    for key, value in values.items():
+        cells[key] = gr.parse_cell_text(str(value))
+    meta = gr.ReportMeta(agency="某市某局", year=2021)
+    narrative = (NarrativeSection("一、总体情况", text),)
+    return build_report("2021", cells, meta=meta, narrative=narrative)[0]
+
+
+def test_realistic_paragraphs_raise_nothing() -> None:
+    report = realistic_report("".join(REALISTIC))
+    assert not [f for f in validate(report) if f.severity.fails]
+    assert narrative_codes(report) == []
+    # Channel breakdowns, parts (市本级), other years and other kinds of business are not read.
+    read = {(s.topic, s.stated) for s in statements(report)}
+    assert ("received", 60) not in read and ("received", 30) not in read
+    assert ("received", 50) not in read and ("handled", 300) not in read
+    assert {("received", 75), ("handled", 72), ("carried_out", 3), ("litigation", 1)} <= read
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "code", "cell"),
+    [
+        (
+            "收到政府信息公开申请75件",
+            "收到政府信息公开申请77件",
+            "narrative.received",
+            "applications.received.total",
+        ),
+        (
+            "结转下一年度3件",
+            "结转下一年度4件",
+            "narrative.carried_out",
+            "applications.carried_out.total",
+        ),
+        (
+            "自然人申请60件",
+            "自然人申请61件",
+            "narrative.applicants",
+            "applications.received.natural_person",
+        ),
+        (
+            "不予处理3件",
+            "不予处理9件",
+            "narrative.outcome",
+            "applications.not_processed.petition.total",
+        ),
+        ("行政复议2件", "行政复议3件", "narrative.review", "reviews.review.total"),
+        ("废止1件", "废止1件", None, None),
+        (
+            "现行有效规范性文件20件",
+            "现行有效规范性文件21件",
+            "narrative.rules",
+            "active.normative_docs.issued",
+        ),
+    ],
+)
+def test_realistic_paragraphs_one_change_one_finding(
+    before: str, after: str, code: str | None, cell: str | None
+) -> None:
+    text = "".join(REALISTIC)
+    assert before in text
+    found = narrative_codes(realistic_report(text.replace(before, after)), profile="basic")
+    if code is None:
+        assert found == []
+        return
+    [finding] = found
+    assert finding.code == code and cell in finding.cells and after in finding.message

@@ -245,6 +245,16 @@ _RULES_CONTEXT = re.compile(r"公开|发布|制发|制定|出台|印发|新增|�
 _RULES_NOT = re.compile(r"审查|审核|备案|清理|解读|征求|起草|评估|合法性|报送|部门|修订|梳理")
 
 
+# Words in the clause before a statement that make it about a part (市本级, 网上申请) or about another
+# time (较上年, 2023年): such statements are not compared with the whole year's table.
+_PART_OR_PAST = re.compile(
+    r"本级|市级|县级|区级|乡镇|街道|各部门|下属|所属|直属|各县|县区|区县|各区|网上|网站|网络|当面|"
+    r"信函|邮寄|传真|邮件|电话|平台|较|上一?年(?!度?结转)|去年|同比|比上年|前年|累计|以来"
+)
+_CLAUSE_START = re.compile(r"[,;:、()]")
+_YEAR = re.compile(r"(\d{4})年")
+
+
 def _normalise(text: str) -> str:
     text = _PAGE_NUMBER.sub("", text)
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
@@ -255,7 +265,17 @@ def _percent_after(sentence: str, end: int) -> Decimal | None:
     return Decimal(match.group("p")) if match else None
 
 
-def _sentence_statements(sentence: str, section: str, index: int) -> Iterator[Statement]:
+def _whole_and_current(sentence: str, start: int, year: int | None) -> bool:
+    """The clause before a statement neither narrows it (市本级, 网上…) nor moves it in time."""
+    clause = _CLAUSE_START.split(sentence[:start])[-1]
+    if _PART_OR_PAST.search(clause):
+        return False
+    return year is None or all(int(y) == year for y in _YEAR.findall(clause))
+
+
+def _sentence_statements(
+    sentence: str, section: str, index: int, year: int | None
+) -> Iterator[Statement]:
     """Every statement of one sentence; a number is claimed by one topic at most."""
     claimed: set[int] = set()
 
@@ -264,6 +284,8 @@ def _sentence_statements(sentence: str, section: str, index: int) -> Iterator[St
         if start in claimed:
             return None
         claimed.add(start)
+        if not _whole_and_current(sentence, match.start(), year):
+            return None
         return Statement(
             topic,
             int(match.group("n")),
@@ -332,11 +354,11 @@ def _sentence_statements(sentence: str, section: str, index: int) -> Iterator[St
 
 def statements(report: AnnualReport) -> tuple[Statement, ...]:
     """Every statement the report's prose makes about its tables, in reading order."""
-    return _statements_of(report.narrative)
+    return _statements_of(report.narrative, report.meta.year)
 
 
 @functools.lru_cache(maxsize=256)
-def _statements_of(narrative: tuple[object, ...]) -> tuple[Statement, ...]:
+def _statements_of(narrative: tuple[object, ...], year: int | None) -> tuple[Statement, ...]:
     found: list[Statement] = []
     for section in narrative:
         title, text = section.title, section.text  # type: ignore[attr-defined]
@@ -346,7 +368,7 @@ def _statements_of(narrative: tuple[object, ...]) -> tuple[Statement, ...]:
         for index, match in enumerate(_SENTENCE.finditer(compact), start=1):
             sentence = match.group(0)
             if "件" in sentence:
-                found.extend(_sentence_statements(sentence, _normalise(title), index))
+                found.extend(_sentence_statements(sentence, _normalise(title), index, year))
     return tuple(found)
 
 
@@ -620,7 +642,6 @@ def narrative_findings(report: AnnualReport) -> Sequence[Finding]:
     if not found_statements:
         return ()
     return tuple(_check(report, found_statements))
-
 
 
 def _check(report: AnnualReport, found_statements: Sequence[Statement]) -> Iterator[Finding]:

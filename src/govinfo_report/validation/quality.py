@@ -118,7 +118,6 @@ def quality_findings(report: AnnualReport) -> Sequence[Finding]:
     return tuple(_quality(report, states))
 
 
-
 def _quality(report: AnnualReport, states: tuple[CellState, ...]) -> Iterator[Finding]:
     if CellState.NUMBER not in states and CellState.ANNOTATED not in states:
         yield Finding(
