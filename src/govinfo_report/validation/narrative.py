@@ -446,12 +446,22 @@ def _row_readings(table: _Table, row: str, label: str, label_en: str) -> list[Re
 
 
 def _combined(parts: Sequence[Sequence[Reading]], label: str, label_en: str) -> list[Reading]:
-    """The first reading of each part added (every part must have one)."""
+    """Readings of several rows added: every row as printed, and every row's columns added.
+
+    Each part lists a row's readings, its printed 总计 first; the two sums differ only when some
+    printed 总计 disagrees with its columns (or is blank).
+    """
     if not all(parts):
         return []
-    value: Number = sum((p[0].value for p in parts), 0)
-    cells = tuple(c for p in parts for c in p[0].cells)
-    return [Reading(label, label_en, value, cells)]
+    found: list[Reading] = []
+    for pick in (0, -1):
+        value: Number = sum((p[pick].value for p in parts), 0)
+        if any(r.value == value for r in found):
+            continue
+        cells = tuple(c for p in parts for c in p[pick].cells)
+        how, how_en = ("", "") if pick == 0 else ("（各列之和）", " (columns added)")
+        found.append(Reading(label + how, label_en + how_en, value, cells))
+    return found
 
 
 def _outcome_readings(table: _Table, topic: str) -> list[Reading]:
