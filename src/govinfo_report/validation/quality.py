@@ -23,8 +23,9 @@ QUALITY_CODES = (
         Severity.ERROR,
         "报告未填写任何数值",
         "no value printed anywhere",
-        "Not one cell of the three tables holds a number: the report is the blank template (or its "
-        "tables were lost). An error, not a clean report.",
+        "The tables are printed but not one cell holds a number: the report is the blank "
+        "template. An error, not a clean report. (Tables not found at all are reported as "
+        "`shape.missing_cell`.)",
         example="The 2021 template as circulated, every cell blank: one finding, not a pass.",
     ),
     CodeInfo(
@@ -119,7 +120,9 @@ def quality_findings(report: AnnualReport) -> Sequence[Finding]:
 
 
 def _quality(report: AnnualReport, states: tuple[CellState, ...]) -> Iterator[Finding]:
-    if CellState.NUMBER not in states and CellState.ANNOTATED not in states:
+    # Tables printed but not filled in; tables not found at all are shape.missing_cell already.
+    printed = any(state is not CellState.ABSENT for state in states)
+    if printed and CellState.NUMBER not in states and CellState.ANNOTATED not in states:
         yield Finding(
             "quality.no_values",
             Severity.ERROR,
