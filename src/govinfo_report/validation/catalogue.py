@@ -84,6 +84,7 @@ class Catalogue:
         self._series_rules: list[SeriesRule] = []
         self._codes: dict[str, CodeInfo] = {}
         self._enabled_cache: dict[Selection, dict[str, bool]] = {}
+        self._rules_cache: dict[Selection, tuple[ReportRule, ...]] = {}
 
     def add(self, rule: ReportRule | SeriesRule) -> None:
         """Add a rule; its codes must not be registered already with a different meaning."""
@@ -92,6 +93,7 @@ class Catalogue:
             self._series_rules.append(rule)
         else:
             self._report_rules.append(rule)
+        self._rules_cache.clear()
 
     def document(self, *infos: CodeInfo) -> None:
         """Register codes that are emitted outside any rule (by readers or the series grouping)."""
@@ -102,6 +104,7 @@ class Catalogue:
         for info in infos:
             self._codes[info.code] = info
         self._enabled_cache.clear()
+        self._rules_cache.clear()
 
     def copy(self) -> Catalogue:
         """An independent copy (adding to it leaves this one unchanged)."""
@@ -141,11 +144,14 @@ class Catalogue:
         """Run every enabled report rule and keep the findings whose codes are enabled."""
         enabled = self._enabled(selection)
         findings: list[Finding] = []
-        for rule in self._report_rules:
-            if _wanted(rule.codes, enabled):
-                found = rule.check(report)
-                if found:  # an empty list or tuple ends here (a generator is always truthy)
-                    findings.extend(_kept(found, enabled, selection))
+        rules = self._rules_cache.get(selection)
+        if rules is None:  # which rules a selection runs is fixed until a rule or code is added
+            rules = tuple(r for r in self._report_rules if _wanted(r.codes, enabled))
+            self._rules_cache[selection] = rules
+        for rule in rules:
+            found = rule.check(report)
+            if found:  # an empty list or tuple ends here (a generator is always truthy)
+                findings.extend(_kept(found, enabled, selection))
         return findings
 
     def run_series(self, series: Sequence[AnnualReport], selection: Selection) -> list[Finding]:
