@@ -428,6 +428,17 @@ def _shape(
     return index, groups
 
 
+@functools.cache
+def _cells_under(
+    edition: Edition, single_other_row: bool, prefix: str, columns: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Keys and cell indices of some columns of a row or group, for one report shape."""
+    index, groups = _shape(edition, single_other_row)
+    keys = [f"{row}.{column}" for row in groups.get(prefix, ()) for column in columns]
+    keys = [key for key in keys if key in index]
+    return tuple(keys), tuple(index[key] for key in keys)
+
+
 class _Table:
     """The values the readings need, looked up lazily from one report."""
 
@@ -445,22 +456,18 @@ class _Table:
         """Row prefixes (``applications.withheld.state_secret``) of a row or a group of rows."""
         return self.groups.get(prefix, ())
 
-    def column(self, prefix: str, columns: Sequence[str]) -> tuple[Number | None, tuple[str, ...]]:
+    def column(
+        self, prefix: str, columns: tuple[str, ...]
+    ) -> tuple[Number | None, tuple[str, ...]]:
         """A row's (or group's) value over some columns, blanks skipped; ``None`` if all blank."""
-        total: Number = 0
-        seen = False
-        cells: list[str] = []
-        index, values = self.index, self.values
-        for row in self.rows_under(prefix):
-            for column in columns:
-                key = f"{row}.{column}"
-                cells.append(key)
-                at = index.get(key)
-                value = None if at is None else values[at]
-                if value is not None:
-                    total += value
-                    seen = True
-        return (total if seen else None), tuple(cells)
+        keys, indices = _cells_under(
+            self.report.edition, self.report.single_other_row, prefix, columns
+        )
+        values = self.values
+        present = [v for v in map(values.__getitem__, indices) if v is not None]
+        if not present:
+            return None, keys
+        return sum(present, 0), keys
 
     def row(self, prefix: str) -> list[tuple[str, str, Number, tuple[str, ...]]]:
         """A row's or group's total: as printed, and its columns added (when that differs)."""
@@ -697,9 +704,97 @@ def narrative_findings(report: AnnualReport) -> Sequence[Finding]:
     return tuple(_check(report, found_statements))
 
 
+_COLUMNS = {
+    "natural_person": ("natural_person",),
+    "org": APPLICANT_COLUMNS[1:-1],
+}
+
+
+@functools.cache
+def _literal_sums(
+    edition: Edition, single_other_row: bool, topic: str
+) -> tuple[tuple[int, ...], ...]:
+    """Cell indices of the most literal readings of a topic, each to be added up.
+
+    A statement that fits one of these is settled without building the full readings (the
+    common case); only a statement that fits none of them is weighed against every reading.
+    """
+    index, groups = _shape(edition, single_other_row)
+
+    def cells(*prefixes: str, columns: tuple[str, ...] = ("total",)) -> tuple[int, ...]:
+        return tuple(
+            index[f"{row}.{column}"]
+            for prefix in prefixes
+            for row in groups.get(prefix, ())
+            for column in columns
+            if f"{row}.{column}" in index
+        )
+
+    a = "applications."
+    head, _, tail = topic.partition(".")
+    added = APPLICANT_COLUMNS[:-1]
+    if topic in ("received", "handled"):
+        return (
+            cells(a + "received"),
+            cells(a + "received", a + "carried_in"),
+            cells(a + "total"),
+            cells(a + "total", a + "carried_out"),
+        )
+    if topic in ("carried_in", "carried_out"):
+        return (cells(a + topic),)
+    if head == "applicants":
+        columns = _COLUMNS[tail]
+        return (
+            cells(a + "received", columns=columns),
+            cells(a + "received", a + "carried_in", columns=columns),
+            cells(a + "total", columns=columns),
+        )
+    if head == "outcome":
+        # As printed, and with the columns added (for rows whose 总计 is left blank).
+        if tail in ("granted", "granted_or_partial"):
+            both = (a + "granted", a + "partially_granted")
+            return (
+                cells(a + "granted"),
+                cells(*both),
+                cells(a + "granted", columns=added),
+                cells(*both, columns=added),
+            )
+        return (cells(a + tail), cells(a + tail, columns=added))
+    if topic == "review":
+        return (cells("reviews.review"),)
+    if topic == "litigation":
+        direct, after = "reviews.litigation_direct", "reviews.litigation_after_review"
+        return (cells(direct, after), cells(direct), cells(after))
+    if head in ("review", "litigation"):
+        groups_of = {
+            "review": ("reviews.review",),
+            "litigation": ("reviews.litigation_direct", "reviews.litigation_after_review"),
+        }
+        return (cells(*groups_of[head], columns=(tail,)),)
+    return ()
+
+
+def _literal_values(table: _Table, topic: str) -> list[Number]:
+    values = table.values
+    report = table.report
+    found: list[Number] = []
+    for indices in _literal_sums(report.edition, report.single_other_row, topic):
+        present = [v for v in map(values.__getitem__, indices) if v is not None]
+        if present:
+            found.append(sum(present, 0))
+    return found
+
+
 def _check(report: AnnualReport, found_statements: Sequence[Statement]) -> Iterator[Finding]:
     table = _Table(report)
     for statement in found_statements:
+        literal = _literal_values(table, statement.topic)
+        if statement.stated in literal:
+            if statement.percent is None:
+                continue
+            bases = [b for b in _literal_values(table, "handled") if b]
+            if bases and _percent_fits(statement.percent, [statement.stated, *literal], bases):
+                continue
         options = _readings(table, statement.topic)
         if not options:
             continue  # the cells are blank or absent: nothing to compare with

@@ -93,6 +93,8 @@ def _compact(text: str) -> str:
 
 def _empty(text: str) -> bool:
     stripped = text.strip()
+    if len(stripped) > 60:  # longer than any placeholder: skip the normalisation
+        return False
     return _compact(stripped) in _NOTHING or bool(_PLACEHOLDER.match(stripped))
 
 
@@ -179,7 +181,8 @@ def _sections(report: AnnualReport) -> Iterator[Finding]:
                 actual=text.strip(),
             )
         if name == "problems":
-            length = len(_compact(text))
+            # Only a short text can be short of characters; long ones are not normalised.
+            length = len(_compact(text)) if len(text) < 4 * PROBLEMS_MIN_CHARACTERS else len(text)
             if _empty(text) or length < PROBLEMS_MIN_CHARACTERS:
                 yield Finding(
                     "quality.problems_empty",
