@@ -181,3 +181,36 @@ def test_commands(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-de
     capsys.readouterr()
     assert main(["validate", str(new), "--baseline", str(baseline)]) == 0
     assert "apply" not in capsys.readouterr().out
+
+
+def test_html_escapes_what_the_reports_print() -> None:
+    hostile = NarrativeSection("一、总体情况", "<script>alert(1)</script>本年度无变化。")
+    report = attrs.evolve(
+        uniform_report("2021", agency="<b>某市</b>", year=2024), narrative=(hostile,)
+    )
+    page = compare(report, report, old_findings=[], new_findings=[]).to_html()
+    assert "<script>" not in page and "<b>某市" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_compare_across_the_edition_change_lists_the_cells_of_one_edition_only() -> None:
+    old = uniform_report("2019", agency="某市", year=2020)
+    new = uniform_report("2021", agency="某市", year=2021)
+    result = compare(old, new, old_findings=[], new_findings=[])
+    assert "active.procurement.projects" in result.only_old
+    assert "active.fees.amount" in result.only_new
+    assert all(c.matches for c in result.carry_over)
+    jsonschema.validate(result.to_data(), SCHEMA)
+
+
+def test_rollup_over_a_batch_database(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    reports = Path(__file__).resolve().parents[1] / "examples" / "reports"
+    database = tmp_path / "corpus.sqlite"
+    assert main(["batch", str(reports), "--db", str(database), "--workers", "1"]) in (0, 1)
+    manifest = tmp_path / "units.csv"
+    manifest.write_text("示例县人民政府,示例镇人民政府\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["rollup", "--db", str(database), "--manifest", str(manifest)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("rollup.unit_missing") == 3 and "示例镇人民政府" in out
+    assert main(["rollup", "--db", str(database)]) == 2
