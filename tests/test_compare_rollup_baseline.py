@@ -214,3 +214,19 @@ def test_rollup_over_a_batch_database(tmp_path: Path, capsys) -> None:  # type: 
     out = capsys.readouterr().out
     assert out.count("rollup.unit_missing") == 3 and "示例镇人民政府" in out
     assert main(["rollup", "--db", str(database)]) == 2
+
+
+def test_fingerprint_from_stored_fields_matches() -> None:
+    from govinfo_report.baseline import fingerprint_fields
+
+    report = with_value(uniform_report("2021"), "reviews.review.total", 5)
+    for finding in gr.validate(report):
+        assert fingerprint(finding, agency="某市", year=2024) == fingerprint_fields(
+            finding.code,
+            "某市",
+            2024,
+            finding.cells,
+            related_year=finding.related_year,
+            rule=finding.rule,
+            message_en=finding.message_en,
+        )

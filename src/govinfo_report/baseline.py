@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import attrs
 
 from .findings import Finding
 
-__all__ = ["BASELINE_VERSION", "Baseline", "fingerprint"]
+__all__ = ["BASELINE_VERSION", "Baseline", "fingerprint", "fingerprint_fields"]
 
 BASELINE_VERSION = 1
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -35,19 +35,39 @@ def fingerprint(finding: Finding, *, agency: str | None = None, year: int | None
     ``agency`` and ``year`` default to the finding's own (set on series findings); give the
     report's for findings about one report.
     """
+    return fingerprint_fields(
+        finding.code,
+        agency if agency is not None else finding.agency,
+        year if year is not None else finding.year,
+        finding.cells,
+        related_year=finding.related_year,
+        rule=finding.rule,
+        message_en=finding.message_en,
+    )
+
+
+def fingerprint_fields(
+    code: str,
+    agency: str | None,
+    year: int | None,
+    cells: Sequence[str],
+    *,
+    related_year: int | None = None,
+    rule: str | None = None,
+    message_en: str = "",
+) -> str:
+    """:func:`fingerprint` from stored fields (e.g. a row of a batch database's findings table)."""
     from .validation import normalise_agency
 
-    agency = agency if agency is not None else finding.agency
-    year = year if year is not None else finding.year
     parts: list[Any] = [
-        finding.code,
+        code,
         normalise_agency(agency) if agency else "",
         year,
-        list(finding.cells),
-        finding.related_year,
+        list(cells),
+        related_year,
     ]
-    if not finding.cells:
-        parts += [finding.rule or "", _DIGITS.sub("#", finding.message_en)]
+    if not cells:
+        parts += [rule or "", _DIGITS.sub("#", message_en)]
     payload = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
