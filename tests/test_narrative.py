@@ -278,3 +278,28 @@ def test_realistic_paragraphs_one_change_one_finding(
         return
     [finding] = found
     assert finding.code == code and cell in finding.cells and after in finding.message
+
+
+FULL_WIDTH_DIGITS = str.maketrans("0123456789，（）％", "０１２３４５６７８９,()%")
+
+
+@given(reports(single_other_row=None), st.data())
+def test_prose_damaged_as_pdfs_damage_it_still_raises_nothing(
+    report: AnnualReport, data: st.DataObject
+) -> None:
+    text = prose_for(report, sorted(PHRASINGS)).text()
+    if data.draw(st.booleans()):
+        text = text.translate(FULL_WIDTH_DIGITS)
+    # Line breaks anywhere (inside words and numbers), page numbers on their own lines, spaces.
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(text) - 1), max_size=12)))
+    pieces = [text[i:j] for i, j in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    joiners = data.draw(
+        st.lists(
+            st.sampled_from(["\n", " ", "\n- 2 -\n", "\u3000"]),
+            min_size=len(pieces),
+            max_size=len(pieces),
+        )
+    )
+    damaged = "".join(piece + joiner for piece, joiner in zip(pieces, joiners, strict=True))
+    report = attrs.evolve(report, narrative=(NarrativeSection("一、总体情况", damaged),))
+    assert narrative_codes(report) == [], damaged
