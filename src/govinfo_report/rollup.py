@@ -19,7 +19,7 @@ from .model import AnnualReport, Edition, template_cells
 from .validation.arithmetic import short_label
 from .values import Number
 
-__all__ = ["ROLLUP_CODES", "additive_keys", "read_manifest", "rollup"]
+__all__ = ["ROLLUP_CODES", "additive_keys", "read_manifest", "rollup", "rollup_corpus"]
 
 ROLLUP_CODES = (
     CodeInfo(
