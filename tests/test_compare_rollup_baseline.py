@@ -17,9 +17,9 @@ import govinfo_report as gr
 from govinfo_report import AnnualReport, build_report
 from govinfo_report.baseline import Baseline, fingerprint
 from govinfo_report.cli import main
-from govinfo_report.compare import DUPLICATION_WARNING, compare
+from govinfo_report.comparison import DUPLICATION_WARNING, compare
 from govinfo_report.model import NarrativeSection
-from govinfo_report.rollup import additive_keys, read_manifest, rollup, rollup_corpus
+from govinfo_report.rollups import additive_keys, read_manifest, rollup, rollup_corpus
 from govinfo_report.testing import uniform_report
 from govinfo_report.testing.strategies import reports, series
 from govinfo_report.values import Cell, CellState, Number
@@ -230,3 +230,11 @@ def test_fingerprint_from_stored_fields_matches() -> None:
             rule=finding.rule,
             message_en=finding.message_en,
         )
+
+
+def test_api_names_are_the_functions_even_after_their_modules_are_imported() -> None:
+    import govinfo_report.baseline
+    import govinfo_report.comparison
+    import govinfo_report.rollups  # noqa: F401
+
+    assert gr.compare is compare and gr.rollup is rollup and gr.fingerprint is fingerprint

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .baseline import fingerprint
-    from .compare import compare
+    from .comparison import compare
     from .errors import ReportReadError
     from .findings import CodeInfo, Finding, Severity
     from .io import read, read_text, write
@@ -33,15 +33,15 @@ if TYPE_CHECKING:
         template_cells,
     )
     from .plugins import Reader, ReadResult, Writer
-    from .rollup import rollup
+    from .rollups import rollup
     from .serialize import from_cells, from_json, make_converter, to_cells, to_json
     from .validation import validate, validate_series
     from .values import Cell, CellKind, CellState, Provenance, parse_cell_text
 
 _HOMES = {
     "fingerprint": "baseline",
-    "compare": "compare",
-    "rollup": "rollup",
+    "compare": "comparison",
+    "rollup": "rollups",
     "ReportReadError": "errors",
     "CodeInfo": "findings",
     "Finding": "findings",
@@ -75,8 +75,8 @@ _HOMES = {
 
 _SUBMODULES = frozenset(
     {
-        "baseline", "batch", "cli", "cli_checks", "document", "errors", "findings", "formats",
-        "hookspecs", "interpret", "io", "layout", "limits", "model", "plugins", "reading", "rollup",
+        "baseline", "batch", "cli", "cli_checks", "comparison", "document", "errors", "findings", "formats",
+        "hookspecs", "interpret", "io", "layout", "limits", "model", "plugins", "reading", "rollups",
         "schema", "serialize", "testing", "validation", "values",
     }
 )  # fmt: skip

@@ -95,7 +95,7 @@ def _write(text: str, output: str | None) -> None:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from .compare import compare
+    from .comparison import compare
     from .io import read
 
     old = read(args.old, reader=args.reader)
@@ -119,7 +119,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def run_rollup(args: argparse.Namespace) -> int:
     from .findings import Finding
-    from .rollup import read_manifest, rollup, rollup_corpus
+    from .rollups import read_manifest, rollup, rollup_corpus
 
     findings: list[Finding]
     if args.db:

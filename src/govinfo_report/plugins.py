@@ -337,7 +337,7 @@ def build_registry(extra: Iterable[tuple[str, object]] = ()) -> Registry:
     """Build a registry from a fresh plugin manager (see :func:`get_plugin_manager`)."""
     manager, failed = get_plugin_manager(extra)
     result = Registry()
-    from .rollup import ROLLUP_CODES
+    from .rollups import ROLLUP_CODES
 
     result.catalogue.document(*READ_CODES, *SERIES_BOOKKEEPING_CODES, *ROLLUP_CODES)
     versions = {e.name: _version(e) for e in _entry_points()}

@@ -114,7 +114,7 @@ def render_text(
         [
             "",
             heading + SECTION_TITLES["problems"],
-            "无。",
+            "政策解读的形式还不够丰富，依申请公开答复的规范性有待提高。下一步将加强业务培训，完善工作制度。",
             heading + SECTION_TITLES["other"],
             "无。",
         ]

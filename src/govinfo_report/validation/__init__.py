@@ -30,7 +30,7 @@ __all__ = [
 def builtin_catalogue() -> Catalogue:
     """A catalogue with the built-in rules only (no plugins)."""
     from ..reading import READ_CODES
-    from ..rollup import ROLLUP_CODES
+    from ..rollups import ROLLUP_CODES
     from .rules import BUILTIN_REPORT_RULES
     from .series import BUILTIN_SERIES_RULES
 
