@@ -208,7 +208,8 @@ def test_rollup_over_a_batch_database(tmp_path: Path, capsys) -> None:  # type: 
     database = tmp_path / "corpus.sqlite"
     assert main(["batch", str(reports), "--db", str(database), "--workers", "1"]) in (0, 1)
     manifest = tmp_path / "units.csv"
-    manifest.write_text("示例县人民政府,示例镇人民政府\n", encoding="utf-8")
+    agency = gr.read(reports / "2023.txt").report.meta.agency
+    manifest.write_text(f"{agency},示例镇人民政府\n", encoding="utf-8")
     capsys.readouterr()
     assert main(["rollup", "--db", str(database), "--manifest", str(manifest)]) == 0
     out = capsys.readouterr().out
