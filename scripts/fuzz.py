@@ -1,23 +1,31 @@
 """Fuzz the readers for a while: ``python scripts/fuzz.py --minutes 10 [--seed N] [--atheris]``.
 
-Mutates valid inputs of every format (the bundled samples and the test fixtures) with the
-corruptions of ``govinfo_report.testing.corrupt`` and reads them. The contract: ``read`` returns a
-report or raises ``ReportReadError``. Anything else is a crash: the input is saved under
-``fuzz-crashes/`` and the script exits 1. At the end it prints what it tried.
+First it reads every structural bomb of ``govinfo_report.testing.bombs`` (small files that cost a
+naive reader gigabytes or minutes), each in a child process capped at ``--seconds`` and
+``--memory-mb``; a bomb that is not refused or read within both caps fails the run. Then it
+mutates valid inputs of every format (the bundled samples and the test fixtures) with the
+corruptions of ``govinfo_report.testing.corrupt`` and reads them, each under a time budget of
+``--seconds`` (``Limits.max_seconds``). The contract: ``read`` returns a report or raises
+``ReportReadError``. Anything else is a crash: the input is saved under ``fuzz-crashes/`` and the
+script exits 1. At the end it prints what it tried.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import json
 import logging
 import random
+import subprocess
 import sys
 import time
 import traceback
 from pathlib import Path
 
 import govinfo_report as gr
+from govinfo_report.limits import Limits
+from govinfo_report.testing.bombs import BOMBS
 from govinfo_report.testing.corrupt import CORRUPTIONS, corrupt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,12 +40,61 @@ def seeds() -> dict[str, bytes]:
     return found
 
 
-def attempt(data: bytes, name: str) -> str:
+def attempt(data: bytes, name: str, seconds: float = 0) -> str:
     try:
-        gr.read(data, name=name)
-    except gr.ReportReadError:
-        return "read error"
+        gr.read(data, name=name, limits=Limits(max_seconds=seconds))
+    except gr.ReportReadError as exc:
+        return "over time" if "max_seconds" in str(exc) else "read error"
     return "report"
+
+
+_BOMB_CHILD = """
+import json, resource, sys, time
+memory = int(sys.argv[2]) * 1024 * 1024
+resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+import govinfo_report as gr
+from govinfo_report.testing.bombs import BOMBS
+file_name, make = BOMBS[sys.argv[1]]
+data = make()
+started = time.perf_counter()
+try:
+    gr.read(data, name=file_name)
+    outcome = "report"
+except gr.ReportReadError as exc:
+    outcome = "refused: " + str(exc)
+except MemoryError:
+    outcome = "OVER MEMORY"
+print(json.dumps({"outcome": outcome, "bytes": len(data),
+                  "seconds": time.perf_counter() - started,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run_bombs(seconds: float, memory_mb: int) -> int:
+    """Read every structural bomb in a child process under both caps; the number that failed."""
+    failed = 0
+    for name in sorted(BOMBS):
+        try:
+            done = subprocess.run(
+                [sys.executable, "-c", _BOMB_CHILD, name, str(memory_mb)],
+                capture_output=True,
+                text=True,
+                timeout=seconds,
+            )
+            lines = done.stdout.strip().splitlines()
+            result = json.loads(lines[-1]) if lines else {"outcome": f"CRASH {done.stderr[-300:]}"}
+        except subprocess.TimeoutExpired:
+            result = {"outcome": f"OVER TIME ({seconds:g} s)"}
+        outcome = str(result["outcome"])
+        good = outcome == "report" or outcome.startswith("refused")
+        failed += not good
+        where = (
+            f"{result['bytes']} B, {result['seconds']:.1f} s, {result['peak_mb']:.0f} MB peak"
+            if "seconds" in result
+            else ""
+        )
+        print(f"  bomb {name:36} {where:34} {outcome[:110]}")
+    return failed
 
 
 def run_atheris(inputs: dict[str, bytes]) -> int:  # pragma: no cover - optional tool
@@ -61,8 +118,12 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--atheris", action="store_true", help="coverage-guided, if installed")
+    parser.add_argument("--seconds", type=float, default=60.0, help="time cap per input")
+    parser.add_argument("--memory-mb", type=int, default=2048, help="memory cap per bomb")
+    parser.add_argument("--no-bombs", action="store_true", help="skip the structural bombs")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
+    bombs_failed = 0 if args.no_bombs else run_bombs(args.seconds, args.memory_mb)
     inputs = seeds()
     if args.atheris:
         return run_atheris(inputs)
@@ -79,7 +140,7 @@ def main() -> int:
         data = corrupt(inputs[name], how, case)
         started = time.perf_counter()
         try:
-            outcome = attempt(data, name)
+            outcome = attempt(data, name, args.seconds)
         except Exception:  # the contract was broken: keep the input
             outcome = "CRASH"
             crashes += 1
@@ -96,7 +157,9 @@ def main() -> int:
     for (kind, how, outcome), count in sorted(tried.items()):
         print(f"  {kind:5} {how:20} {outcome:10} {count}")
     print(f"slowest: {slowest[0] * 1000:.0f} ms ({slowest[1]})")
-    return 1 if crashes else 0
+    if bombs_failed:
+        print(f"bombs over a cap or crashing: {bombs_failed}")
+    return 1 if crashes or bombs_failed else 0
 
 
 if __name__ == "__main__":

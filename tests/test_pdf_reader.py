@@ -108,7 +108,7 @@ def test_pdfplumber_fallback_reads_the_same_cells(
     expected = json.loads((FIXTURES / name).with_suffix(".cells.json").read_text(encoding="utf-8"))
     assert gr.to_cells(gr.read(data, name=name).report) == expected
     pages = pdf_format._pdfium_pages(data, name)
-    ruled = [i + 1 for i, page in enumerate(pages) if page["paths"] >= pdf_format.RULED_PAGE_PATHS]
+    ruled = [page.number for page in pages if page.paths >= pdf_format.RULED_PAGE_PATHS]
     assert calls == ruled
 
 
@@ -149,3 +149,109 @@ def test_generated_reports_printed_by_libreoffice_read_back_exactly(report: Annu
         )
         back = gr.read(Path(work) / "r.pdf").report
     assert gr.to_cells(back) == gr.to_cells(report)
+
+
+# ---------------------------------------------------------------- rows broken by a page break
+
+
+def test_a_row_broken_across_pages_is_joined_with_both_places() -> None:
+    result = gr.read(FIXTURES / "lo-broken-rows-2021.pdf")
+    assert [f for f in result.findings if f.code == "read.broken_row"] == []
+    cell = result.report.cell("applications.carried_in.natural_person")
+    assert cell.value == 6000006  # "600000" at the foot of page 2, "6" at the head of page 3
+    assert cell.provenance is not None
+    assert (cell.provenance.page, cell.provenance.continued_page) == (2, 3)
+    assert cell.provenance.continued_bbox is not None
+    assert "2+3" in cell.provenance.describe()
+    joined = [c for _, c in result.report.cells() if c.provenance and c.provenance.continued_page]
+    assert {c.provenance.page for c in joined if c.provenance} == {2, 3}
+
+
+_EDGES = (80.0, 200.0, 240.0, 280.0)
+
+
+def _piece(rows: list[list[str]], page: int) -> gr.document.Table:
+    from govinfo_report.document import GridCell, Table
+    from govinfo_report.values import Provenance
+
+    cells = tuple(
+        GridCell(
+            text,
+            r,
+            c,
+            provenance=Provenance(
+                source="t.pdf",
+                page=page,
+                row=r,
+                column=c,
+                bbox=(_EDGES[c], 100.0 + 20 * r, _EDGES[c + 1], 120.0 + 20 * r),
+            ),
+        )
+        for r, row in enumerate(rows)
+        for c, text in enumerate(row)
+    )
+    return Table(cells, Provenance(source="t.pdf", page=page))
+
+
+def _join(foot: list[list[str]], head: list[list[str]]) -> tuple[list[list[str]], list[str]]:
+    from govinfo_report.document import Paragraph
+
+    pages: list[list[gr.document.Block]] = [
+        [_piece(foot, 1), Paragraph("- 1 -")],
+        [Paragraph("第 2 页"), _piece(head, 2)],
+    ]
+    findings = pdf_format._join_broken_rows(pages, "t.pdf")
+    rows: list[list[str]] = []
+    for blocks in pages:
+        for block in blocks:
+            if isinstance(block, gr.document.Table):
+                rows.extend([c.text if c else "?" for c in row] for row in block.grid())
+    return rows, [f.code for f in findings]
+
+
+def test_a_clean_page_break_between_numbered_rows_is_left_alone() -> None:
+    foot = [["1.本机关不掌握", "3", "0"], ["2.没有现成信息", "", "4"]]
+    head = [["3.补正后申请内容仍不明确", "0", "7"]]
+    assert _join(foot, head) == ([*foot, *head], [])
+
+
+def test_values_cut_short_at_the_foot_are_joined_with_their_rest() -> None:
+    foot = [["1.本机关不掌握", "3", "0"], ["2.没有现成信息需要另行", "20", "4"]]
+    head = [["制作", "1", ""], ["3.补正后申请内容仍不明确", "0", "7"]]
+    rows, codes = _join(foot, head)
+    assert rows == [foot[0], ["2.没有现成信息需要另行制作", "201", "4"], head[1]]
+    assert codes == []
+
+
+def test_a_row_that_may_be_new_or_continued_is_left_out_with_a_finding() -> None:
+    # An unnumbered label at the head, values missing on one page: a new row with a blank, or
+    # the rest of a broken row? The reader cannot tell, so neither piece is read.
+    foot = [["规章", "1", "0"], ["规范性文件", "20", "4"]]
+    head = [["行政许可", "1", ""], ["行政处罚", "0", "7"]]
+    rows, codes = _join(foot, head)
+    assert codes == ["read.broken_row"]
+    assert rows == [foot[0], head[1]]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+@pytest.mark.parametrize("paragraphs", [1, 4, 19])
+def test_rows_libreoffice_breaks_read_exactly_or_absent_never_inconsistent(
+    paragraphs: int,
+) -> None:
+    import sys
+
+    sys.path.insert(0, str(FIXTURES))
+    import make_pdf_fixtures as make
+    from make_fixtures import report_2021
+
+    report = make.with_short_narrative(make.with_wide_numbers(report_2021()), paragraphs)
+    with tempfile.TemporaryDirectory() as work:
+        target = Path(work) / "r.pdf"
+        make.libreoffice(gr.write(report, "docx"), target)
+        result = gr.read(target)
+    truth, read = gr.to_cells(report), gr.to_cells(result.report)
+    wrong = {k: v for k, v in read.items() if v is not None and v != truth[k]}
+    assert wrong == {}
+    # A cell left out is a shape finding; a split value must never show as an inconsistency.
+    failing = {f.code for f in gr.validate(result.report) if f.severity.fails}
+    assert {code for code in failing if not code.startswith("shape.")} == set()

@@ -111,12 +111,10 @@ def test_batch_time_budget_records_the_file_and_goes_on(tmp_path: Path) -> None:
     (root / "a.pdf").write_bytes((FIXTURES / "lo-long-2021.pdf").read_bytes())
     (root / "b.cells.json").write_bytes(gr.write(SAMPLE, "cells"))
     database = tmp_path / "c.sqlite"
-    summary = run_batch(
-        [root], database, submit=local_executor(1, Limits(seconds_per_document=0.001))
-    )
+    summary = run_batch([root], database, submit=local_executor(1, Limits(max_seconds=0.001)))
     assert summary.read == 2 and summary.errors >= 1
     import sqlite3
 
     with sqlite3.connect(database) as connection:
         errors = dict(connection.execute("SELECT path, error FROM files WHERE outcome = 'error'"))
-    assert any("seconds_per_document" in (e or "") for e in errors.values())
+    assert any("max_seconds" in (e or "") for e in errors.values())

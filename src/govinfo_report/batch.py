@@ -17,20 +17,18 @@ flight; the next run skips files whose path and hash are already stored.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import hashlib
 import json
 import os
-import signal
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .limits import Limits, current_limits, using_limits
+from .errors import ReportReadError
+from .limits import Limits, current_limits, time_budget, using_limits, with_command_budget
 
 __all__ = ["SCHEMA", "BatchSummary", "FileResult", "discover", "process_file", "run_batch"]
 
@@ -162,7 +160,7 @@ def discover(
 
 def process_file(path_text: str, limits: Limits | None = None) -> FileResult:
     """Read, validate and flatten one file. Runs in a worker; never raises for a bad file."""
-    with using_limits(limits or current_limits()):
+    with using_limits(with_command_budget(limits or current_limits())):
         return _process_file(path_text)
 
 
@@ -172,49 +170,12 @@ def _process_file(path_text: str) -> FileResult:
         sha, size = _sha256(path), path.stat().st_size
     except OSError as exc:
         return FileResult(path_text, "", 0, "error", error=f"cannot open: {exc}")
-    budget = current_limits().seconds_per_document
     try:
-        with _time_budget(budget):
+        # The same budget as read()'s, around reading and checking: the first to end decides.
+        with time_budget(current_limits().max_seconds, path_text):
             return _process(path, path_text, sha, size)
-    except _OverBudget:
-        return FileResult(
-            path_text,
-            sha,
-            size,
-            "error",
-            error=f"{path_text}: gave up after {budget:g} s (limit seconds_per_document)",
-        )
-
-
-class _OverBudget(BaseException):
-    """Not an Exception: reading turns every Exception into ReportReadError, and this must pass."""
-
-
-@contextlib.contextmanager
-def _time_budget(seconds: float) -> Iterator[None]:
-    """Interrupt the work after ``seconds`` (Unix, main thread only; elsewhere no budget)."""
-    usable = (
-        seconds > 0
-        and hasattr(signal, "SIGALRM")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        # An exception raised inside a garbage-collector callback or a __del__ is swallowed by
-        # Python; fire again shortly so the budget still holds.
-        signal.setitimer(signal.ITIMER_REAL, 0.05)
-        raise _OverBudget
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    except ReportReadError as exc:
+        return FileResult(path_text, sha, size, "error", error=str(exc))
 
 
 def _process(path: Path, path_text: str, sha: str, size: int) -> FileResult:

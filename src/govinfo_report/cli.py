@@ -629,7 +629,7 @@ def _batch(args: argparse.Namespace) -> int:
         raise _UsageError(f"no such file or folder: {', '.join(missing)}")
     limits = DEFAULT_LIMITS
     if args.seconds_per_document is not None:
-        limits = attrs.evolve(limits, seconds_per_document=args.seconds_per_document)
+        limits = attrs.evolve(limits, max_seconds=args.seconds_per_document)
     if args.executor == "dask":
         try:
             submit = dask_executor(args.scheduler, limits)
@@ -743,11 +743,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     from .errors import ReportReadError
+    from .limits import current_limits, using_limits, with_command_budget
 
     previous = warnings.showwarning
     warnings.showwarning = _show_warning
     try:
-        return _COMMANDS[args.command](args)
+        # A time budget for every input the command reads (batch keeps one per file).
+        with using_limits(with_command_budget(current_limits())):
+            return _COMMANDS[args.command](args)
     except ReportReadError as exc:
         print(f"govinfo-report: {exc}", file=sys.stderr)
         return EXIT_USAGE

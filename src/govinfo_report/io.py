@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Union
 
 from .errors import ReportReadError
 from .findings import Finding
-from .limits import Limits, check_text_input, current_limits, using_limits
+from .limits import Limits, check_text_input, current_limits, time_budget, using_limits
 from .model import AnnualReport
 from .plugins import SNIFF_BYTES, ReaderChoiceError, ReadResult, Registry, registry
 
@@ -71,14 +72,32 @@ def _read_stream(stream: IO[bytes], name: str | None, limit: int) -> tuple[bytes
 
 def _read_file(path: Path, name: str | None, limit: int) -> tuple[bytes, str]:
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise ReportReadError(str(path), f"{size} bytes; more than the limit of {limit}")
-        return path.read_bytes(), name or str(path)
+        return _read_regular_file(path, limit), name or str(path)
     except FileNotFoundError:
         raise ReportReadError(str(path), "no such file") from None
     except OSError as exc:
         raise ReportReadError(str(path), f"cannot open: {exc.strerror or exc}") from exc
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. A device (``/dev/zero``), a FIFO
+    or a folder is refused before it is opened (opening a FIFO waits for a writer), and at most
+    one byte past the limit is read, whatever the size the file system claimed."""
+    status = path.stat()
+    if not stat.S_ISREG(status.st_mode):
+        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a device, FIFO or socket"
+        raise ReportReadError(str(path), f"not a regular file ({kind})")
+    if status.st_size > limit:
+        raise ReportReadError(
+            str(path), f"{status.st_size} bytes; more than the limit of {limit} (max_input_bytes)"
+        )
+    with path.open("rb") as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise ReportReadError(
+            str(path), f"more than {limit} bytes; more than the limit of {limit} (max_input_bytes)"
+        )
+    return data
 
 
 def read(
@@ -106,7 +125,7 @@ def read(
     the input cannot be read at all; no other exception escapes for any input.
     """
     in_force = limits or current_limits()
-    with using_limits(in_force):
+    with using_limits(in_force), time_budget(in_force.max_seconds, _label(source, text, name)):
         return _read(source, text, reader, name, plugins, in_force)
 
 
@@ -120,6 +139,17 @@ def read_text(
 ) -> ReadResult:
     """Read a report from its text (``read(text=text, ...)``), e.g. text pasted from a web page."""
     return read(text=text, reader=reader, name=name, plugins=plugins, limits=limits)
+
+
+def _label(source: Source | None, text: str | None, name: str | None) -> str:
+    """How errors name the input before it is loaded."""
+    if name:
+        return name
+    if text is not None:
+        return "<text>"
+    if isinstance(source, (str, os.PathLike)):
+        return str(source)
+    return "<bytes>" if isinstance(source, (bytes, bytearray, memoryview)) else "<stream>"
 
 
 def _read(

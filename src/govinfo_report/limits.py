@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import signal
+import threading
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 
@@ -18,13 +21,16 @@ import attrs
 from .errors import ReportReadError
 
 __all__ = [
+    "COMMAND_SECONDS",
     "DEFAULT_LIMITS",
     "TEXT_MEDIA_TYPES",
     "Limits",
     "check_text_input",
     "check_zip_members",
     "current_limits",
+    "time_budget",
     "using_limits",
+    "with_command_budget",
 ]
 
 _MB = 1024 * 1024
@@ -47,19 +53,95 @@ class Limits:
     max_pages: int = 500
     """PDF: number of pages."""
     max_page_chars: int = 200_000
-    """PDF: characters on one page; a page with more is read from its text layer only."""
+    """PDF: characters on one page, counted before their boxes are taken."""
+    max_document_chars: int = 1_000_000
+    """PDF: characters on all pages together."""
+    max_page_paths: int = 50_000
+    """PDF: lines and shapes (path objects) on one page, counted before rulings are grouped."""
     max_table_cells: int = 100_000
     """Cells of one table (HTML, docx, PDF); spans count as the cells they cover, and the table's
     grid (rows × columns) may not exceed it either."""
+    max_document_cells: int = 100_000
+    """PDF: cells of all ruled tables together; xlsx: positions walked over all sheets."""
     max_text_bytes: int = 2 * _MB
     """Plain text, Markdown and CSV input (readers of ``text/plain``, ``text/markdown``,
     ``text/csv``): size of the text, checked before a reader parses it. A report is a few hundred
     KB of text at most; the readers' work grows with every line."""
-    seconds_per_document: float = 120.0
-    """Batch: time budget for reading and checking one file (0: no budget)."""
+    max_seconds: float | None = None
+    """Time for reading one input (in ``batch``, reading and checking one file). ``None``: no
+    budget in the API, :data:`COMMAND_SECONDS` on the command line and in ``batch``; 0: none
+    anywhere. Unix, main thread only (it uses ``SIGALRM``); elsewhere no budget applies."""
 
 
 DEFAULT_LIMITS = Limits()
+
+COMMAND_SECONDS = 120.0
+"""The time budget of the command line and ``batch`` when ``max_seconds`` is not set."""
+
+
+def with_command_budget(limits: Limits) -> Limits:
+    """``limits`` with the command line's time budget where none was chosen."""
+    if limits.max_seconds is not None:
+        return limits
+    return attrs.evolve(limits, max_seconds=COMMAND_SECONDS)
+
+
+class _OverBudget(BaseException):
+    """Not an Exception: readers turn every Exception into ReportReadError (and some code
+    swallows them); the budget's interruption must reach :func:`time_budget` untouched."""
+
+
+_deadline: float | None = None  # of the innermost budget armed (main thread only)
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None, name: str) -> Iterator[None]:
+    """Interrupt the work inside after ``seconds`` and raise :class:`ReportReadError` naming
+    ``name`` and the limit ``max_seconds``. ``None`` or 0: no budget.
+
+    Budgets nest (``batch`` holds one for reading and checking a file, :func:`~govinfo_report.read`
+    one for reading): the one that ends first is in charge. Unix, main thread only (``SIGALRM``);
+    elsewhere the work runs without a budget.
+    """
+    global _deadline
+    usable = (
+        seconds is not None
+        and seconds > 0
+        and hasattr(signal, "SIGALRM")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable or seconds is None:
+        yield
+        return
+    deadline = time.monotonic() + seconds
+    outer = _deadline
+    if outer is not None and outer <= deadline:
+        yield  # an enclosing budget ends first
+        return
+    mine = object()
+
+    def expire(signum: int, frame: object) -> None:
+        # An exception raised inside a garbage-collector callback or a __del__ is swallowed by
+        # Python; fire again shortly so the budget still holds.
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        raise _OverBudget(mine)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    _deadline = deadline
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _OverBudget as exc:
+        if not exc.args or exc.args[0] is not mine:
+            raise
+        raise ReportReadError(name, f"gave up after {seconds:g} s (limit max_seconds)") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        _deadline = outer
+        if outer is not None:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - time.monotonic(), 0.001))
+
 
 _LIMITS: contextvars.ContextVar[Limits] = contextvars.ContextVar(
     "govinfo_report_limits", default=DEFAULT_LIMITS

@@ -57,6 +57,18 @@ READ_CODES = (
         "The input has no text layer (a scan, tables as images): an OCR reader plugin is needed.",
         example="A scanned PDF, or a web page whose tables are images.",
     ),
+    CodeInfo(
+        "read.broken_row",
+        Severity.WARNING,
+        "跨页断开的表格行无法确定拼合",
+        "row broken across a page that could not be joined with certainty",
+        "A table row was split by a page break (the top of each cell at the foot of one page, the "
+        "rest at the head of the next) and the reader could not tell for sure which pieces belong "
+        "together; both pieces are left out, so their cells are absent, and the finding gives "
+        "their texts. Rows it can join are joined, with both places in the provenance.",
+        example="`20` at the foot of page 3 and `1` at the head of page 4, under labels that do "
+        "not say whether the second piece starts a new row.",
+    ),
 )
 
 

@@ -83,6 +83,10 @@ class Provenance:
     """0-based column in that table's grid."""
     bbox: tuple[float, float, float, float] | None = None
     """``(x0, top, x1, bottom)`` in PDF points."""
+    continued_page: int | None = None
+    """PDF: the page where the rest of a cell broken by a page break was printed."""
+    continued_bbox: tuple[float, float, float, float] | None = None
+    """PDF: the box of that rest on ``continued_page``."""
 
     def describe(self, lang: str = "en") -> str:
         """A short human-readable location such as ``report.pdf:3 (table 2, row 6, column 3)``.
@@ -93,6 +97,8 @@ class Provenance:
         parts = [self.source or "<input>"]
         if self.page is not None:
             parts.append(str(self.page))
+            if self.continued_page is not None:
+                parts[-1] += f"+{self.continued_page}"
         elif self.line is not None:
             parts.append(str(self.line))
         where = ":".join(parts)

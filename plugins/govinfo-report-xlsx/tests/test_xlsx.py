@@ -64,3 +64,46 @@ def test_a_zip_bomb_is_refused() -> None:
         archive.writestr("xl/worksheets/sheet1.xml", b"<x>" + b" " * 5_000_000 + b"</x>")
     with pytest.raises(gr.ReportReadError, match="zip bomb"):
         gr.read(buffer.getvalue(), name="bomb.xlsx")
+
+
+@pytest.mark.parametrize("name", ["xlsx-far-corners", "xlsx-whole-sheet-merge"])
+def test_a_sheet_that_spans_the_whole_grid_is_refused_before_it_is_built(name: str) -> None:
+    # A1 and XFD1048576 (10^10 positions to walk), or one merge over the whole sheet (openpyxl
+    # would create an object for every covered cell): refused from the sheet XML, in a child
+    # process whose peak memory stays small.
+    import subprocess
+    import sys
+
+    child = (
+        "import resource, sys\n"
+        "import govinfo_report as gr\n"
+        "from govinfo_report.testing.bombs import BOMBS\n"
+        "file_name, make = BOMBS[sys.argv[1]]\n"
+        "try:\n"
+        "    gr.read(make(), name=file_name)\n"
+        "    print('report')\n"
+        "except gr.ReportReadError as exc:\n"
+        "    print(exc)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child, name], capture_output=True, text=True, timeout=300, check=True
+    )
+    outcome, peak = done.stdout.strip().splitlines()
+    assert "max_table_cells" in outcome
+    assert float(peak) < 1024
+
+
+def test_sheet_limits_use_the_cells_present_not_the_claimed_dimension() -> None:
+    from govinfo_report.limits import Limits
+    from govinfo_report.testing.bombs import xlsx_workbook
+
+    cells = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c>'
+        b'<c r="B%d"><v>%d</v></c></row>' % (r, r, r, r)
+        for r in range(1, 51)
+    )
+    lying = xlsx_workbook(cells, dimension="A1:XFD1048576")
+    assert gr.read(lying, name="ok.xlsx").reader == "xlsx"
+    with pytest.raises(gr.ReportReadError, match="max_table_cells"):
+        gr.read(lying, name="small.xlsx", limits=Limits(max_table_cells=50))

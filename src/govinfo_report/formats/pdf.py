@@ -21,8 +21,11 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+import attrs
+
 from ..document import Block, Document, GridCell, Paragraph, Table
 from ..errors import ReportReadError
+from ..findings import Finding
 from ..hookspecs import hookimpl
 from ..limits import current_limits
 from ..plugins import Reader, ReadFunction
@@ -211,9 +214,34 @@ def _as_row(line: _Line) -> list[tuple[str, BBox | None]] | None:
 # ---------------------------------------------------------------- PDFium: the text layer
 
 
-def _pdfium_pages(data: bytes, name: str) -> list[dict[str, Any]]:
+class _Page:
+    """One page as PDFium gives it: the text with a box per character, rulings, image count."""
+
+    __slots__ = ("boxes", "height", "images", "number", "paths", "segments", "text")
+
+    def __init__(
+        self,
+        number: int,
+        text: str,
+        boxes: list[BBox | None],
+        segments: list[_Segment],
+        paths: int,
+        images: int,
+        height: float,
+    ) -> None:
+        self.number = number
+        self.text = text
+        self.boxes = boxes
+        self.segments = segments
+        self.paths = paths
+        self.images = images
+        self.height = height
+
+
+def _pdfium_pages(data: bytes, name: str) -> Iterator[_Page]:
+    """The pages, one at a time: a hostile page can hold 200,000 characters, so only one page's
+    boxes are ever held. Characters are counted before their boxes are taken."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
 
     try:
         document = pdfium.PdfDocument(data)
@@ -222,61 +250,77 @@ def _pdfium_pages(data: bytes, name: str) -> list[dict[str, Any]]:
         if "password" in message.lower():
             raise ReportReadError(name, "the PDF is encrypted (a password is needed)") from exc
         raise ReportReadError(name, f"not a readable PDF: {message}") from exc
-    pages: list[dict[str, Any]] = []
+    limits = current_limits()
+    number = 0
     try:
         count = len(document)
-        limit = current_limits().max_pages
-        if count > limit:
+        if count > limits.max_pages:
             raise ReportReadError(
-                name, f"{count} pages; more than the limit of {limit} (max_pages)"
+                name, f"{count} pages; more than the limit of {limits.max_pages} (max_pages)"
             )
+        total = 0
         for index in range(count):
+            number = index + 1
             page = document[index]
             try:
                 height = page.get_height()
-                segments = _segments(page, height)
-                paths = len(segments)
-                images = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+                segments, paths, images = _page_objects(page, height, name, number)
                 textpage = page.get_textpage()
                 try:
                     chars = textpage.count_chars()
-                    text = _fix(textpage.get_text_range(0, chars)) if chars else ""
-                    boxes: list[BBox | None] = []
-                    if len(text) == chars:
-                        for i in range(chars):
-                            left, bottom, right, top = textpage.get_charbox(i)
-                            boxes.append((left, height - top, right, height - bottom))
-                    else:
-                        boxes = [None] * len(text)
+                    _check_characters(chars, total, name, number)
+                    total += chars
+                    text, boxes = _text_and_boxes(textpage, chars, height)
                 finally:
                     textpage.close()
             finally:
                 page.close()
-            pages.append(
-                {
-                    "text": text,
-                    "boxes": boxes,
-                    "paths": paths,
-                    "segments": segments,
-                    "images": images,
-                    "height": height,
-                }
-            )
+            yield _Page(number, text, boxes, segments, paths, images, height)
     except pdfium.PdfiumError as exc:
-        raise ReportReadError(name, f"damaged PDF: {exc}", place=f"page {len(pages) + 1}") from exc
+        raise ReportReadError(name, f"damaged PDF: {exc}", place=f"page {number}") from exc
     finally:
         document.close()
-    return pages
 
 
-def _pdfium_lines(page: dict[str, Any]) -> list[_Line]:
+def _check_characters(chars: int, before: int, name: str, number: int) -> None:
+    limits = current_limits()
+    if chars > limits.max_page_chars:
+        raise ReportReadError(
+            name,
+            f"{chars} characters on one page; more than the limit of {limits.max_page_chars} "
+            "(max_page_chars)",
+            place=f"page {number}",
+        )
+    if before + chars > limits.max_document_chars:
+        raise ReportReadError(
+            name,
+            f"more than {limits.max_document_chars} characters in the document "
+            "(max_document_chars)",
+            place=f"page {number}",
+        )
+
+
+def _text_and_boxes(textpage: Any, chars: int, height: float) -> tuple[str, list[BBox | None]]:
+    text = _fix(textpage.get_text_range(0, chars)) if chars else ""
+    if len(text) != chars:
+        return text, [None] * len(text)
+    boxes: list[BBox | None] = []
+    for i in range(chars):
+        left, bottom, right, top = textpage.get_charbox(i)
+        boxes.append((left, height - top, right, height - bottom))
+    return text, boxes
+
+
+def _pdfium_lines(page: _Page) -> list[_Line]:
+    return _lines(page.text, page.boxes)
+
+
+def _lines(text: str, boxes: Sequence[BBox | None]) -> list[_Line]:
     lines: list[_Line] = []
-    text: str = page["text"]
-    boxes: list[BBox | None] = page["boxes"]
     start = 0
     for match in re.finditer(r"\r\n|\n|\r", text + "\n"):
         end = match.start()
-        line_boxes = boxes[start:end]
+        line_boxes = list(boxes[start:end])
         known = [b for b in line_boxes if b is not None]
         top = min((b[1] for b in known), default=float(len(lines)))
         lines.append(_Line(text[start:end], line_boxes, top))
@@ -297,35 +341,80 @@ class _Segment(NamedTuple):
     end: float
 
 
-def _segments(page: Any, height: float) -> list[_Segment]:
-    """Thin path objects (lines, hairline rectangles) as rulings."""
+def _page_objects(
+    page: Any, height: float, name: str, number: int
+) -> tuple[list[_Segment], int, int]:
+    """One walk over the page's objects (into forms): thin paths as rulings, the count of paths
+    and of images. Raw PDFium calls: a page can hold 100,000 text objects, and wrapping each in
+    a Python object would cost more than the rest of the page."""
+    import ctypes
+
     import pypdfium2.raw as pdfium_c
 
+    limit = current_limits().max_page_paths
     found: list[_Segment] = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
-        left, bottom, right, top = obj.get_bounds()
-        width, tall = right - left, top - bottom
-        if tall < _THIN <= width:
-            found.append(_Segment(True, height - (top + bottom) / 2, left, right))
-        elif width < _THIN <= tall:
-            found.append(_Segment(False, (left + right) / 2, height - top, height - bottom))
-    return found
+    paths = images = 0
+    bounds = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(value) for value in bounds]
+    stack: list[tuple[Any, bool]] = [(page.raw, False)]
+    while stack:
+        owner, is_form = stack.pop()
+        count = (pdfium_c.FPDFFormObj_CountObjects if is_form else pdfium_c.FPDFPage_CountObjects)(
+            owner
+        )
+        get = pdfium_c.FPDFFormObj_GetObject if is_form else pdfium_c.FPDFPage_GetObject
+        for index in range(max(count, 0)):
+            obj = get(owner, index)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and len(stack) < 16:
+                stack.append((obj, True))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                paths += 1
+                if paths > limit:
+                    raise ReportReadError(
+                        name,
+                        f"more than {limit} lines and shapes on one page (max_page_paths)",
+                        place=f"page {number}",
+                    )
+                if not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
+                    continue
+                left, bottom, right, top = (value.value for value in bounds)
+                width, tall = right - left, top - bottom
+                if tall < _THIN <= width:
+                    found.append(_Segment(True, height - (top + bottom) / 2, left, right))
+                elif width < _THIN <= tall:
+                    found.append(_Segment(False, (left + right) / 2, height - top, height - bottom))
+    return found, paths, images
 
 
 def _snap(values: Sequence[float]) -> list[float]:
     snapped: list[float] = []
+    previous: float | None = None
     for value in sorted(values):
-        if not snapped or value - snapped[-1] > _SNAP:
+        if previous is None or value - previous > _SNAP:
             snapped.append(value)
+        previous = value
     return snapped
 
 
+class _Piece:
+    """Collinear rulings that overlap, merged: one stretch of one line."""
+
+    __slots__ = ("end", "first", "high", "low", "start")
+
+    def __init__(self, low: float, high: float, start: float, end: float, first: int) -> None:
+        self.low, self.high, self.start, self.end, self.first = low, high, start, end, first
+
+
 def _groups(segments: Sequence[_Segment]) -> list[list[_Segment]]:
-    """Rulings that touch each other, as one group per table."""
-    boxes = [
-        (s.start, s.at, s.end, s.at) if s.horizontal else (s.at, s.start, s.at, s.end)
-        for s in segments
-    ]
+    """Rulings that touch each other, as one group per table.
+
+    Near-linear: collinear rulings are first merged into stretches of a line (sorting), and a
+    stretch across is then tested only against the lines down whose position falls inside it,
+    each by bisection, so the work grows with the crossings, not with every pair of rulings.
+    """
     parent = list(range(len(segments)))
 
     def find(i: int) -> int:
@@ -334,25 +423,82 @@ def _groups(segments: Sequence[_Segment]) -> list[list[_Segment]]:
             i = parent[i]
         return i
 
-    order = sorted(range(len(boxes)), key=lambda i: boxes[i][1])
-    for position, i in enumerate(order):
-        x0, _, x1, y1 = boxes[i]
-        for j in order[position + 1 :]:
-            if boxes[j][1] > y1 + _SNAP:
-                break  # sorted by top: nothing further down can touch
-            a0, b0, a1, _ = boxes[j]
-            if a0 <= x1 + _SNAP and x0 <= a1 + _SNAP and b0 <= y1 + _SNAP:
-                parent[find(i)] = find(j)
+    def union(i: int, j: int) -> None:
+        parent[find(i)] = find(j)
+
+    lines: dict[bool, list[list[_Piece]]] = {True: [], False: []}
+    for horizontal in (True, False):
+        chosen = sorted(
+            (i for i, s in enumerate(segments) if s.horizontal is horizontal),
+            key=lambda i: segments[i].at,
+        )
+        runs: list[list[int]] = []
+        previous: float | None = None
+        for i in chosen:
+            if previous is None or segments[i].at - previous > _SNAP:
+                runs.append([])
+            runs[-1].append(i)
+            previous = segments[i].at
+        for run in runs:
+            run.sort(key=lambda i: segments[i].start)
+            low, high = min(segments[i].at for i in run), max(segments[i].at for i in run)
+            pieces: list[_Piece] = []
+            for i in run:
+                s = segments[i]
+                if pieces and s.start <= pieces[-1].end + _SNAP:
+                    union(i, pieces[-1].first)
+                    pieces[-1].end = max(pieces[-1].end, s.end)
+                else:
+                    pieces.append(_Piece(low, high, s.start, s.end, i))
+            lines[horizontal].append(pieces)
+    down = lines[False]  # lines down, left to right; their positions do not overlap
+    down_high = [line[0].high for line in down]
+    down_starts = [[p.start for p in line] for line in down]
+    for line in lines[True]:
+        for piece in line:
+            for k in range(bisect.bisect_left(down_high, piece.start - _SNAP), len(down)):
+                vertical = down[k]
+                if vertical[0].low > piece.end + _SNAP:
+                    break
+                # Stretches of a line are sorted and apart: only those ending below the piece's
+                # position, among those starting above it, can touch it.
+                j = bisect.bisect_right(down_starts[k], piece.high + _SNAP) - 1
+                while j >= 0 and vertical[j].end + _SNAP >= piece.low:
+                    union(piece.first, vertical[j].first)
+                    j -= 1
     grouped: dict[int, list[_Segment]] = {}
     for i, segment in enumerate(segments):
         grouped.setdefault(find(i), []).append(segment)
     return list(grouped.values())
 
 
-def _covers(rulings: Sequence[_Segment], at: float, point: float) -> bool:
-    return any(
-        abs(r.at - at) <= _SNAP and r.start - _SNAP <= point <= r.end + _SNAP for r in rulings
-    )
+def _coverage(
+    rulings: Sequence[_Segment], heads: Sequence[float]
+) -> list[tuple[list[float], list[float]]]:
+    """For each snapped line position, the stretches its rulings cover (widened by the snap)."""
+    spans: list[list[tuple[float, float]]] = [[] for _ in heads]
+    for r in rulings:
+        k = bisect.bisect_right(heads, r.at + _SNAP) - 1
+        if k >= 0 and abs(r.at - heads[k]) <= _SNAP:
+            spans[k].append((r.start - _SNAP, r.end + _SNAP))
+    index: list[tuple[list[float], list[float]]] = []
+    for stretches in spans:
+        starts: list[float] = []
+        ends: list[float] = []
+        for start, end in sorted(stretches):
+            if ends and start <= ends[-1]:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        index.append((starts, ends))
+    return index
+
+
+def _covered(index: tuple[list[float], list[float]], point: float) -> bool:
+    starts, ends = index
+    j = bisect.bisect_right(starts, point) - 1
+    return j >= 0 and point <= ends[j]
 
 
 def _grid(group: Sequence[_Segment]) -> tuple[list[float], list[float], list[list[int]]] | None:
@@ -360,9 +506,12 @@ def _grid(group: Sequence[_Segment]) -> tuple[list[float], list[float], list[lis
     horizontal = [s for s in group if s.horizontal]
     vertical = [s for s in group if not s.horizontal]
     xs, ys = _snap([s.at for s in vertical]), _snap([s.at for s in horizontal])
-    if len(xs) < 2 or len(ys) < 3:
+    # One row needs two columns to be a table (the rest of a row broken by a page, say); a
+    # single ruled box is a frame around text.
+    if len(xs) < 2 or len(ys) < 2 or len(xs) + len(ys) < 5:
         return None
     rows, columns = len(ys) - 1, len(xs) - 1
+    down, across = _coverage(vertical, xs), _coverage(horizontal, ys)
     parent = list(range(rows * columns))
 
     def find(i: int) -> int:
@@ -374,54 +523,81 @@ def _grid(group: Sequence[_Segment]) -> tuple[list[float], list[float], list[lis
     for r in range(rows):
         middle = (ys[r] + ys[r + 1]) / 2
         for c in range(columns - 1):
-            if not _covers(vertical, xs[c + 1], middle):  # no ruling between: one merged cell
+            if not _covered(down[c + 1], middle):  # no ruling between: one merged cell
                 parent[find(r * columns + c + 1)] = find(r * columns + c)
     for c in range(columns):
         middle = (xs[c] + xs[c + 1]) / 2
         for r in range(rows - 1):
-            if not _covers(horizontal, ys[r + 1], middle):
+            if not _covered(across[r + 1], middle):
                 parent[find((r + 1) * columns + c)] = find(r * columns + c)
     ids = [[find(r * columns + c) for c in range(columns)] for r in range(rows)]
     return xs, ys, ids
 
 
+def _check_table_size(group: Sequence[_Segment], name: str, number: int, cells_so_far: int) -> int:
+    """The cells the group's rulings can make, refused past the limits before any grid is built."""
+    limits = current_limits()
+    rows = len(_snap([s.at for s in group if s.horizontal]))
+    columns = len(_snap([s.at for s in group if not s.horizontal]))
+    size = max(rows - 1, 0) * max(columns - 1, 0)
+    if size > limits.max_table_cells:
+        raise ReportReadError(
+            name,
+            f"rulings that make a table of more than {limits.max_table_cells} cells "
+            "(limit max_table_cells)",
+            place=f"page {number}",
+        )
+    if cells_so_far + size > limits.max_document_cells:
+        raise ReportReadError(
+            name,
+            f"tables of more than {limits.max_document_cells} cells in all (max_document_cells)",
+            place=f"page {number}",
+        )
+    return size
+
+
 def _pdfium_tables(
-    page: dict[str, Any], number: int, first_table: int, name: str
+    page: _Page, first_table: int, name: str, cells_so_far: int = 0
 ) -> list[tuple[float, Block]] | None:
     """Tables from the rulings and the text layer, lines outside them; ``None`` when the rulings
     make no grid (then pdfplumber's finder is asked)."""
-    text: str = page["text"]
-    boxes: list[BBox | None] = page["boxes"]
-    limit = current_limits().max_table_cells
-    groups = _groups(page["segments"])
+    text, boxes, number = page.text, page.boxes, page.number
+    groups = _groups(page.segments)
     for group in groups:
-        rows = len({s.at for s in group if s.horizontal})
-        columns = len({s.at for s in group if not s.horizontal})
-        if rows * columns > limit:
-            raise ReportReadError(
-                name,
-                f"rulings that make a table of more than {limit} cells (limit max_table_cells)",
-                place=f"page {number}",
-            )
+        cells_so_far += _check_table_size(group, name, number, cells_so_far)
     grids = [g for g in (_grid(group) for group in groups) if g is not None]
     if not grids or len(boxes) != len(text):
         return None
+    # Characters by the centre of their box, sorted top-down: each grid takes its band by bisection.
+    centres = sorted(
+        ((box[1] + box[3]) / 2, (box[0] + box[2]) / 2, i)
+        for i, (char, box) in enumerate(zip(text, boxes, strict=True))
+        if box is not None and char not in "\r\n"
+    )
+    tops = [centre[0] for centre in centres]
+    placed = 0
+    limit = current_limits().max_page_chars
     blocks: list[tuple[float, Block]] = []
     inside = [False] * len(text)
     for offset, (xs, ys, ids) in enumerate(grids):
         index = first_table + offset
         texts: dict[int, list[str]] = {}
-        for i, (char, box) in enumerate(zip(text, boxes, strict=True)):
-            if box is None or char in "\r\n":
-                continue
-            x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-            if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
+        low, high = bisect.bisect_left(tops, ys[0]), bisect.bisect_right(tops, ys[-1])
+        placed += high - low
+        if placed > limit:
+            raise ReportReadError(
+                name,
+                f"more than {limit} characters in the tables of one page (max_page_chars)",
+                place=f"page {number}",
+            )
+        # Back in content order (as PDFium gives it) before each cell's text is joined.
+        for i, y, x in sorted((i, y, x) for y, x, i in centres[low:high]):
+            if not xs[0] <= x <= xs[-1]:
                 continue
             inside[i] = True
-            c = bisect.bisect_right(xs, x) - 1
-            r = bisect.bisect_right(ys, y) - 1
-            c, r = min(c, len(xs) - 2), min(r, len(ys) - 2)
-            texts.setdefault(ids[r][c], []).append(char)
+            c = min(bisect.bisect_right(xs, x) - 1, len(xs) - 2)
+            r = min(bisect.bisect_right(ys, y) - 1, len(ys) - 2)
+            texts.setdefault(ids[r][c], []).append(text[i])
         extent: dict[
             int, list[int]
         ] = {}  # cell id -> [first row, first column, last row, last column]
@@ -433,14 +609,14 @@ def _pdfium_tables(
         for cell_id, (r, c, last_r, last_c) in sorted(extent.items(), key=lambda item: item[1][:2]):
             bbox = (xs[c], ys[r], xs[last_c + 1], ys[last_r + 1])
             where = Provenance(source=name, page=number, table=index, row=r, column=c, bbox=bbox)
-            content = "".join(texts.get(cell_id, [])).strip()
+            content = "".join(texts.get(cell_id, ())).strip()
             cells.append(GridCell(content, r, c, last_r - r + 1, last_c - c + 1, where))
         where = Provenance(
             source=name, page=number, table=index, bbox=(xs[0], ys[0], xs[-1], ys[-1])
         )
         blocks.append((ys[0], Table(tuple(cells), where)))
     outside = "".join(" " if inside[i] and ch not in "\r\n" else ch for i, ch in enumerate(text))
-    lines = [line for line in _pdfium_lines({**page, "text": outside}) if line.text.strip()]
+    lines = [line for line in _lines(outside, boxes) if line.text.strip()]
     blocks.extend(_line_blocks(lines, number, name))
     return blocks
 
@@ -516,35 +692,196 @@ def _ruled_page(
 # ---------------------------------------------------------------- the reader
 
 
+# ---- rows broken by a page break
+
+# The start of a numbered item: 一、 （一） (1) 1. 1、 — a row that begins a new item.
+_ITEM = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d))"
+)
+_VALUE = re.compile(r"^[+\-]?[\d０-９][\d０-９,，.]*$|^[/／—\-－无]$")
+_SAME_X = 2.0  # points: columns of two pages are the same if their edges are this close
+
+
+def _edge_table(blocks: Sequence[Block], last: bool) -> Table | None:
+    """The table at the foot (``last``) or head of a page, past page numbers."""
+    for block in reversed(blocks) if last else blocks:
+        if isinstance(block, Table):
+            return block
+        if block.text.strip() and not _PAGE_NUMBER.match(block.text.strip()):
+            return None
+    return None
+
+
+def _x_range(cell: GridCell) -> tuple[float, float] | None:
+    box = cell.provenance.bbox
+    return None if box is None else (box[0], box[2])
+
+
+def _pairs(
+    foot: Sequence[GridCell], head: Sequence[GridCell]
+) -> list[tuple[GridCell, GridCell | None]] | None:
+    """Each cell of the piece at the foot with the cell of the same column at the head (``None``
+    where the head piece has no such cell); ``None`` if a head cell has no column at the foot."""
+    by_column: dict[int, GridCell] = {}
+    for rest in head:
+        span = _x_range(rest)
+        match = [
+            i
+            for i, top in enumerate(foot)
+            if span is not None
+            and (other := _x_range(top)) is not None
+            and abs(other[0] - span[0]) <= _SAME_X
+            and abs(other[1] - span[1]) <= _SAME_X
+        ]
+        if len(match) != 1 or match[0] in by_column:
+            return None
+        by_column[match[0]] = rest
+    return [(top, by_column.get(i)) for i, top in enumerate(foot)]
+
+
+def _join_verdict(pairs: Sequence[tuple[GridCell, GridCell | None]]) -> str:
+    """``"rows"`` (two rows), ``"join"`` (one row broken by the page) or ``"unsure"``."""
+    texts = [(a.text, b.text if b else "") for a, b in pairs]
+    values = [
+        (bool(a), bool(b))
+        for a, b in texts
+        if (a or b) and all(_VALUE.match(t) for t in (a, b) if t)
+    ]
+    # Label pieces: pairs holding text other than values, with something at the head.
+    labels = [(a, b) for a, b in texts if b and not all(_VALUE.match(t) for t in (a, b) if t)]
+    if not values or any(_ITEM.match(b) for _, b in labels):
+        return "rows"  # no data row, or the piece on the next page starts a numbered item
+    if any(_ITEM.match(a) for a, _ in labels):
+        return "join"  # a numbered label at the foot goes on, unnumbered, at the head
+    if all(a == b for a, b in values):
+        return "rows"  # every value printed whole on both pages: two complete rows
+    if not labels:
+        return "join"  # values cut short at the foot, their rest alone at the head
+    return "unsure"  # a label at the head that may start a row, values that may be cut
+
+
+def _only_values(cells: Sequence[GridCell]) -> bool:
+    texts = [c.text for c in cells if c.text]
+    return bool(texts) and all(_VALUE.match(t) for t in texts)
+
+
+def _join_broken_rows(per_page: list[list[Block]], name: str) -> list[Finding]:
+    """Join a table row that a page break split in two, or leave it out with a finding."""
+    findings: list[Finding] = []
+    for number in range(1, len(per_page)):
+        foot_table = _edge_table(per_page[number - 1], last=True)
+        head_table = _edge_table(per_page[number], last=False)
+        if foot_table is None or head_table is None or not foot_table.cells:
+            continue
+        last_row = foot_table.shape[0] - 1
+        foot = [c for c in foot_table.cells if c.row + c.row_span - 1 == last_row]
+        head = [c for c in head_table.cells if c.row == 0]
+        found = _pairs(foot, head)
+        if found is None and _only_values(head) and _only_values(foot[-1:]):
+            # Numbers alone at the head of a page whose columns do not line up with the row at
+            # the foot: perhaps the rest of that row, perhaps not.
+            pairs: list[tuple[GridCell, GridCell | None]] = [(a, None) for a in foot]
+            pairs += [(b, None) for b in head]
+            verdict = "unsure"
+        elif found is None:
+            continue
+        else:
+            pairs, verdict = found, _join_verdict(found)
+        if verdict == "rows":
+            continue
+        if verdict == "unsure":
+            texts = " | ".join(
+                f"{a.text}/{b.text if b else ''}" for a, b in pairs if a.text or (b and b.text)
+            )
+            findings.append(
+                reading_finding(
+                    "read.broken_row",
+                    f"第 {number}–{number + 1} 页之间被分页断开的表格行无法确定如何拼合，"
+                    f"该行的单元格不予读取：{texts}",
+                    f"a table row broken between pages {number} and {number + 1} cannot be "
+                    f"joined with certainty; its cells are left out: {texts}",
+                    actual=texts,
+                    source=foot[0].provenance,
+                )
+            )
+            keep_foot = {id(c) for c in foot if c.row < last_row}
+            dropped_head = {id(c) for c in head if c.row_span == 1}
+            joined: dict[int, GridCell] = {}
+        else:
+            keep_foot = set()
+            dropped_head = {id(c) for c in head if c.row_span == 1}
+            joined = {id(a): _joined(a, b) for a, b in pairs}
+        foot_cells = tuple(
+            joined.get(id(c), c)
+            for c in foot_table.cells
+            if id(c) in keep_foot or c.row + c.row_span - 1 != last_row or id(c) in joined
+        )
+        # A merged cell that goes on below the broken row stays, one row shorter; its text went
+        # into the joined row when joined.
+        head_cells = tuple(
+            attrs.evolve(
+                c,
+                text="" if c.row == 0 and joined else c.text,
+                row=max(c.row - 1, 0),
+                row_span=c.row_span - (c.row == 0),
+            )
+            for c in head_table.cells
+            if id(c) not in dropped_head
+        )
+        _replace(per_page[number - 1], foot_table, attrs.evolve(foot_table, cells=foot_cells))
+        _replace(per_page[number], head_table, attrs.evolve(head_table, cells=head_cells))
+    return findings
+
+
+def _joined(top: GridCell, rest: GridCell | None) -> GridCell:
+    if rest is None or not rest.text:
+        return top
+    where = attrs.evolve(
+        top.provenance,
+        continued_page=rest.provenance.page,
+        continued_bbox=rest.provenance.bbox,
+    )
+    return attrs.evolve(top, text=top.text + rest.text, row_span=top.row_span, provenance=where)
+
+
+def _replace(blocks: list[Block], old: Table, new: Table) -> None:
+    blocks[next(i for i, b in enumerate(blocks) if b is old)] = new
+
+
 def read_pdf(data: bytes, name: str) -> Document:
     """Read a PDF into a :class:`Document`."""
-    pages = _pdfium_pages(data, name)
-    if not any(page["text"].strip() for page in pages):
-        images = sum(page["images"] for page in pages)
+    per_page: list[list[Block]] = []
+    ruled: list[int] = []  # pages whose rulings make no grid: pdfplumber's finder decides
+    tables_so_far = cells_so_far = images = 0
+    has_text = False
+    for page in _pdfium_pages(data, name):
+        has_text = has_text or bool(page.text.strip())
+        images += page.images
+        placed = None
+        if page.paths >= RULED_PAGE_PATHS:
+            placed = _pdfium_tables(page, tables_so_far, name, cells_so_far)
+            if placed is None:
+                ruled.append(len(per_page))
+            else:
+                tables = [b for _, b in placed if isinstance(b, Table)]
+                tables_so_far += len(tables)
+                cells_so_far += sum(len(t.cells) for t in tables)
+        if placed is None:
+            # PDFium gives the text in content order, which is reading order for exported
+            # documents; sorting by position would interleave a table's label column.
+            per_page.append(
+                [block for _, block in _line_blocks(_pdfium_lines(page), page.number, name)]
+            )
+        else:
+            per_page.append([block for _, block in sorted(placed, key=lambda item: item[0])])
+    if not has_text:
         finding = reading_finding(
             "read.no_text",
-            f"PDF 共 {len(pages)} 页、{images} 张图片，没有文字层：可能是扫描件，需要 OCR 读取插件",
-            f"the PDF has no text layer ({len(pages)} page(s), {images} image(s)): probably a "
+            f"PDF 共 {len(per_page)} 页、{images} 张图片，没有文字层：可能是扫描件，需要 OCR 读取插件",
+            f"the PDF has no text layer ({len(per_page)} page(s), {images} image(s)): probably a "
             "scan; an OCR reader plugin is needed",
         )
         return Document((), source=name, findings=(finding,))
-    busy = current_limits().max_page_chars
-    # A page with more characters than the limit is read from its text layer only.
-    candidates = [
-        i
-        for i, page in enumerate(pages)
-        if page["paths"] >= RULED_PAGE_PATHS and len(page["text"]) <= busy
-    ]
-    per_page: dict[int, list[tuple[float, Block]]] = {}
-    ruled: list[int] = []
-    tables_so_far = 0
-    for i in candidates:
-        blocks = _pdfium_tables(pages[i], i + 1, tables_so_far, name)
-        if blocks is None:
-            ruled.append(i)  # rulings that make no grid: pdfplumber's finder decides
-            continue
-        per_page[i] = blocks
-        tables_so_far += sum(isinstance(b, Table) for _, b in blocks)
     if ruled:
         import pdfplumber
         from pdfminer.pdfparser import PDFSyntaxError
@@ -555,19 +892,17 @@ def read_pdf(data: bytes, name: str) -> Document:
                     blocks = _ruled_page(plumber.pages[i], i + 1, tables_so_far, name)
                     tables_so_far += sum(isinstance(b, Table) for _, b in blocks)
                     if blocks:
-                        per_page[i] = blocks
+                        per_page[i] = [
+                            block for _, block in sorted(blocks, key=lambda item: item[0])
+                        ]
         except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
             raise ReportReadError(name, f"damaged PDF: {exc!r}") from exc
-    ordered: list[Block] = []
-    for i, page in enumerate(pages):
-        placed = per_page.get(i)
-        if placed is None:
-            # PDFium gives the text in content order, which is reading order for exported
-            # documents; sorting by position would interleave a table's label column.
-            ordered.extend(block for _, block in _line_blocks(_pdfium_lines(page), i + 1, name))
-        else:
-            ordered.extend(block for _, block in sorted(placed, key=lambda item: item[0]))
-    return Document(tuple(ordered), source=name)
+    findings = _join_broken_rows(per_page, name)
+    return Document(
+        tuple(block for blocks in per_page for block in blocks),
+        source=name,
+        findings=tuple(findings),
+    )
 
 
 def _sniff_pdf(head: bytes, name: str) -> float:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import IO, Any
 
 from govinfo_report import AnnualReport, Finding, ReportReadError
 from govinfo_report.document import Block, Document, GridCell, Paragraph, Table
 from govinfo_report.hookspecs import hookimpl
 from govinfo_report.layout import official_tables
-from govinfo_report.limits import check_zip_members
+from govinfo_report.limits import check_zip_members, current_limits
 from govinfo_report.model import TemplateCell
 from govinfo_report.plugins import Reader, Writer
 from govinfo_report.values import Cell, CellState, Provenance
@@ -52,12 +53,98 @@ def _check_archive(data: bytes, name: str) -> None:
     check_zip_members(members, name)
 
 
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def _position(ref: str) -> tuple[int, int] | None:
+    """``(row, column)`` of a reference such as ``XFD1048576``."""
+    match = _REF.match(ref.strip())
+    if match is None:
+        return None
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(match.group(2)), column
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _sheet_extent(stream: IO[bytes]) -> tuple[int, int]:
+    """The positions a reader walks over for one sheet: its used range (from the cells actually
+    present, not the ``dimension`` it claims) and the cells its merges cover."""
+    from lxml import etree
+
+    low_row = low_column = high_row = high_column = 0
+    merged = 0
+    row = column = 0
+    for _, element in etree.iterparse(
+        stream, events=("end",), resolve_entities=False, no_network=True, load_dtd=False
+    ):
+        tag = _local(element.tag)
+        if tag == "row":
+            row = int(element.get("r") or row + 1)
+            column = 0
+        elif tag == "c":
+            where = _position(element.get("r") or "")
+            row, column = where if where else (max(row, 1), column + 1)
+            low_row = min(low_row or row, row)
+            low_column = min(low_column or column, column)
+            high_row, high_column = max(high_row, row), max(high_column, column)
+        elif tag == "mergeCell":
+            first, _, last = (element.get("ref") or "").partition(":")
+            start, end = _position(first), _position(last or first)
+            if start and end:
+                merged += (abs(end[0] - start[0]) + 1) * (abs(end[1] - start[1]) + 1)
+        element.clear()
+    used = (high_row - low_row + 1) * (high_column - low_column + 1) if high_row else 0
+    return used, merged
+
+
+def _check_sheets(data: bytes, name: str) -> None:
+    """Refuse sheets whose used range or merges cover more positions than the limits allow,
+    before openpyxl builds them (it creates an object for every position a merge covers)."""
+    import zipfile
+
+    limits = current_limits()
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.infolist():
+            if not member.filename.startswith("xl/worksheets/"):
+                continue
+            if not member.filename.endswith(".xml"):
+                continue
+            try:
+                with archive.open(member) as stream:
+                    used, merged = _sheet_extent(stream)
+            except Exception as exc:  # damaged XML or zip member: openpyxl reports it below
+                if isinstance(exc, ReportReadError):
+                    raise
+                continue
+            for what, count in (("used range", used), ("merged cells", merged)):
+                if count > limits.max_table_cells:
+                    raise ReportReadError(
+                        name,
+                        f"{member.filename}: {what} of {count} cells; more than the limit of "
+                        f"{limits.max_table_cells} (max_table_cells)",
+                    )
+            total += used + merged
+            if total > limits.max_document_cells:
+                raise ReportReadError(
+                    name,
+                    f"sheets of more than {limits.max_document_cells} cells in all "
+                    "(max_document_cells)",
+                )
+
+
 def read_xlsx(data: bytes, name: str) -> Document:
     """Every sheet, top to bottom: one-cell rows become paragraphs, the rest table rows."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     _check_archive(data, name)
+    _check_sheets(data, name)
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)

@@ -1,0 +1,223 @@
+"""Small hostile files that would cost a naive reader gigabytes or minutes (see ``docs/limits.md``).
+
+Each function builds its file in memory, a few KB at most, so tests and ``scripts/fuzz.py`` generate
+them instead of committing them. :data:`BOMBS` names every one with the file name that selects its
+reader.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from collections.abc import Callable, Sequence
+
+__all__ = [
+    "BOMBS",
+    "pdf_document",
+    "pdf_grid",
+    "pdf_many_characters",
+    "pdf_many_pages_of_characters",
+    "pdf_rulings",
+    "xlsx_far_corners",
+    "xlsx_whole_sheet_merge",
+]
+
+
+def pdf_document(pages: Sequence[bytes], *, share_content: bool = False) -> bytes:
+    """A PDF whose pages draw the given content streams (compressed), with Helvetica as ``/F1``.
+
+    With ``share_content``, every page draws the first stream: a thousand pages cost one stream.
+    """
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    catalog = add(b"")  # filled in once the page tree exists
+    tree = add(b"")
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    streams: list[int] = []
+    for content in pages[:1] if share_content else pages:
+        packed = zlib.compress(content, 9)
+        streams.append(
+            add(
+                b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
+                % (len(packed), packed)
+            )
+        )
+    count = len(pages)
+    kids = [
+        add(
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d "
+            b"0 R >> >> /Contents %d 0 R >>" % (tree, font, streams[0 if share_content else i])
+        )
+        for i in range(count)
+    ]
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % tree
+    objects[tree - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+        b" ".join(b"%d 0 R" % kid for kid in kids),
+        count,
+    )
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, catalog, xref)
+    )
+    return out.getvalue()
+
+
+def _characters(count: int) -> bytes:
+    # PDFium keeps at most 32,767 characters of one string: lines of 30,000 in tiny type.
+    line = 30_000
+    parts = [b"BT /F1 0.1 Tf 10 800 Td"]
+    for start in range(0, count, line):
+        parts.append(b"(" + b"8" * min(line, count - start) + b") Tj 0 -0.2 Td")
+    parts.append(b"ET")
+    return b"\n".join(parts)
+
+
+def pdf_many_characters(count: int = 3_000_000) -> bytes:
+    """One page with ``count`` characters (3 million compress to about 4 KB)."""
+    return pdf_document([_characters(count)])
+
+
+def pdf_many_pages_of_characters(pages: int = 500, count: int = 180_000) -> bytes:
+    """``pages`` pages of ``count`` characters each, all drawing one shared stream."""
+    return pdf_document([_characters(count)] * pages, share_content=True)
+
+
+def pdf_rulings(count: int = 24_000) -> bytes:
+    """One page of ``count`` short rulings, each cell of a fine mesh drawing its own top and
+    left border as Word does (a table of ``count / 2`` cells)."""
+    columns = 100
+    rows = max(count // (2 * columns), 1)
+    step_x, step_y = 555 / columns, 800 / rows
+    lines = [b"0.3 w"]
+    for r in range(rows):
+        y = 820 - r * step_y
+        for c in range(columns):
+            x = 20 + c * step_x
+            lines.append(b"%.2f %.2f m %.2f %.2f l S" % (x, y, x + step_x, y))
+            lines.append(b"%.2f %.2f m %.2f %.2f l S" % (x, y, x, y - step_y))
+    return pdf_document([b"\n".join(lines)])
+
+
+def pdf_grid(rows: int = 300, columns: int = 300, pages: int = 20) -> bytes:
+    """``pages`` pages, each a ruled ``rows`` × ``columns`` table with a digit in every cell."""
+    left, top, width, height = 10.0, 832.0, 575.0, 822.0
+    step_x, step_y = width / columns, height / rows
+    parts = [b"0.2 w"]
+    for r in range(rows + 1):
+        y = top - r * step_y
+        parts.append(b"%.3f %.3f m %.3f %.3f l S" % (left, y, left + width, y))
+    for c in range(columns + 1):
+        x = left + c * step_x
+        parts.append(b"%.3f %.3f m %.3f %.3f l S" % (x, top, x, top - height))
+    size = min(step_x, step_y) * 0.6
+    parts.append(b"BT /F1 %.3f Tf" % size)
+    for r in range(rows):
+        y = top - (r + 0.7) * step_y
+        for c in range(columns):
+            x = left + (c + 0.3) * step_x
+            parts.append(b"1 0 0 1 %.3f %.3f Tm (%d) Tj" % (x, y, (r + c) % 10))
+    parts.append(b"ET")
+    return pdf_document([b"\n".join(parts)] * pages, share_content=True)
+
+
+_CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/xl/workbook.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    b'<Override PartName="/xl/worksheets/sheet1.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    b"</Types>"
+)
+_ROOT_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    b'Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    b'<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    b'Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def xlsx_workbook(sheet_data: bytes, after: bytes = b"", dimension: str | None = None) -> bytes:
+    """A one-sheet workbook around ``<sheetData>`` content (and what follows it, e.g. merges)."""
+    head = b'<dimension ref="%s"/>' % dimension.encode() if dimension else b""
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + head
+        + b"<sheetData>"
+        + sheet_data
+        + b"</sheetData>"
+        + after
+        + b"</worksheet>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _ROOT_RELS)
+        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buffer.getvalue()
+
+
+def _inline(ref: str, text: str) -> bytes:
+    return b'<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref.encode(), text.encode())
+
+
+def xlsx_far_corners() -> bytes:
+    """Cells A1 and XFD1048576 only: a reader walking the used range visits 10^10 positions."""
+    return xlsx_workbook(
+        b'<row r="1">' + _inline("A1", "a") + b"</row>"
+        b'<row r="1048576">' + _inline("XFD1048576", "z") + b"</row>",
+        dimension="A1:XFD1048576",
+    )
+
+
+def xlsx_whole_sheet_merge() -> bytes:
+    """One cell merged over the whole sheet (A1:XFD1048576)."""
+    return xlsx_workbook(
+        b'<row r="1">' + _inline("A1", "a") + b"</row>",
+        after=b'<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
+    )
+
+
+BOMBS: dict[str, tuple[str, Callable[[], bytes]]] = {
+    "pdf-3m-characters-on-a-page": ("chars.pdf", pdf_many_characters),
+    "pdf-500-pages-of-180k-characters": ("pages.pdf", pdf_many_pages_of_characters),
+    "pdf-24k-rulings": ("rulings.pdf", pdf_rulings),
+    "pdf-300x300-grid-on-20-pages": ("grid.pdf", pdf_grid),
+    "xlsx-far-corners": ("corners.xlsx", xlsx_far_corners),
+    "xlsx-whole-sheet-merge": ("merge.xlsx", xlsx_whole_sheet_merge),
+}
+"""Name → (file name, generator) of every structural bomb; each must end under the limits."""
