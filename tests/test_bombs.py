@@ -60,6 +60,7 @@ PDF_BOMBS = {
     "pdf-3m-characters-on-a-page": "max_page_chars",
     "pdf-500-pages-of-180k-characters": "max_document_chars",
     "pdf-24k-rulings": None,  # a 12,000-cell table is allowed: read, quickly
+    "pdf-20k-rulings-without-grid": None,  # read as text lines, no table finder
     "pdf-300x300-grid-on-20-pages": "max_document_cells",
 }
 

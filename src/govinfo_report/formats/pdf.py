@@ -37,6 +37,10 @@ __all__ = ["RULED_PAGE_PATHS", "read_pdf"]
 RULED_PAGE_PATHS = 12
 """A page with at least this many path objects (lines, rectangles) may hold a ruled table."""
 
+FINDER_MAX_RULINGS = 2_000
+"""pdfplumber's table finder (whose cost grows faster than the rulings) is asked only about pages
+with at most this many rulings; busier pages whose rulings make no grid are read as text lines."""
+
 _NUMBER_TOKEN = re.compile(r"^(?:[+\-]?[\d０-９][\d０-９,，.]*|[/／—\-－无])$")
 _PAGE_NUMBER = re.compile(r"^[\s\-—－]*(?:第\s*)?\d+\s*(?:页)?(?:\s*/\s*\d+)?[\s\-—－]*$")
 
@@ -861,7 +865,8 @@ def read_pdf(data: bytes, name: str) -> Document:
         if page.paths >= RULED_PAGE_PATHS:
             placed = _pdfium_tables(page, tables_so_far, name, cells_so_far)
             if placed is None:
-                ruled.append(len(per_page))
+                if len(page.segments) <= FINDER_MAX_RULINGS:
+                    ruled.append(len(per_page))
             else:
                 tables = [b for _, b in placed if isinstance(b, Table)]
                 tables_so_far += len(tables)

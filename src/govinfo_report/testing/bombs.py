@@ -19,6 +19,7 @@ __all__ = [
     "pdf_many_characters",
     "pdf_many_pages_of_characters",
     "pdf_rulings",
+    "pdf_rulings_without_grid",
     "xlsx_far_corners",
     "xlsx_whole_sheet_merge",
 ]
@@ -110,6 +111,17 @@ def pdf_rulings(count: int = 24_000) -> bytes:
             x = 20 + c * step_x
             lines.append(b"%.2f %.2f m %.2f %.2f l S" % (x, y, x + step_x, y))
             lines.append(b"%.2f %.2f m %.2f %.2f l S" % (x, y, x, y - step_y))
+    return pdf_document([b"\n".join(lines)])
+
+
+def pdf_rulings_without_grid(count: int = 20_000) -> bytes:
+    """One page of ``count`` short rulings across that make no grid (no line down), and a line of
+    text: a table finder asked about such a page compares rulings pairwise."""
+    lines = [b"0.3 w"]
+    for i in range(count):
+        x, y = 20 + (i % 50) * 11, 20 + (i // 50) * 2.0
+        lines.append(b"%.2f %.2f m %.2f %.2f l S" % (x, y, x + 8, y))
+    lines.append(b"BT /F1 10 Tf 100 800 Td (Hello 1 2 3) Tj ET")
     return pdf_document([b"\n".join(lines)])
 
 
@@ -216,6 +228,7 @@ BOMBS: dict[str, tuple[str, Callable[[], bytes]]] = {
     "pdf-3m-characters-on-a-page": ("chars.pdf", pdf_many_characters),
     "pdf-500-pages-of-180k-characters": ("pages.pdf", pdf_many_pages_of_characters),
     "pdf-24k-rulings": ("rulings.pdf", pdf_rulings),
+    "pdf-20k-rulings-without-grid": ("lines.pdf", pdf_rulings_without_grid),
     "pdf-300x300-grid-on-20-pages": ("grid.pdf", pdf_grid),
     "xlsx-far-corners": ("corners.xlsx", xlsx_far_corners),
     "xlsx-whole-sheet-merge": ("merge.xlsx", xlsx_whole_sheet_merge),
