@@ -7,7 +7,7 @@ to the library's own docx reader, so tables, merged cells and paragraphs are rea
 
 Each conversion runs in its own temporary folder with its own LibreOffice profile
 (``-env:UserInstallation``): conversions in parallel processes or threads never share state, and a
-conversion that exceeds the time budget (``Limits.seconds_per_document``) is killed with its
+conversion that exceeds the time budget (``Limits.max_seconds``) is killed with its
 process group. Without LibreOffice the reader raises :class:`~govinfo_report.ReportReadError`
 saying how to install it.
 """
@@ -93,8 +93,8 @@ def convert_to_docx(data: bytes, name: str, *, timeout: float | None = None) -> 
     if soffice is None:
         raise ReportReadError(name, f"reading this format needs LibreOffice: {_INSTALL_HINT}")
     if timeout is None:
-        budget = current_limits().seconds_per_document
-        timeout = budget if budget > 0 else _NO_BUDGET_SECONDS
+        budget = current_limits().max_seconds
+        timeout = budget if budget else _NO_BUDGET_SECONDS
     with tempfile.TemporaryDirectory(prefix="govinfo-office-") as work:
         folder = Path(work)
         source = folder / f"input{_suffix(data, name)}"
@@ -129,6 +129,9 @@ def convert_to_docx(data: bytes, name: str, *, timeout: float | None = None) -> 
             raise ReportReadError(
                 name, f"LibreOffice did not convert the file within {timeout:g} seconds"
             ) from None
+        except BaseException:  # the library's time budget (max_seconds) or Ctrl-C: no orphan
+            _kill_group(process)
+            raise
         target = folder / "out" / "input.docx"
         if process.returncode != 0 or not target.is_file():
             detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
