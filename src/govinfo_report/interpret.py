@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from .align import paragraph_row, split_value_cells
 from .document import Document, GridCell, Paragraph, Table
 from .findings import Finding
 from .metadata import report_metadata
@@ -116,6 +117,9 @@ _EDITION_2019_HINTS = (
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+[.、])")
 
 
+_TABLE_SECTIONS = ("active", "applications", "reviews")
+
+
 class _Row(NamedTuple):
     section: str | None
     cells: tuple[GridCell, ...]
@@ -196,12 +200,18 @@ def _walk(
             if found is not None and found != section:
                 close_narrative()
                 section, title, text_lines = found, block.text, []
+            elif section in _TABLE_SECTIONS:
+                # A table printed as lines of text (copied out of a PDF viewer): each line is a
+                # row, its trailing numbers the values.
+                line_row = paragraph_row(block)
+                if line_row:
+                    rows.append(_Row(section, split_value_cells(line_row)))
             elif section is not None:
                 text_lines.append(block.text)
             continue
         assert isinstance(block, Table)
         for cells in _table_rows(block):
-            rows.append(_Row(section, cells))
+            rows.append(_Row(section, split_value_cells(cells)))
     close_narrative()
     return paragraphs, rows, narrative
 
@@ -264,15 +274,24 @@ def _state(text: str) -> CellState:
 
 
 def _values_after(
-    cells: Sequence[GridCell], count: int
+    cells: Sequence[GridCell], count: int, *, right_aligned: bool = False
 ) -> tuple[list[GridCell | None], list[GridCell]]:
     """The ``count`` value cells after a label, and the non-empty cells left over.
 
-    Empty cells beyond ``count`` are layout (merged label columns, trailing separators): they are
-    dropped from the end first, then from the start. Positions stay as printed otherwise, so a blank
-    value stays blank; missing trailing values are ``None`` (absent).
+    Empty cells beyond ``count`` are layout (merged label columns, colspan fillers, trailing
+    separators). When exactly ``count`` cells are non-empty, those are the values. Otherwise empty
+    cells are dropped from the end first, then from the start; ``right_aligned`` (a table whose
+    values are its last columns, where a converter drops covered cells at the left) drops from the
+    start first. Positions stay as printed otherwise, so a blank value stays blank; missing
+    trailing values are ``None`` (absent).
     """
     run = list(cells)
+    filled = [cell for cell in run if cell.text.strip()]
+    if len(run) > count and len(filled) == count:
+        return list(filled), []
+    if right_aligned:
+        while len(run) > count and not run[0].text.strip():
+            run.pop(0)
     while len(run) > count and not run[-1].text.strip():
         run.pop()
     while len(run) > count and not run[0].text.strip():
@@ -415,7 +434,7 @@ def _applications(
                 start = 0
                 while start < len(row.cells) and _state(row.cells[start].text) is CellState.TEXT:
                     start += 1
-                values, extra = _values_after(row.cells[start:], 7)
+                values, extra = _values_after(row.cells[start:], 7, right_aligned=True)
                 if label_key not in found or _all_blank(found[label_key][0]):
                     found[label_key] = (values, label_cell)
                 _stray(extra, f"「{label_cell.text.strip()}」行", findings)
@@ -432,7 +451,7 @@ def _applications(
             pending = (key, label_cell)
             continue
         pending = None
-        values, extra = _values_after(after, 7)
+        values, extra = _values_after(after, 7, right_aligned=True)
         if not any(v is not None and v.text.strip() for v in values):
             pending = (key, label_cell)  # a blank row, or a header: later values may follow
         if key in found and not _all_blank(found[key][0]):
@@ -545,8 +564,17 @@ def _reviews(
     if _review_group_rows(candidates, cells, used, findings):
         return
     pooled: list[GridCell] = []
+    # A row of empty cells before the values is a header a converter left blank, not blank values.
+    first_filled = next(
+        (
+            i
+            for i, row in candidates
+            if i not in used and _value_row(row) and any(c.text.strip() for c in row.cells)
+        ),
+        None,
+    )
     for index, row in candidates:
-        if index in used:
+        if index in used or (first_filled is not None and index < first_filled):
             continue
         if _value_row(row):
             pooled.extend(row.cells)
