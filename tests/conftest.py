@@ -37,3 +37,17 @@ def corpus() -> Path:
             pytest.fail(f"the corpus is required in CI but {CORPUS} does not exist")
         pytest.skip(f"corpus not found at {CORPUS} (set GOVINFO_REPORT_CORPUS)")
     return CORPUS
+
+
+CORPUS_NEXT = CORPUS.parent / "corpus-next"
+
+
+@pytest.fixture(scope="session")
+def corpus_next(corpus: Path) -> Path:
+    """Real documents in the damaged forms users hand us (PDF-viewer copies, converters' Markdown),
+    held to the same standard as :func:`corpus`."""
+    if not CORPUS_NEXT.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"the corpus is required in CI but {CORPUS_NEXT} does not exist")
+        pytest.skip(f"corpus-next not found at {CORPUS_NEXT}")
+    return CORPUS_NEXT

@@ -20,7 +20,7 @@ __all__ = ["ValuePiece", "is_page_furniture", "paragraph_row", "split_value_cell
 
 _VALUE_TOKEN = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:万元|元|%)?$|^[/\\\-—－]+$|^无$")
 _PAGE_FURNITURE = re.compile(
-    r"^(?:[-－—]\s*\d{1,4}\s*[-－—]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"^(?:[-－—]\s*\d{1,4}\s*[-－—]?|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4})$"
 )
 _THOUSANDS_GROUPS = re.compile(r"^\d{1,3}(?: \d{3})+$")

@@ -31,6 +31,8 @@ _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _LOOKS_LIKE_TITLE = re.compile(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[)）]")
 _NUMBERISH = re.compile(r"^[\s\d０-９,.+\-％%]+$")
 _CONTINUATION_MAX = 12
+# A page number between the lines of a PDF copy ("- 5 -"); not a Markdown bullet.
+_PAGE_NUMBER = re.compile(r"^[-－—]\s*\d{1,4}\s*[-－—]?$")
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -109,7 +111,8 @@ class _Builder:
 
     def add_paragraph(self, text: str, line: int) -> None:
         self.end_table()
-        text = _MARKDOWN_PREFIX.sub("", text).strip()
+        if not _PAGE_NUMBER.match(text):
+            text = _MARKDOWN_PREFIX.sub("", text).strip()
         if text:
             self.blocks.append(Paragraph(text, Provenance(source=self.name, line=line)))
 
