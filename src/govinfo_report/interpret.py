@@ -15,7 +15,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from .align import paragraph_row, split_value_cells
+import attrs
+
+from .align import ValuePiece, could_be_thousands, paragraph_row, split_value_cells
 from .document import Document, GridCell, Paragraph, Table
 from .findings import Finding
 from .metadata import report_metadata
@@ -287,6 +289,9 @@ def _values_after(
     """
     run = list(cells)
     filled = [cell for cell in run if cell.text.strip()]
+    if len(filled) > count:
+        run = _thousands_joined(run, count)
+        filled = [cell for cell in run if cell.text.strip()]
     if len(run) > count and len(filled) == count:
         return list(filled), []
     if right_aligned:
@@ -302,15 +307,71 @@ def _values_after(
     return values, extra
 
 
+def _thousands_joined(run: list[GridCell], count: int) -> list[GridCell]:
+    """A row with more values than cells, where cells cut at spaces could each be one number with
+    spaces between thousands (``1 000``): joined again when that gives exactly ``count`` values."""
+    joined: list[GridCell] = []
+    for cell in run:
+        if (
+            isinstance(cell, ValuePiece)
+            and cell.part > 0
+            and joined
+            and isinstance(joined[-1], ValuePiece)
+            and joined[-1].whole is cell.whole
+            and could_be_thousands(cell.whole)
+        ):
+            joined[-1] = attrs.evolve(joined[-1], text=cell.whole, part=_JOINED)
+            continue
+        joined.append(cell)
+    if sum(1 for cell in joined if cell.text.strip()) == count:
+        return joined
+    return run
+
+
+_JOINED = -1  # ValuePiece.part of a cell whose pieces were joined again as one number
+
+
 def _store(
     specs: Sequence[TemplateCell],
     values: Sequence[GridCell | None],
     cells: dict[str, Cell],
+    findings: list[Finding],
+    where: str,
 ) -> None:
+    """Store a row's values. A row with fewer values than cells, where the layout does not say
+    which is missing, stores nothing: the candidates are named in a finding."""
+    present = [v for v in values if v is not None]
+    if len(present) < len(values) and any(v.text.strip() for v in present):
+        keys = tuple(spec.key for spec in specs if spec.key not in cells)
+        texts = [v.text.strip() for v in present]
+        findings.append(
+            reading_finding(
+                "read.unplaced_values",
+                f"{where}只有 {len(present)} 个值（{'、'.join(texts)}），少于 {len(values)} 个"
+                f"单元格，无法确定各值所属，候选单元格：{'、'.join(keys)}",
+                f"{where}: {len(present)} values ({', '.join(texts)}) for {len(values)} cells; "
+                f"which cell each belongs to is not printed. Candidates: {', '.join(keys)}",
+                cells=keys,
+                actual=" ".join(texts),
+                source=present[0].provenance,
+            )
+        )
+        return
     for spec, source in zip(specs, values, strict=True):
         if source is None or spec.key in cells:
             continue
         cells[spec.key] = parse_cell_text(source.text, spec.kind, source.provenance)
+        if isinstance(source, ValuePiece) and source.part == _JOINED:
+            findings.append(
+                reading_finding(
+                    "read.thousands_separator",
+                    f"「{source.text.strip()}」按千位分隔的一个数读取",
+                    f"{source.text.strip()!r} read as one number with spaces between thousands",
+                    cells=(spec.key,),
+                    actual=source.text.strip(),
+                    source=source.provenance,
+                )
+            )
 
 
 def _stray(cells: Iterable[GridCell], where: str, findings: list[Finding]) -> None:
@@ -385,7 +446,7 @@ def _active(
             if any(spec.key in cells for spec in specs):  # the row was printed twice
                 extra = [v for v in values if v is not None and v.text.strip()] + extra
             else:
-                _store(specs, values, cells)
+                _store(specs, values, cells, findings, f"「{row.cells[position].text.strip()}」行")
             _stray(extra, f"「{row.cells[position].text.strip()}」行", findings)
             break
 
@@ -481,10 +542,10 @@ def _applications(
             "（六）其他处理合计行",
             findings,
         )
-    for key, (values, _) in found.items():
+    for key, (values, label_cell) in found.items():
         specs = _row_specs(edition, f"applications.{key}", single_other_row=single)
         if len(specs) == len(values):
-            _store(specs, values, cells)
+            _store(specs, values, cells, findings, f"「{label_cell.text.strip()}」行")
 
 
 def _joined_label(fragments: Sequence[GridCell], row: _Row) -> tuple[int | None, str | None]:
@@ -546,7 +607,7 @@ def _review_group_rows(
                 break
             specs = _row_specs(Edition.E2021, f"reviews.{group}")
             values, extra = _values_after(after, len(specs))
-            _store(specs, values, cells)
+            _store(specs, values, cells, findings, f"「{row.cells[position].text.strip()}」行")
             _stray(extra, f"「{row.cells[position].text.strip()}」行", findings)
             used.add(index)
             found = True
@@ -587,7 +648,7 @@ def _reviews(
         return
     specs = [s for s in template_cells(Edition.E2021) if s.key.startswith("reviews.")]
     values, extra = _values_after(pooled, _REVIEW_COLUMNS)
-    _store(specs, values, cells)
+    _store(specs, values, cells, findings, "行政复议、行政诉讼情况表")
     _stray(extra, "行政复议、行政诉讼情况表", findings)
 
 
