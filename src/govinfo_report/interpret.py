@@ -19,6 +19,7 @@ import attrs
 
 from .align import ValuePiece, could_be_thousands, paragraph_row, split_value_cells
 from .document import Document, GridCell, Paragraph, Table
+from .errors import ReportReadError
 from .findings import Finding
 from .metadata import report_metadata
 from .model import (
@@ -143,11 +144,27 @@ def interpret(document: Document) -> tuple[AnnualReport, list[Finding]]:
     _applications(rows, edition, cells, used, findings)
     _reviews(rows, cells, used, findings)
     _stray_rows(rows, used, findings)
+    if not cells and not document.findings and not _looks_like_report(paragraphs):
+        raise ReportReadError(
+            document.source,
+            "not a government information disclosure annual report: no section title and no "
+            "table row of the template found",
+        )
     report, leftover = build_report(
         edition, cells, meta=meta, narrative=tuple(narrative), source=document.source
     )
     assert not leftover, leftover  # keys come from the template itself
     return report, findings
+
+
+def _looks_like_report(paragraphs: Sequence[Paragraph]) -> bool:
+    """Whether the document names itself a report or one of its sections (a report that lost its
+    tables keeps its findings; prose about something else is not a report)."""
+    sections = {_section_of(normalise_label(p.text)) for p in paragraphs} - {None}
+    return bool(sections) or any(
+        "政府信息公开" in normalise_label(p.text) and "报告" in p.text
+        for p in paragraphs[:_TITLE_SEARCH]
+    )
 
 
 # ---------------------------------------------------------------- walking the document
