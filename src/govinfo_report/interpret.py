@@ -432,7 +432,7 @@ def _active_label(text: str) -> str | None:
     for row, names in _ACTIVE_ROWS.items():
         if label in names:
             return row
-    return None
+    return _similar_label(label, "active")
 
 
 def _active(
@@ -479,7 +479,71 @@ def _application_label(text: str) -> str | None:
     for key, pattern in _APPLICATION_ROWS:
         if pattern.search(label):
             return key
-    return None
+    return _similar_label(label, "applications")
+
+
+_PUNCTUATION = re.compile(r"[\s\W_]+")
+_LABEL_NUMBER = re.compile(r"^(?:([一二三四五六七八九十]+)、|\(([一二三四五六七八九十]+)\)|(\d+)[.、])")
+_CHINESE_DIGITS = "一二三四五六七八九十"
+_SIMILAR_MIN = 0.6  # share of a template label's character pairs the text must contain
+_SIMILAR_MARGIN = 0.2  # lead over the next best label, else the text names no row clearly
+_SIMILAR_BODY_MIN = 6  # shorter labels (规章, 3.其他) are all signal: matched exactly or not at all
+
+
+def _label_number(label: str) -> tuple[int | None, str]:
+    """A label's numbering within its group (``2.`` → 2, ``（三）`` → 3) and the text after it."""
+    match = _LABEL_NUMBER.match(label)
+    if match is None:
+        return None, label
+    chinese = match.group(1) or match.group(2)
+    number = _CHINESE_DIGITS.index(chinese) + 1 if chinese and len(chinese) == 1 else None
+    if match.group(3):
+        number = int(match.group(3))
+    return number, label[match.end() :]
+
+
+def _pairs(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
+
+@functools.cache
+def _template_rows(section: str) -> tuple[tuple[str, int | None, frozenset[str]], ...]:
+    """Every row of a section in both editions: its key, its numbering and its label's character
+    pairs, from the template the writers print."""
+    rows: dict[str, tuple[int | None, frozenset[str]]] = {}
+    for edition in Edition:
+        for single in (False, True):
+            for spec in template_cells(edition, single_other_row=single):
+                key = spec.key.split(".", 1)[1].rsplit(".", 1)[0]
+                if not spec.key.startswith(section + ".") or key in rows:
+                    continue
+                number, body = _label_number(normalise_label(spec.labels[-2]))
+                rows[key] = (number, _pairs(_PUNCTUATION.sub("", body)))
+    return tuple((key, number, pairs) for key, (number, pairs) in rows.items())
+
+
+def _similar_label(label: str, section: str) -> str | None:
+    """The template row a damaged label names (characters lost in print, pieces of a merged cell
+    around it), when one row's label is clearly the most similar and its numbering agrees."""
+    number, body = _label_number(label)
+    pairs = _pairs(_PUNCTUATION.sub("", body))
+    if not pairs:
+        return None
+    scored = []
+    for key, row_number, row_pairs in _template_rows(section):
+        if len(row_pairs) + 1 < _SIMILAR_BODY_MIN:
+            continue
+        # The numbering is the one part print never damages: a numbered label must show its own
+        # number (a wrapped label's continuation line, which has none, names no row).
+        if row_number is not None and number != row_number:
+            continue
+        scored.append((len(row_pairs & pairs) / len(row_pairs), key))
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] < _SIMILAR_MIN:
+        return None
+    if len(scored) > 1 and scored[0][0] - scored[1][0] < _SIMILAR_MARGIN:
+        return None
+    return scored[0][1]
 
 
 def _applications(
@@ -493,6 +557,9 @@ def _applications(
     pending: tuple[str, GridCell] | None = None
     fragments: list[GridCell] = []  # label pieces of rows that matched nothing (wrapped labels)
     for index, row in _in_section(rows, "applications"):
+        if _is_column_header(row):
+            pending, fragments = None, []
+            continue
         label_at, key = None, None
         for position in range(len(row.cells) - 1, -1, -1):
             key = _application_label(row.cells[position].text)
@@ -563,6 +630,22 @@ def _applications(
         specs = _row_specs(edition, f"applications.{key}", single_other_row=single)
         if len(specs) == len(values):
             _store(specs, values, cells, findings, f"「{label_cell.text.strip()}」行")
+
+
+@functools.cache
+def _column_labels() -> frozenset[str]:
+    return frozenset(
+        normalise_label(spec.labels[-1])
+        for spec in template_cells(Edition.E2021)
+        if spec.key.startswith("applications.")
+    ) | {"法人或其他组织", "申请人情况"}
+
+
+def _is_column_header(row: _Row) -> bool:
+    """A header row of section 三 (自然人 | 法人或其他组织 | 总计): its 总计 names a column, not the
+    （七）总计 row."""
+    columns = _column_labels()
+    return sum(normalise_label(c.text) in columns for c in row.cells) >= 2
 
 
 def _joined_label(fragments: Sequence[GridCell], row: _Row) -> tuple[int | None, str | None]:
