@@ -445,12 +445,21 @@ def _active(
     known = {
         spec.key.split(".")[1] for spec in template_cells(edition) if spec.key.startswith("active.")
     }
+    # A label standing alone (a converter pulled it out of its row, or the line wrapped): its
+    # values are the next row, when that row is values only.
+    pending: tuple[GridCell, tuple[GridCell, ...]] | None = None
     for index, row in _in_section(rows, "active"):
+        label_cell, pending = (pending or (None, ()))[0], None
+        if label_cell is not None and _values_only(row):
+            row = _Row(row.section, (label_cell, *row.cells))
         for position in range(len(row.cells) - 1, -1, -1):
             key = _active_label(row.cells[position].text)
             if key is None:
                 continue
             used.add(index)
+            if key in known and position == len(row.cells) - 1:
+                pending = (row.cells[position], ())
+                break
             if key not in known:
                 _stray(
                     [c for c in row.cells[position + 1 :] if c.text.strip()],
@@ -468,6 +477,11 @@ def _active(
             break
 
 
+def _values_only(row: _Row) -> bool:
+    texts = [c.text for c in row.cells if c.text.strip()]
+    return bool(texts) and all(_state(t) is not CellState.TEXT for t in texts)
+
+
 # ---------------------------------------------------------------- section 三
 
 
@@ -479,7 +493,12 @@ def _application_label(text: str) -> str | None:
     for key, pattern in _APPLICATION_ROWS:
         if pattern.search(label):
             return key
-    return _similar_label(label, "applications")
+    # A group label's tail may stand before the row's own label (（三）不 / 予公开 1.属于…).
+    pieces = [normalise_label(piece) for piece in text.split()[::-1]]
+    return next(
+        (key for piece in pieces if (key := _similar_label(piece, "applications"))),
+        _similar_label(label, "applications"),
+    )
 
 
 _PUNCTUATION = re.compile(r"[\s\W_]+")
@@ -510,16 +529,17 @@ def _pairs(text: str) -> frozenset[str]:
 def _template_rows(section: str) -> tuple[tuple[str, int | None, frozenset[str]], ...]:
     """Every row of a section in both editions: its key, its numbering and its label's character
     pairs, from the template the writers print."""
-    rows: dict[str, tuple[int | None, frozenset[str]]] = {}
+    rows: dict[tuple[str, str], tuple[int | None, frozenset[str]]] = {}
     for edition in Edition:
         for single in (False, True):
             for spec in template_cells(edition, single_other_row=single):
                 key = spec.key.split(".", 1)[1].rsplit(".", 1)[0]
-                if not spec.key.startswith(section + ".") or key in rows:
+                label = normalise_label(spec.labels[-2])
+                if not spec.key.startswith(section + ".") or (key, label) in rows:
                     continue
-                number, body = _label_number(normalise_label(spec.labels[-2]))
-                rows[key] = (number, _pairs(_PUNCTUATION.sub("", body)))
-    return tuple((key, number, pairs) for key, (number, pairs) in rows.items())
+                number, body = _label_number(label)
+                rows[key, label] = (number, _pairs(_PUNCTUATION.sub("", body)))
+    return tuple((key, number, pairs) for (key, _), (number, pairs) in rows.items())
 
 
 def _similar_label(label: str, section: str) -> str | None:
@@ -538,12 +558,15 @@ def _similar_label(label: str, section: str) -> str | None:
         if row_number is not None and number != row_number:
             continue
         scored.append((len(row_pairs & pairs) / len(row_pairs), key))
-    scored.sort(reverse=True)
-    if not scored or scored[0][0] < _SIMILAR_MIN:
+    best: dict[str, float] = {}
+    for score, key in scored:  # a row printed differently by the two editions: its best label
+        best[key] = max(score, best.get(key, 0.0))
+    ranked = sorted(((score, key) for key, score in best.items()), reverse=True)
+    if not ranked or ranked[0][0] < _SIMILAR_MIN:
         return None
-    if len(scored) > 1 and scored[0][0] - scored[1][0] < _SIMILAR_MARGIN:
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < _SIMILAR_MARGIN:
         return None
-    return scored[0][1]
+    return ranked[0][1]
 
 
 def _applications(
@@ -569,6 +592,11 @@ def _applications(
         has_numbers = any(_is_number_text(c.text) for c in row.cells)
         if (label_at is None or key is None) and fragments and has_numbers:
             label_at, key = _joined_label(fragments, row)
+        if (label_at is None or key is None) and pending is None and fragments and has_numbers:
+            # A row of values under a label wrapped over lines that each name nothing.
+            joined = _fragments_label(fragments)
+            if joined is not None:
+                pending = (joined, fragments[-1])
         if label_at is None or key is None:
             if not has_numbers:
                 fragments = [*fragments[-2:], *(c for c in row.cells if c.text.strip())]
@@ -660,6 +688,14 @@ def _joined_label(fragments: Sequence[GridCell], row: _Row) -> tuple[int | None,
         if key is not None:
             return position, key
     return None, None
+
+
+def _fragments_label(fragments: Sequence[GridCell]) -> str | None:
+    for count in range(2, min(3, len(fragments)) + 1):
+        key = _application_label("".join(c.text.strip() for c in fragments[-count:]))
+        if key is not None:
+            return key
+    return None
 
 
 def _all_blank(values: Sequence[GridCell | None]) -> bool:
