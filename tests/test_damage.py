@@ -17,7 +17,16 @@ def assert_exact_or_reported(damaged: Damaged) -> None:
     assert not wrong, (damaged.format, damaged.damages, wrong)
     assert not set(got) - set(truth), (damaged.format, damaged.damages)
     named = {key for f in (*result.findings, *gr.validate(result.report)) for key in f.cells}
-    unreported = [k for k in truth if k not in got and k not in named]
+    # Where the row （六）其他处理 itself lost its label, the reader cannot know whether it was one
+    # row or three: a finding naming the candidate rows of （六） is the report.
+    other_named = any(key.startswith("applications.other.") for key in named)
+    unreported = [
+        k
+        for k in truth
+        if k not in got
+        and k not in named
+        and not (k.startswith("applications.other.") and other_named)
+    ]
     assert not unreported, (damaged.format, damaged.damages, unreported)
 
 

@@ -105,6 +105,7 @@ _APPLICATION_ROWS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 _REVIEW_COLUMNS = 15
+_APPLICANT_COLUMNS = 7
 _VALUE_LIKE = re.compile(r"^[\s\d０-９,.+\-/—－]*$")
 _EDITION_2021_HINTS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
 _EDITION_2019_HINTS = (
@@ -494,11 +495,11 @@ def _application_label(text: str) -> str | None:
         if pattern.search(label):
             return key
     # A group label's tail may stand before the row's own label (（三）不 / 予公开 1.属于…).
-    pieces = [normalise_label(piece) for piece in text.split()[::-1]]
-    return next(
-        (key for piece in pieces if (key := _similar_label(piece, "applications"))),
-        _similar_label(label, "applications"),
-    )
+    for piece in text.split()[::-1]:
+        similar = _similar_label(normalise_label(piece), "applications")
+        if similar is not None:
+            return similar
+    return _similar_label(label, "applications")
 
 
 _PUNCTUATION = re.compile(r"[\s\W_]+")
@@ -579,6 +580,8 @@ def _applications(
     found: dict[str, tuple[list[GridCell | None], GridCell]] = {}
     pending: tuple[str, GridCell] | None = None
     fragments: list[GridCell] = []  # label pieces of rows that matched nothing (wrapped labels)
+    # Rows read in document order: a row key, or a row of values nothing labels (by its index).
+    sequence: list[str | int] = []
     for index, row in _in_section(rows, "applications"):
         if _is_column_header(row):
             pending, fragments = None, []
@@ -610,9 +613,12 @@ def _applications(
                 values, extra = _values_after(row.cells[start:], 7, right_aligned=True)
                 if label_key not in found or _all_blank(found[label_key][0]):
                     found[label_key] = (values, label_cell)
+                    sequence.append(label_key)
                 _stray(extra, f"「{label_cell.text.strip()}」行", findings)
                 used.add(index)
                 pending = None
+            elif has_numbers and _values_only(row) and _value_slots(row) <= _APPLICANT_COLUMNS:
+                sequence.append(index)
             continue
         used.add(index)
         fragments = []
@@ -634,11 +640,13 @@ def _applications(
             # First sight, or a blank first sight (a header such as 总计) that real values replace.
             if key not in found or not _all_blank(values):
                 found[key] = (values, label_cell)
+                sequence.append(key)
             where = f"「{label_cell.text.strip()}」行"
         _stray(extra, where, findings)
 
     has_sub_rows = any(k.startswith("other.") for k in found)
     single = "other" in found and not has_sub_rows
+    placed = _place_by_position(sequence, rows, edition, single, found, used, findings)
     if edition is Edition.E2019 and has_sub_rows:
         for key in [k for k in found if k.startswith("other.")]:
             values, label_cell = found.pop(key)
@@ -657,7 +665,86 @@ def _applications(
     for key, (values, label_cell) in found.items():
         specs = _row_specs(edition, f"applications.{key}", single_other_row=single)
         if len(specs) == len(values):
-            _store(specs, values, cells, findings, f"「{label_cell.text.strip()}」行")
+            where = f"「{label_cell.text.strip()}」行" if key not in placed else placed[key]
+            _store(specs, values, cells, findings, where)
+            if key in placed and all(spec.key in cells for spec in specs):
+                findings.append(
+                    reading_finding(
+                        "read.placed_by_position",
+                        f"{where}没有可读的标签，按其位置（前后两行之间唯一缺少的行）放入"
+                        f"「{specs[0].labels[-2]}」",
+                        f"{where} has no readable label; placed by its position (the one row "
+                        f"missing between its neighbours) in {specs[0].labels[-2]!r}",
+                        cells=tuple(spec.key for spec in specs),
+                        source=label_cell.provenance,
+                    )
+                )
+
+
+def _place_by_position(
+    sequence: Sequence[str | int],
+    rows: Sequence[_Row],
+    edition: Edition,
+    single: bool,
+    found: dict[str, tuple[list[GridCell | None], GridCell]],
+    used: set[int],
+    findings: list[Finding],
+) -> dict[str, str]:
+    """Rows of values that no label names, placed by order: a run of such rows between two rows
+    read by their labels fills the template rows between those two when the counts agree exactly
+    and every one of those rows is missing. Otherwise their values stay unplaced, and a finding
+    lists the candidates. Returns the placed row keys with a description of each source row."""
+    order = [
+        spec.key.removeprefix("applications.").removesuffix(".natural_person")
+        for spec in template_cells(edition, single_other_row=single)
+        if spec.key.startswith("applications.") and spec.key.endswith(".natural_person")
+    ]
+    placed: dict[str, str] = {}
+    position = 0
+    while position < len(sequence):
+        if not isinstance(sequence[position], int):
+            position += 1
+            continue
+        end = position
+        while end < len(sequence) and isinstance(sequence[end], int):
+            end += 1
+        run = [i for i in sequence[position:end] if isinstance(i, int)]
+        before = next((k for k in reversed(sequence[:position]) if isinstance(k, str)), None)
+        after = next((k for k in sequence[end:] if isinstance(k, str)), None)
+        first = order.index(before) + 1 if before in order else 0
+        last = order.index(after) if after in order else len(order)
+        gap = order[first:last]
+        candidates = [key for key in gap if key not in found]
+        if gap and len(candidates) == len(gap) == len(run):
+            for index, key in zip(run, gap, strict=True):
+                row = rows[index]
+                values, _ = _values_after(row.cells, 7, right_aligned=True)
+                found[key] = (values, row.cells[0])
+                placed[key] = f"{row.cells[0].provenance.describe()} 的一行数值"
+                used.add(index)
+        elif candidates:
+            keys = tuple(
+                spec.key
+                for key in candidates
+                for spec in _row_specs(edition, f"applications.{key}", single_other_row=single)
+            )
+            for index in run:
+                texts = [c.text.strip() for c in rows[index].cells if c.text.strip()]
+                findings.append(
+                    reading_finding(
+                        "read.unplaced_values",
+                        f"一行数值（{' '.join(texts)}）没有标签，其前后之间有 {len(candidates)} "
+                        f"个可能的行，无法确定所属：{'、'.join(candidates)}",
+                        f"a row of values ({' '.join(texts)}) has no label and "
+                        f"{len(candidates)} rows could hold it: {', '.join(candidates)}",
+                        cells=keys,
+                        actual=" ".join(texts),
+                        source=rows[index].cells[0].provenance,
+                    )
+                )
+                used.add(index)
+        position = end
+    return placed
 
 
 @functools.cache
@@ -688,6 +775,12 @@ def _joined_label(fragments: Sequence[GridCell], row: _Row) -> tuple[int | None,
         if key is not None:
             return position, key
     return None, None
+
+
+def _value_slots(row: _Row) -> int:
+    """Cells from the first non-empty one on (empty label cells before the values do not count)."""
+    first = next((i for i, c in enumerate(row.cells) if c.text.strip()), len(row.cells))
+    return len(row.cells) - first
 
 
 def _fragments_label(fragments: Sequence[GridCell]) -> str | None:

@@ -51,6 +51,7 @@ DAMAGES: dict[str, tuple[str, ...]] = {
         "br_in_cells",  # <br> inside label cells
         "page_numbers",
         "lost_characters",
+        "lost_labels",  # a row of section 三 printed with no label at all
     ),
     "html": ("lost_characters", "reviews_without_title"),
     "docx": ("lost_characters", "reviews_without_title"),
@@ -188,7 +189,13 @@ def _markdown_lines(report: AnnualReport, damages: frozenset[str], seed: int) ->
                     values = [
                         " ".join(values[i : i + 2]) if i < 6 else values[i] for i in range(0, 7, 2)
                     ]
-                if "loose_labels" in damages and (seed + index) % 3 == 0:
+                if (
+                    "lost_labels" in damages
+                    and table.section == "applications"
+                    and (seed + index) % 7 == 3
+                ):
+                    labels = ["" for _ in labels]
+                elif "loose_labels" in damages and (seed + index) % 3 == 0:
                     loose = [cell.replace("<br>", "") for cell in labels if cell]
                     labels = ["" for _ in labels]
                     fresh = True
