@@ -84,3 +84,21 @@ def test_shanghai_blank_totals_are_not_assessable_not_zero(corpus: Path) -> None
     not_assessable = [f for f in findings if f.code == "rule.not_assessable"]
     assert {f.rule for f in not_assessable} >= {"apply.row_total", "apply.outcome_total"}
     assert any(f.code == "apply.total_blank" for f in findings)
+
+
+WRITTEN = {"markdown": ".md", "html": ".html", "docx": ".docx"}
+
+
+def test_corpus_truth_through_every_writer_reads_back_by_label(corpus: Path) -> None:
+    """Intact labels: every value is placed by its own label, never by position."""
+    for path in truth_files(corpus):
+        report = gr.read(path).report
+        for writer, suffix in WRITTEN.items():
+            result = gr.read(gr.write(report, writer), name=f"{path.stem}{suffix}")
+            assert gr.to_cells(result.report)["cells"] == gr.to_cells(report)["cells"], (
+                path.name,
+                writer,
+            )
+            codes = {f.code for f in result.findings}
+            assert "read.placed_by_position" not in codes, (path.name, writer)
+            assert "read.unplaced_values" not in codes, (path.name, writer)
