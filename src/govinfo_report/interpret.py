@@ -749,16 +749,17 @@ def _place_by_position(
 
 @functools.cache
 def _column_labels() -> frozenset[str]:
+    # Section 四's headers too: printed without its title, its 总计 must not pass for section 三's.
     return frozenset(
         normalise_label(spec.labels[-1])
         for spec in template_cells(Edition.E2021)
-        if spec.key.startswith("applications.")
-    ) | {"法人或其他组织", "申请人情况"}
+        if spec.key.startswith(("applications.", "reviews."))
+    ) | {"法人或其他组织", "申请人情况", "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"}
 
 
 def _is_column_header(row: _Row) -> bool:
-    """A header row of section 三 (自然人 | 法人或其他组织 | 总计): its 总计 names a column, not the
-    （七）总计 row."""
+    """A header row of section 三 (自然人 | 法人或其他组织 | 总计) or 四 (结果维持 … 总计): its
+    总计 names a column, not the （七）总计 row."""
     columns = _column_labels()
     return sum(normalise_label(c.text) in columns for c in row.cells) >= 2
 

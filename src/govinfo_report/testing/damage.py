@@ -41,6 +41,7 @@ DAMAGES: dict[str, tuple[str, ...]] = {
         "full_width",  # full-width digits
         "reviews_two_lines",  # section 四's fifteen values over two lines
         "lost_characters",  # a character of a label lost in print
+        "reviews_without_title",  # section 四's table with no title before it
     ),
     # A converter's Markdown (markitdown and the like).
     "markdown": (
@@ -52,6 +53,7 @@ DAMAGES: dict[str, tuple[str, ...]] = {
         "page_numbers",
         "lost_characters",
         "lost_labels",  # a row of section 三 printed with no label at all
+        "reviews_without_title",
     ),
     "html": ("lost_characters", "reviews_without_title"),
     "docx": ("lost_characters", "reviews_without_title"),
@@ -104,7 +106,8 @@ def _text_lines(report: AnnualReport, damages: frozenset[str], seed: int) -> lis
     ]
     page = 1
     for table in official_tables(report):
-        lines.append(table.title)
+        if not (table.section == "reviews" and "reviews_without_title" in damages):
+            lines.append(table.title)
         vertical_done = False
         for index, row in enumerate(table.rows):
             if "page_numbers" in damages and (seed + index) % 9 == 4:
@@ -167,7 +170,10 @@ def _markdown_lines(report: AnnualReport, damages: frozenset[str], seed: int) ->
         "本年度认真贯彻落实《中华人民共和国政府信息公开条例》。",
     ]
     for table in official_tables(report):
-        lines += ["", f"## {table.title}", ""]
+        if table.section == "reviews" and "reviews_without_title" in damages:
+            lines.append("")
+        else:
+            lines += ["", f"## {table.title}", ""]
         width = max(len(row) for row in table.rows)
         fresh = True  # the next row opens a fragment (its header)
         for index, row in enumerate(table.rows):
