@@ -24,7 +24,11 @@ def codes(result: gr.ReadResult) -> list[str]:
 def test_a_row_that_lost_its_label_between_two_labelled_rows_is_placed_by_position() -> None:
     page = markdown_of().replace("| 2.其他法律行政法规禁止公开 |", "|  |", 1)
     result = gr.read(page.encode(), name="r.md")
-    assert result.report.cell("applications.withheld.prohibited_by_law.total").value == 3
+    cell = result.report.cell("applications.withheld.prohibited_by_law.total")
+    assert cell.value == 3
+    assert cell.provenance is not None and cell.provenance.placed_by == "position"
+    labelled = result.report.cell("applications.withheld.state_secret.total").provenance
+    assert labelled is not None and labelled.placed_by is None
     placed = [f for f in result.findings if f.code == "read.placed_by_position"]
     assert len(placed) == 1
     assert "applications.withheld.prohibited_by_law.natural_person" in placed[0].cells

@@ -719,6 +719,12 @@ def _place_by_position(
             for index, key in zip(run, gap, strict=True):
                 row = rows[index]
                 values, _ = _values_after(row.cells, 7, right_aligned=True)
+                values = [
+                    None
+                    if v is None
+                    else attrs.evolve(v, provenance=attrs.evolve(v.provenance, placed_by="position"))
+                    for v in values
+                ]
                 found[key] = (values, row.cells[0])
                 placed[key] = f"{row.cells[0].provenance.describe()} 的一行数值"
                 used.add(index)

@@ -83,6 +83,9 @@ class Provenance:
     """0-based column in that table's grid."""
     bbox: tuple[float, float, float, float] | None = None
     """``(x0, top, x1, bottom)`` in PDF points."""
+    placed_by: str | None = None
+    """``"position"`` when the interpreter placed the value by the order of the rows, its own label
+    being unreadable (see ``read.placed_by_position``); ``None`` when its label placed it."""
 
     def describe(self, lang: str = "en") -> str:
         """A short human-readable location such as ``report.pdf:3 (table 2, row 6, column 3)``.
