@@ -108,7 +108,11 @@ def test_not_a_report_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 @pytest.mark.parametrize("writer", ["markdown", "html"])
 def test_section_four_without_its_title_is_recognised_by_its_shape(writer: str) -> None:
     report = uniform_report("2021", "2", agency="示例县人民政府", year=2022)
-    page = gr.write(report, writer).decode("utf-8").replace("四、政府信息公开行政复议、行政诉讼情况", "")
+    page = (
+        gr.write(report, writer)
+        .decode("utf-8")
+        .replace("四、政府信息公开行政复议、行政诉讼情况", "")
+    )
     result = gr.read(page.encode("utf-8"), name=f"r.{'md' if writer == 'markdown' else 'html'}")
     assert gr.to_cells(result.report)["cells"] == gr.to_cells(report)["cells"]
     assert result.findings == ()

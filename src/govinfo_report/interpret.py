@@ -503,7 +503,9 @@ def _application_label(text: str) -> str | None:
 
 
 _PUNCTUATION = re.compile(r"[\s\W_]+")
-_LABEL_NUMBER = re.compile(r"^(?:([一二三四五六七八九十]+)、|\(([一二三四五六七八九十]+)\)|(\d+)[.、])")
+_LABEL_NUMBER = re.compile(
+    r"^(?:([一二三四五六七八九十]+)、|\(([一二三四五六七八九十]+)\)|(\d+)[.、])"
+)
 _CHINESE_DIGITS = "一二三四五六七八九十"
 _SIMILAR_MIN = 0.6  # share of a template label's character pairs the text must contain
 _SIMILAR_MARGIN = 0.2  # lead over the next best label, else the text names no row clearly
@@ -722,7 +724,9 @@ def _place_by_position(
                 values = [
                     None
                     if v is None
-                    else attrs.evolve(v, provenance=attrs.evolve(v.provenance, placed_by="position"))
+                    else attrs.evolve(
+                        v, provenance=attrs.evolve(v.provenance, placed_by="position")
+                    )
                     for v in values
                 ]
                 found[key] = (values, row.cells[0])

@@ -77,7 +77,9 @@ class Damaged:
 
 def _lose_character(label: str, seed: int) -> str:
     """The label with one character of its text (not its numbering) lost."""
-    numbering = re.match(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、])", label)
+    numbering = re.match(
+        r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、])", label
+    )
     start = numbering.end() if numbering else 0
     body = label[start:]
     if len(body) < 6:
