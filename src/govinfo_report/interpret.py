@@ -582,11 +582,13 @@ def _applications(
     found: dict[str, tuple[list[GridCell | None], GridCell]] = {}
     pending: tuple[str, GridCell] | None = None
     fragments: list[GridCell] = []  # label pieces of rows that matched nothing (wrapped labels)
-    # Rows read in document order: a row key, or a row of values nothing labels (by its index).
-    sequence: list[str | int] = []
+    # Rows read in document order: a row key, a row of values nothing labels (by its index), or
+    # None for a header row, which ends a run of such rows.
+    sequence: list[str | int | None] = []
     for index, row in _in_section(rows, "applications"):
         if _is_column_header(row):
             pending, fragments = None, []
+            sequence.append(None)
             continue
         label_at, key = None, None
         for position in range(len(row.cells) - 1, -1, -1):
@@ -684,7 +686,7 @@ def _applications(
 
 
 def _place_by_position(
-    sequence: Sequence[str | int],
+    sequence: Sequence[str | int | None],
     rows: Sequence[_Row],
     edition: Edition,
     single: bool,
@@ -834,14 +836,32 @@ def _review_group_rows(
 ) -> bool:
     """Section 四 printed as one labelled row per group (行政复议 + five values, …)."""
     found = False
+    # A group printed as a heading of its own (### 行政复议), then its header row and one row of
+    # five values.
+    heading: tuple[str, GridCell] | None = None
     for index, row in candidates:
+        if heading is not None and _values_only(row):
+            heading_group, label_cell = heading
+            heading = None
+            specs = _row_specs(Edition.E2021, f"reviews.{heading_group}")
+            if _value_slots(row) <= len(specs):
+                values, extra = _values_after(row.cells, len(specs))
+                _store(specs, values, cells, findings, f"「{label_cell.text.strip()}」下")
+                _stray(extra, f"「{label_cell.text.strip()}」下", findings)
+                used.add(index)
+                found = True
+            continue
         for position in range(len(row.cells) - 1, -1, -1):
             label = normalise_label(row.cells[position].text)
-            group = next((g for g, pattern in _REVIEW_GROUPS if pattern.search(label)), None)
+            groups = [g for g, pattern in _REVIEW_GROUPS if pattern.search(label)]
+            group = groups[0] if len(groups) == 1 else None
             if group is None:
                 continue
             after = row.cells[position + 1 :]
             texts = [c.text for c in after if c.text.strip()]
+            if not texts and not any(c.text.strip() for c in row.cells[:position]):
+                heading = (group, row.cells[position])
+                break
             # A header cell (行政复议 over 行政诉讼) has text after it, not values.
             if not texts or any(_state(t) is CellState.TEXT for t in texts):
                 break

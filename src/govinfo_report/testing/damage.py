@@ -54,12 +54,15 @@ DAMAGES: dict[str, tuple[str, ...]] = {
         "lost_characters",
         "lost_labels",  # a row of section 三 printed with no label at all
         "reviews_without_title",
+        "reviews_by_group",  # section 四 as three small tables under headings
     ),
     "html": ("lost_characters", "reviews_without_title"),
     "docx": ("lost_characters", "reviews_without_title"),
 }
 """The damages each format is drawn with."""
 
+_REVIEW_HEADINGS = ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）")
+_REVIEW_HEADER = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _WRAP_AT = 14
 
@@ -176,6 +179,12 @@ def _markdown_lines(report: AnnualReport, damages: frozenset[str], seed: int) ->
             lines.append("")
         else:
             lines += ["", f"## {table.title}", ""]
+        if table.section == "reviews" and "reviews_by_group" in damages:
+            values = list(table.rows[-1])
+            for at, heading in enumerate(_REVIEW_HEADINGS):
+                lines += [f"### {heading}", "", _pipe(_REVIEW_HEADER), "|" + " --- |" * 5]
+                lines += [_pipe(values[at * 5 : at * 5 + 5]), ""]
+            continue
         width = max(len(row) for row in table.rows)
         fresh = True  # the next row opens a fragment (its header)
         for index, row in enumerate(table.rows):
