@@ -48,6 +48,8 @@ def normalise_label(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
 
 
+_compact = functools.lru_cache(maxsize=16384)(normalise_label)  # the same few texts, every report
+
 _SECTION_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("overview", re.compile(r"总体情况")),
     ("active", re.compile(r"主动公开政府信息(的)?情况")),
@@ -773,7 +775,7 @@ def _is_column_header(row: _Row) -> bool:
     """A header row of section 三 (自然人 | 法人或其他组织 | 总计) or 四 (结果维持 … 总计): its
     总计 names a column, not the （七）总计 row."""
     columns = _column_labels()
-    return sum(normalise_label(c.text) in columns for c in row.cells) >= 2
+    return sum(_compact(c.text) in columns for c in row.cells if c.text) >= 2
 
 
 def _joined_label(fragments: Sequence[GridCell], row: _Row) -> tuple[int | None, str | None]:
