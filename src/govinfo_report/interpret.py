@@ -147,7 +147,12 @@ def interpret(document: Document) -> tuple[AnnualReport, list[Finding]]:
     _applications(rows, edition, cells, used, findings)
     _reviews(rows, cells, used, findings)
     _stray_rows(rows, used, findings)
-    if not cells and not document.findings and not _looks_like_report(paragraphs):
+    if (
+        not cells
+        and not document.findings
+        and meta.title is None
+        and not _looks_like_report(paragraphs)
+    ):
         raise ReportReadError(
             document.source,
             "not a government information disclosure annual report: no section title and no "
@@ -160,13 +165,16 @@ def interpret(document: Document) -> tuple[AnnualReport, list[Finding]]:
     return report, findings
 
 
+_REPORT_TITLE_SEARCH = 40  # saved pages put navigation before the title
+
+
 def _looks_like_report(paragraphs: Sequence[Paragraph]) -> bool:
     """Whether the document names itself a report or one of its sections (a report that lost its
     tables keeps its findings; prose about something else is not a report)."""
     sections = {_section_of(normalise_label(p.text)) for p in paragraphs} - {None}
     return bool(sections) or any(
         "政府信息公开" in normalise_label(p.text) and "报告" in p.text
-        for p in paragraphs[:_TITLE_SEARCH]
+        for p in paragraphs[:_REPORT_TITLE_SEARCH]
     )
 
 
