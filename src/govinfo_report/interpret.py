@@ -238,6 +238,9 @@ def _walk(
                     rows.append(_Row(section, split_value_cells(line_row)))
             elif section is not None:
                 text_lines.append(block.text)
+            elif len(line_row := paragraph_row(block)) == 2:
+                # Before any title: a labelled line of values (a table pasted without its section).
+                rows.append(_Row(section, split_value_cells(line_row)))
             continue
         assert isinstance(block, Table)
         for cells in _table_rows(block):
