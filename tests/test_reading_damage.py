@@ -56,9 +56,11 @@ def test_a_short_row_is_never_filled_left_to_right() -> None:
 
 
 def test_two_values_in_one_cell_are_two_values() -> None:
-    page = markdown_of().replace(
-        "| 一、本年新收政府信息公开申请数量 | 3 | 3 | 3 | 3 | 3 | 3 | 3 |",
-        "| 一、本年新收政府信息公开申请数量 | 3001 53 | 0 0 | 61 4 | 3119 |",
+    page = "\n".join(
+        "| 一、本年新收政府信息公开申请数量 | 3001 53 | 0 0 | 61 4 | 3119 |"
+        if line.startswith("| 一、本年新收")
+        else line
+        for line in markdown_of().splitlines()
     )
     result = gr.read(page.encode(), name="r.md")
     row = [result.report.cell(f"applications.received.{c}").value for c in COLUMNS]

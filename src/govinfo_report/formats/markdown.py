@@ -11,7 +11,6 @@ from ..layout import narrative_around_tables, official_tables, report_title
 from ..model import AnnualReport
 from ..plugins import WriteFunction, Writer
 
-
 _APPLICANT_COLUMNS = 7
 
 
