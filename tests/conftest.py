@@ -37,3 +37,18 @@ def corpus() -> Path:
             pytest.fail(f"the corpus is required in CI but {CORPUS} does not exist")
         pytest.skip(f"corpus not found at {CORPUS} (set GOVINFO_REPORT_CORPUS)")
     return CORPUS
+
+
+CORPUS_NEXT = Path(
+    os.environ.get("GOVINFO_REPORT_CORPUS_NEXT", SHARED_CORPUS.parent / "corpus-next")
+)
+
+
+@pytest.fixture(scope="session")
+def corpus_next() -> Path:
+    """Real documents in the damaged forms users hand us (PDF-viewer copies, converters' Markdown),
+    held to the same standard as :func:`corpus` (``../shared/corpus-next``, or
+    ``$GOVINFO_REPORT_CORPUS_NEXT``); skipped with a reason when absent."""
+    if not CORPUS_NEXT.is_dir():
+        pytest.skip(f"corpus-next not found at {CORPUS_NEXT} (set GOVINFO_REPORT_CORPUS_NEXT)")
+    return CORPUS_NEXT

@@ -15,7 +15,11 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+import attrs
+
+from .align import ValuePiece, could_be_thousands, paragraph_row, split_value_cells
 from .document import Document, GridCell, Paragraph, Table
+from .errors import ReportReadError
 from .findings import Finding
 from .metadata import report_metadata
 from .model import (
@@ -43,6 +47,8 @@ def normalise_label(text: str) -> str:
     one kind of quotes."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
 
+
+_compact = functools.lru_cache(maxsize=16384)(normalise_label)  # the same few texts, every report
 
 _SECTION_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("overview", re.compile(r"总体情况")),
@@ -101,6 +107,7 @@ _APPLICATION_ROWS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 _REVIEW_COLUMNS = 15
+_APPLICANT_COLUMNS = 7
 _VALUE_LIKE = re.compile(r"^[\s\d０-９,.+\-/—－]*$")
 _EDITION_2021_HINTS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
 _EDITION_2019_HINTS = (
@@ -114,6 +121,9 @@ _EDITION_2019_HINTS = (
     "采购总金额",
 )
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+[.、])")
+
+
+_TABLE_SECTIONS = ("active", "applications", "reviews")
 
 
 class _Row(NamedTuple):
@@ -137,11 +147,35 @@ def interpret(document: Document) -> tuple[AnnualReport, list[Finding]]:
     _applications(rows, edition, cells, used, findings)
     _reviews(rows, cells, used, findings)
     _stray_rows(rows, used, findings)
+    if (
+        not cells
+        and not document.findings
+        and meta.title is None
+        and not _looks_like_report(paragraphs)
+    ):
+        raise ReportReadError(
+            document.source,
+            "not a government information disclosure annual report: no section title and no "
+            "table row of the template found",
+        )
     report, leftover = build_report(
         edition, cells, meta=meta, narrative=tuple(narrative), source=document.source
     )
     assert not leftover, leftover  # keys come from the template itself
     return report, findings
+
+
+_REPORT_TITLE_SEARCH = 40  # saved pages put navigation before the title
+
+
+def _looks_like_report(paragraphs: Sequence[Paragraph]) -> bool:
+    """Whether the document names itself a report or one of its sections (a report that lost its
+    tables keeps its findings; prose about something else is not a report)."""
+    sections = {_section_of(normalise_label(p.text)) for p in paragraphs} - {None}
+    return bool(sections) or any(
+        "政府信息公开" in normalise_label(p.text) and "报告" in p.text
+        for p in paragraphs[:_REPORT_TITLE_SEARCH]
+    )
 
 
 # ---------------------------------------------------------------- walking the document
@@ -196,12 +230,21 @@ def _walk(
             if found is not None and found != section:
                 close_narrative()
                 section, title, text_lines = found, block.text, []
+            elif section in _TABLE_SECTIONS:
+                # A table printed as lines of text (copied out of a PDF viewer): each line is a
+                # row, its trailing numbers the values.
+                line_row = paragraph_row(block)
+                if line_row:
+                    rows.append(_Row(section, split_value_cells(line_row)))
             elif section is not None:
                 text_lines.append(block.text)
+            elif len(line_row := paragraph_row(block)) == 2:
+                # Before any title: a labelled line of values (a table pasted without its section).
+                rows.append(_Row(section, split_value_cells(line_row)))
             continue
         assert isinstance(block, Table)
         for cells in _table_rows(block):
-            rows.append(_Row(section, cells))
+            rows.append(_Row(section, split_value_cells(cells)))
     close_narrative()
     return paragraphs, rows, narrative
 
@@ -264,15 +307,27 @@ def _state(text: str) -> CellState:
 
 
 def _values_after(
-    cells: Sequence[GridCell], count: int
+    cells: Sequence[GridCell], count: int, *, right_aligned: bool = False
 ) -> tuple[list[GridCell | None], list[GridCell]]:
     """The ``count`` value cells after a label, and the non-empty cells left over.
 
-    Empty cells beyond ``count`` are layout (merged label columns, trailing separators): they are
-    dropped from the end first, then from the start. Positions stay as printed otherwise, so a blank
-    value stays blank; missing trailing values are ``None`` (absent).
+    Empty cells beyond ``count`` are layout (merged label columns, colspan fillers, trailing
+    separators). When exactly ``count`` cells are non-empty, those are the values. Otherwise empty
+    cells are dropped from the end first, then from the start; ``right_aligned`` (a table whose
+    values are its last columns, where a converter drops covered cells at the left) drops from the
+    start first. Positions stay as printed otherwise, so a blank value stays blank; missing
+    trailing values are ``None`` (absent).
     """
     run = list(cells)
+    filled = [cell for cell in run if cell.text.strip()]
+    if len(filled) > count:
+        run = _thousands_joined(run, count)
+        filled = [cell for cell in run if cell.text.strip()]
+    if len(run) > count and len(filled) == count:
+        return list(filled), []
+    if right_aligned:
+        while len(run) > count and not run[0].text.strip():
+            run.pop(0)
     while len(run) > count and not run[-1].text.strip():
         run.pop()
     while len(run) > count and not run[0].text.strip():
@@ -283,15 +338,71 @@ def _values_after(
     return values, extra
 
 
+def _thousands_joined(run: list[GridCell], count: int) -> list[GridCell]:
+    """A row with more values than cells, where cells cut at spaces could each be one number with
+    spaces between thousands (``1 000``): joined again when that gives exactly ``count`` values."""
+    joined: list[GridCell] = []
+    for cell in run:
+        if (
+            isinstance(cell, ValuePiece)
+            and cell.part > 0
+            and joined
+            and isinstance(joined[-1], ValuePiece)
+            and joined[-1].whole is cell.whole
+            and could_be_thousands(cell.whole)
+        ):
+            joined[-1] = attrs.evolve(joined[-1], text=cell.whole, part=_JOINED)
+            continue
+        joined.append(cell)
+    if sum(1 for cell in joined if cell.text.strip()) == count:
+        return joined
+    return run
+
+
+_JOINED = -1  # ValuePiece.part of a cell whose pieces were joined again as one number
+
+
 def _store(
     specs: Sequence[TemplateCell],
     values: Sequence[GridCell | None],
     cells: dict[str, Cell],
+    findings: list[Finding],
+    where: str,
 ) -> None:
+    """Store a row's values. A row with fewer values than cells, where the layout does not say
+    which is missing, stores nothing: the candidates are named in a finding."""
+    present = [v for v in values if v is not None]
+    if len(present) < len(values) and any(v.text.strip() for v in present):
+        keys = tuple(spec.key for spec in specs if spec.key not in cells)
+        texts = [v.text.strip() for v in present]
+        findings.append(
+            reading_finding(
+                "read.unplaced_values",
+                f"{where}只有 {len(present)} 个值（{'、'.join(texts)}），少于 {len(values)} 个"
+                f"单元格，无法确定各值所属，候选单元格：{'、'.join(keys)}",
+                f"{where}: {len(present)} values ({', '.join(texts)}) for {len(values)} cells; "
+                f"which cell each belongs to is not printed. Candidates: {', '.join(keys)}",
+                cells=keys,
+                actual=" ".join(texts),
+                source=present[0].provenance,
+            )
+        )
+        return
     for spec, source in zip(specs, values, strict=True):
         if source is None or spec.key in cells:
             continue
         cells[spec.key] = parse_cell_text(source.text, spec.kind, source.provenance)
+        if isinstance(source, ValuePiece) and source.part == _JOINED:
+            findings.append(
+                reading_finding(
+                    "read.thousands_separator",
+                    f"「{source.text.strip()}」按千位分隔的一个数读取",
+                    f"{source.text.strip()!r} read as one number with spaces between thousands",
+                    cells=(spec.key,),
+                    actual=source.text.strip(),
+                    source=source.provenance,
+                )
+            )
 
 
 def _stray(cells: Iterable[GridCell], where: str, findings: list[Finding]) -> None:
@@ -335,7 +446,7 @@ def _active_label(text: str) -> str | None:
     for row, names in _ACTIVE_ROWS.items():
         if label in names:
             return row
-    return None
+    return _similar_label(label, "active")
 
 
 def _active(
@@ -348,12 +459,21 @@ def _active(
     known = {
         spec.key.split(".")[1] for spec in template_cells(edition) if spec.key.startswith("active.")
     }
+    # A label standing alone (a converter pulled it out of its row, or the line wrapped): its
+    # values are the next row, when that row is values only.
+    pending: tuple[GridCell, tuple[GridCell, ...]] | None = None
     for index, row in _in_section(rows, "active"):
+        label_cell, pending = (pending or (None, ()))[0], None
+        if label_cell is not None and _values_only(row):
+            row = _Row(row.section, (label_cell, *row.cells))
         for position in range(len(row.cells) - 1, -1, -1):
             key = _active_label(row.cells[position].text)
             if key is None:
                 continue
             used.add(index)
+            if key in known and position == len(row.cells) - 1:
+                pending = (row.cells[position], ())
+                break
             if key not in known:
                 _stray(
                     [c for c in row.cells[position + 1 :] if c.text.strip()],
@@ -366,9 +486,14 @@ def _active(
             if any(spec.key in cells for spec in specs):  # the row was printed twice
                 extra = [v for v in values if v is not None and v.text.strip()] + extra
             else:
-                _store(specs, values, cells)
+                _store(specs, values, cells, findings, f"「{row.cells[position].text.strip()}」行")
             _stray(extra, f"「{row.cells[position].text.strip()}」行", findings)
             break
+
+
+def _values_only(row: _Row) -> bool:
+    texts = [c.text for c in row.cells if c.text.strip()]
+    return bool(texts) and all(_state(t) is not CellState.TEXT for t in texts)
 
 
 # ---------------------------------------------------------------- section 三
@@ -382,7 +507,82 @@ def _application_label(text: str) -> str | None:
     for key, pattern in _APPLICATION_ROWS:
         if pattern.search(label):
             return key
-    return None
+    # A group label's tail may stand before the row's own label (（三）不 / 予公开 1.属于…).
+    for piece in text.split()[::-1]:
+        similar = _similar_label(normalise_label(piece), "applications")
+        if similar is not None:
+            return similar
+    return _similar_label(label, "applications")
+
+
+_PUNCTUATION = re.compile(r"[\s\W_]+")
+_LABEL_NUMBER = re.compile(
+    r"^(?:([一二三四五六七八九十]+)、|\(([一二三四五六七八九十]+)\)|(\d+)[.、])"
+)
+_CHINESE_DIGITS = "一二三四五六七八九十"
+_SIMILAR_MIN = 0.6  # share of a template label's character pairs the text must contain
+_SIMILAR_MARGIN = 0.2  # lead over the next best label, else the text names no row clearly
+_SIMILAR_BODY_MIN = 6  # shorter labels (规章, 3.其他) are all signal: matched exactly or not at all
+
+
+def _label_number(label: str) -> tuple[int | None, str]:
+    """A label's numbering within its group (``2.`` → 2, ``（三）`` → 3) and the text after it."""
+    match = _LABEL_NUMBER.match(label)
+    if match is None:
+        return None, label
+    chinese = match.group(1) or match.group(2)
+    number = _CHINESE_DIGITS.index(chinese) + 1 if chinese and len(chinese) == 1 else None
+    if match.group(3):
+        number = int(match.group(3))
+    return number, label[match.end() :]
+
+
+def _pairs(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
+
+@functools.cache
+def _template_rows(section: str) -> tuple[tuple[str, int | None, frozenset[str]], ...]:
+    """Every row of a section in both editions: its key, its numbering and its label's character
+    pairs, from the template the writers print."""
+    rows: dict[tuple[str, str], tuple[int | None, frozenset[str]]] = {}
+    for edition in Edition:
+        for single in (False, True):
+            for spec in template_cells(edition, single_other_row=single):
+                key = spec.key.split(".", 1)[1].rsplit(".", 1)[0]
+                label = normalise_label(spec.labels[-2])
+                if not spec.key.startswith(section + ".") or (key, label) in rows:
+                    continue
+                number, body = _label_number(label)
+                rows[key, label] = (number, _pairs(_PUNCTUATION.sub("", body)))
+    return tuple((key, number, pairs) for (key, _), (number, pairs) in rows.items())
+
+
+def _similar_label(label: str, section: str) -> str | None:
+    """The template row a damaged label names (characters lost in print, pieces of a merged cell
+    around it), when one row's label is clearly the most similar and its numbering agrees."""
+    number, body = _label_number(label)
+    pairs = _pairs(_PUNCTUATION.sub("", body))
+    if not pairs:
+        return None
+    scored = []
+    for key, row_number, row_pairs in _template_rows(section):
+        if len(row_pairs) + 1 < _SIMILAR_BODY_MIN:
+            continue
+        # The numbering is the one part print never damages: a numbered label must show its own
+        # number (a wrapped label's continuation line, which has none, names no row).
+        if row_number is not None and number != row_number:
+            continue
+        scored.append((len(row_pairs & pairs) / len(row_pairs), key))
+    best: dict[str, float] = {}
+    for score, key in scored:  # a row printed differently by the two editions: its best label
+        best[key] = max(score, best.get(key, 0.0))
+    ranked = sorted(((score, key) for key, score in best.items()), reverse=True)
+    if not ranked or ranked[0][0] < _SIMILAR_MIN:
+        return None
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < _SIMILAR_MARGIN:
+        return None
+    return ranked[0][1]
 
 
 def _applications(
@@ -395,7 +595,14 @@ def _applications(
     found: dict[str, tuple[list[GridCell | None], GridCell]] = {}
     pending: tuple[str, GridCell] | None = None
     fragments: list[GridCell] = []  # label pieces of rows that matched nothing (wrapped labels)
+    # Rows read in document order: a row key, a row of values nothing labels (by its index), or
+    # None for a header row, which ends a run of such rows.
+    sequence: list[str | int | None] = []
     for index, row in _in_section(rows, "applications"):
+        if _is_column_header(row):
+            pending, fragments = None, []
+            sequence.append(None)
+            continue
         label_at, key = None, None
         for position in range(len(row.cells) - 1, -1, -1):
             key = _application_label(row.cells[position].text)
@@ -405,6 +612,11 @@ def _applications(
         has_numbers = any(_is_number_text(c.text) for c in row.cells)
         if (label_at is None or key is None) and fragments and has_numbers:
             label_at, key = _joined_label(fragments, row)
+        if (label_at is None or key is None) and pending is None and fragments and has_numbers:
+            # A row of values under a label wrapped over lines that each name nothing.
+            joined = _fragments_label(fragments)
+            if joined is not None:
+                pending = (joined, fragments[-1])
         if label_at is None or key is None:
             if not has_numbers:
                 fragments = [*fragments[-2:], *(c for c in row.cells if c.text.strip())]
@@ -415,12 +627,15 @@ def _applications(
                 start = 0
                 while start < len(row.cells) and _state(row.cells[start].text) is CellState.TEXT:
                     start += 1
-                values, extra = _values_after(row.cells[start:], 7)
+                values, extra = _values_after(row.cells[start:], 7, right_aligned=True)
                 if label_key not in found or _all_blank(found[label_key][0]):
                     found[label_key] = (values, label_cell)
+                    sequence.append(label_key)
                 _stray(extra, f"「{label_cell.text.strip()}」行", findings)
                 used.add(index)
                 pending = None
+            elif has_numbers and _values_only(row) and _value_slots(row) <= _APPLICANT_COLUMNS:
+                sequence.append(index)
             continue
         used.add(index)
         fragments = []
@@ -432,7 +647,7 @@ def _applications(
             pending = (key, label_cell)
             continue
         pending = None
-        values, extra = _values_after(after, 7)
+        values, extra = _values_after(after, 7, right_aligned=True)
         if not any(v is not None and v.text.strip() for v in values):
             pending = (key, label_cell)  # a blank row, or a header: later values may follow
         if key in found and not _all_blank(found[key][0]):
@@ -442,11 +657,13 @@ def _applications(
             # First sight, or a blank first sight (a header such as 总计) that real values replace.
             if key not in found or not _all_blank(values):
                 found[key] = (values, label_cell)
+                sequence.append(key)
             where = f"「{label_cell.text.strip()}」行"
         _stray(extra, where, findings)
 
     has_sub_rows = any(k.startswith("other.") for k in found)
     single = "other" in found and not has_sub_rows
+    placed = _place_by_position(sequence, rows, edition, single, found, used, findings)
     if edition is Edition.E2019 and has_sub_rows:
         for key in [k for k in found if k.startswith("other.")]:
             values, label_cell = found.pop(key)
@@ -462,10 +679,114 @@ def _applications(
             "（六）其他处理合计行",
             findings,
         )
-    for key, (values, _) in found.items():
+    for key, (values, label_cell) in found.items():
         specs = _row_specs(edition, f"applications.{key}", single_other_row=single)
         if len(specs) == len(values):
-            _store(specs, values, cells)
+            where = f"「{label_cell.text.strip()}」行" if key not in placed else placed[key]
+            _store(specs, values, cells, findings, where)
+            if key in placed and all(spec.key in cells for spec in specs):
+                findings.append(
+                    reading_finding(
+                        "read.placed_by_position",
+                        f"{where}没有可读的标签，按其位置（前后两行之间唯一缺少的行）放入"
+                        f"「{specs[0].labels[-2]}」",
+                        f"{where} has no readable label; placed by its position (the one row "
+                        f"missing between its neighbours) in {specs[0].labels[-2]!r}",
+                        cells=tuple(spec.key for spec in specs),
+                        source=label_cell.provenance,
+                    )
+                )
+
+
+def _place_by_position(
+    sequence: Sequence[str | int | None],
+    rows: Sequence[_Row],
+    edition: Edition,
+    single: bool,
+    found: dict[str, tuple[list[GridCell | None], GridCell]],
+    used: set[int],
+    findings: list[Finding],
+) -> dict[str, str]:
+    """Rows of values that no label names, placed by order: a run of such rows between two rows
+    read by their labels fills the template rows between those two when the counts agree exactly
+    and every one of those rows is missing. Otherwise their values stay unplaced, and a finding
+    lists the candidates. Returns the placed row keys with a description of each source row."""
+    order = [
+        spec.key.removeprefix("applications.").removesuffix(".natural_person")
+        for spec in template_cells(edition, single_other_row=single)
+        if spec.key.startswith("applications.") and spec.key.endswith(".natural_person")
+    ]
+    placed: dict[str, str] = {}
+    position = 0
+    while position < len(sequence):
+        if not isinstance(sequence[position], int):
+            position += 1
+            continue
+        end = position
+        while end < len(sequence) and isinstance(sequence[end], int):
+            end += 1
+        run = [i for i in sequence[position:end] if isinstance(i, int)]
+        before = next((k for k in reversed(sequence[:position]) if isinstance(k, str)), None)
+        after = next((k for k in sequence[end:] if isinstance(k, str)), None)
+        first = order.index(before) + 1 if before in order else 0
+        last = order.index(after) if after in order else len(order)
+        gap = order[first:last]
+        candidates = [key for key in gap if key not in found]
+        if gap and len(candidates) == len(gap) == len(run):
+            for index, key in zip(run, gap, strict=True):
+                row = rows[index]
+                values, _ = _values_after(row.cells, 7, right_aligned=True)
+                values = [
+                    None
+                    if v is None
+                    else attrs.evolve(
+                        v, provenance=attrs.evolve(v.provenance, placed_by="position")
+                    )
+                    for v in values
+                ]
+                found[key] = (values, row.cells[0])
+                placed[key] = f"{row.cells[0].provenance.describe()} 的一行数值"
+                used.add(index)
+        elif candidates:
+            keys = tuple(
+                spec.key
+                for key in candidates
+                for spec in _row_specs(edition, f"applications.{key}", single_other_row=single)
+            )
+            for index in run:
+                texts = [c.text.strip() for c in rows[index].cells if c.text.strip()]
+                findings.append(
+                    reading_finding(
+                        "read.unplaced_values",
+                        f"一行数值（{' '.join(texts)}）没有标签，其前后之间有 {len(candidates)} "
+                        f"个可能的行，无法确定所属：{'、'.join(candidates)}",
+                        f"a row of values ({' '.join(texts)}) has no label and "
+                        f"{len(candidates)} rows could hold it: {', '.join(candidates)}",
+                        cells=keys,
+                        actual=" ".join(texts),
+                        source=rows[index].cells[0].provenance,
+                    )
+                )
+                used.add(index)
+        position = end
+    return placed
+
+
+@functools.cache
+def _column_labels() -> frozenset[str]:
+    # Section 四's headers too: printed without its title, its 总计 must not pass for section 三's.
+    return frozenset(
+        normalise_label(spec.labels[-1])
+        for spec in template_cells(Edition.E2021)
+        if spec.key.startswith(("applications.", "reviews."))
+    ) | {"法人或其他组织", "申请人情况", "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"}
+
+
+def _is_column_header(row: _Row) -> bool:
+    """A header row of section 三 (自然人 | 法人或其他组织 | 总计) or 四 (结果维持 … 总计): its
+    总计 names a column, not the （七）总计 row."""
+    columns = _column_labels()
+    return sum(_compact(c.text) in columns for c in row.cells if c.text) >= 2
 
 
 def _joined_label(fragments: Sequence[GridCell], row: _Row) -> tuple[int | None, str | None]:
@@ -480,6 +801,20 @@ def _joined_label(fragments: Sequence[GridCell], row: _Row) -> tuple[int | None,
         if key is not None:
             return position, key
     return None, None
+
+
+def _value_slots(row: _Row) -> int:
+    """Cells from the first non-empty one on (empty label cells before the values do not count)."""
+    first = next((i for i, c in enumerate(row.cells) if c.text.strip()), len(row.cells))
+    return len(row.cells) - first
+
+
+def _fragments_label(fragments: Sequence[GridCell]) -> str | None:
+    for count in range(2, min(3, len(fragments)) + 1):
+        key = _application_label("".join(c.text.strip() for c in fragments[-count:]))
+        if key is not None:
+            return key
+    return None
 
 
 def _all_blank(values: Sequence[GridCell | None]) -> bool:
@@ -514,20 +849,38 @@ def _review_group_rows(
 ) -> bool:
     """Section 四 printed as one labelled row per group (行政复议 + five values, …)."""
     found = False
+    # A group printed as a heading of its own (### 行政复议), then its header row and one row of
+    # five values.
+    heading: tuple[str, GridCell] | None = None
     for index, row in candidates:
+        if heading is not None and _values_only(row):
+            heading_group, label_cell = heading
+            heading = None
+            specs = _row_specs(Edition.E2021, f"reviews.{heading_group}")
+            if _value_slots(row) <= len(specs):
+                values, extra = _values_after(row.cells, len(specs))
+                _store(specs, values, cells, findings, f"「{label_cell.text.strip()}」下")
+                _stray(extra, f"「{label_cell.text.strip()}」下", findings)
+                used.add(index)
+                found = True
+            continue
         for position in range(len(row.cells) - 1, -1, -1):
             label = normalise_label(row.cells[position].text)
-            group = next((g for g, pattern in _REVIEW_GROUPS if pattern.search(label)), None)
+            groups = [g for g, pattern in _REVIEW_GROUPS if pattern.search(label)]
+            group = groups[0] if len(groups) == 1 else None
             if group is None:
                 continue
             after = row.cells[position + 1 :]
             texts = [c.text for c in after if c.text.strip()]
+            if not texts and not any(c.text.strip() for c in row.cells[:position]):
+                heading = (group, row.cells[position])
+                break
             # A header cell (行政复议 over 行政诉讼) has text after it, not values.
             if not texts or any(_state(t) is CellState.TEXT for t in texts):
                 break
             specs = _row_specs(Edition.E2021, f"reviews.{group}")
             values, extra = _values_after(after, len(specs))
-            _store(specs, values, cells)
+            _store(specs, values, cells, findings, f"「{row.cells[position].text.strip()}」行")
             _stray(extra, f"「{row.cells[position].text.strip()}」行", findings)
             used.add(index)
             found = True
@@ -545,8 +898,17 @@ def _reviews(
     if _review_group_rows(candidates, cells, used, findings):
         return
     pooled: list[GridCell] = []
+    # A row of empty cells before the values is a header a converter left blank, not blank values.
+    first_filled = next(
+        (
+            i
+            for i, row in candidates
+            if i not in used and _value_row(row) and any(c.text.strip() for c in row.cells)
+        ),
+        None,
+    )
     for index, row in candidates:
-        if index in used:
+        if index in used or (first_filled is not None and index < first_filled):
             continue
         if _value_row(row):
             pooled.extend(row.cells)
@@ -559,7 +921,7 @@ def _reviews(
         return
     specs = [s for s in template_cells(Edition.E2021) if s.key.startswith("reviews.")]
     values, extra = _values_after(pooled, _REVIEW_COLUMNS)
-    _store(specs, values, cells)
+    _store(specs, values, cells, findings, "行政复议、行政诉讼情况表")
     _stray(extra, "行政复议、行政诉讼情况表", findings)
 
 

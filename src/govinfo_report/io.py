@@ -180,6 +180,8 @@ def _read(
 
     try:
         report, findings = interpret(result)
+    except ReportReadError:
+        raise  # the document is not a report: the interpreter's own message names the file
     except Exception as exc:  # an interpreter bug must still name the file, never crash a batch
         raise ReportReadError(label, f"cannot interpret the document: {exc!r}") from exc
     return ReadResult(report=report, findings=tuple(findings), reader=chosen.name)

@@ -50,6 +50,42 @@ READ_CODES = (
         ),
     ),
     CodeInfo(
+        "read.unplaced_values",
+        Severity.WARNING,
+        "无法确定位置的值",
+        "values that could not be placed",
+        "A row prints fewer values than it has cells and nothing in the layout says which cell is "
+        "missing; no value is guessed into a cell. The cells stay absent and the finding lists "
+        "them as candidates, with the values printed.",
+        example=(
+            "A Markdown row `| 规章 | 22 | 235 |` under the three columns 本年制发件数, "
+            "本年废止件数, 现行有效件数."
+        ),
+    ),
+    CodeInfo(
+        "read.thousands_separator",
+        Severity.INFO,
+        "空格作千位分隔",
+        "space read as a thousands separator",
+        "A cell prints digits separated by spaces; a space separates values unless every group "
+        "after the first has three digits and the row needs exactly one value there. Then the "
+        "digits are read as one number and this finding names the cell.",
+        example="`1 024` in the single value cell of 行政许可, read as 1024.",
+    ),
+    CodeInfo(
+        "read.placed_by_position",
+        Severity.INFO,
+        "按位置而非标签放置的值",
+        "values placed by position, not by label",
+        "A row of values whose label is missing or unreadable, standing alone between two rows "
+        "whose labels are read: it is the one template row between them, so its values are "
+        "placed there. The provenance of these cells and the finding say so.",
+        example=(
+            "A converter moved the label 2.其他法律行政法规禁止公开 out of the table; the row "
+            "`| 30 | 1 | 0 | 0 | 0 | 0 | 31 |` stands between 1.属于国家秘密 and 3.危及“三安全一稳定”."
+        ),
+    ),
+    CodeInfo(
         "read.no_text",
         Severity.ERROR,
         "没有可读文字",

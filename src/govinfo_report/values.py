@@ -87,6 +87,9 @@ class Provenance:
     """PDF: the page where the rest of a cell broken by a page break was printed."""
     continued_bbox: tuple[float, float, float, float] | None = None
     """PDF: the box of that rest on ``continued_page``."""
+    placed_by: str | None = None
+    """``"position"`` when the interpreter placed the value by the order of the rows, its own label
+    being unreadable (see ``read.placed_by_position``); ``None`` when its label placed it."""
 
     def describe(self, lang: str = "en") -> str:
         """A short human-readable location such as ``report.pdf:3 (table 2, row 6, column 3)``.

@@ -11,6 +11,8 @@ from ..layout import narrative_around_tables, official_tables, report_title
 from ..model import AnnualReport
 from ..plugins import WriteFunction, Writer
 
+_APPLICANT_COLUMNS = 7
+
 
 def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
@@ -35,7 +37,12 @@ def write_markdown(report: AnnualReport, findings: Sequence[Finding]) -> bytes:
         lines.extend([f"## {table.title}", ""])
         width = max(len(row) for row in table.rows)
         for index, row in enumerate(table.rows):
-            padded = [*row, *[""] * (width - len(row))]
+            padding = [""] * (width - len(row))
+            padded = [*row, *padding]
+            if table.section == "applications" and index in table.value_rows:
+                # Values in the last seven columns, as in the official table: a reader takes a
+                # short row's empty cells for label columns, never for blank values.
+                padded = [*row[:-_APPLICANT_COLUMNS], *padding, *row[-_APPLICANT_COLUMNS:]]
             lines.append("| " + " | ".join(_escape(cell) for cell in padded) + " |")
             if index == 0:
                 lines.append("|" + " --- |" * width)

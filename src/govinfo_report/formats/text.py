@@ -31,6 +31,9 @@ _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _LOOKS_LIKE_TITLE = re.compile(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[)）]")
 _NUMBERISH = re.compile(r"^[\s\d０-９,.+\-％%]+$")
 _CONTINUATION_MAX = 12
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# A page number between the lines of a PDF copy ("- 5 -"); not a Markdown bullet.
+_PAGE_NUMBER = re.compile(r"^[-－—]\s*\d{1,4}\s*[-－—]?$")
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -109,7 +112,8 @@ class _Builder:
 
     def add_paragraph(self, text: str, line: int) -> None:
         self.end_table()
-        text = _MARKDOWN_PREFIX.sub("", text).strip()
+        if not _PAGE_NUMBER.match(text):
+            text = _MARKDOWN_PREFIX.sub("", text).strip()
         if text:
             self.blocks.append(Paragraph(text, Provenance(source=self.name, line=line)))
 
@@ -139,7 +143,9 @@ def read_text(data: bytes, name: str) -> Document:
                 continue  # padding of a "cell |" row
             if _PIPE_SEPARATOR.match(stripped):
                 continue
-            builder.add_row(stripped.strip("|").split("|"), number)
+            # Converters write a line break inside a cell as <br>.
+            cells = _LINE_BREAK.sub("\n", stripped).strip("|").split("|")
+            builder.add_row(cells, number)
             continue
         if bar_rows and builder.row is not None and stripped.endswith("|"):
             builder.row.append((stripped.rstrip("|").strip(), number))

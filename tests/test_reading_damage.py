@@ -1,0 +1,120 @@
+"""What the interpreter does with damaged tables: placement by position, rows it cannot place,
+spaces between digits, and input that is not a report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import govinfo_report as gr
+from govinfo_report.cli import main
+from govinfo_report.testing import uniform_report
+
+
+def markdown_of(text: str = "3") -> str:
+    report = uniform_report("2021", text, agency="示例县人民政府", year=2022)
+    return gr.write(report, "markdown").decode("utf-8")
+
+
+def codes(result: gr.ReadResult) -> list[str]:
+    return [f.code for f in result.findings]
+
+
+def test_a_row_that_lost_its_label_between_two_labelled_rows_is_placed_by_position() -> None:
+    page = markdown_of().replace("| 2.其他法律行政法规禁止公开 |", "|  |", 1)
+    result = gr.read(page.encode(), name="r.md")
+    cell = result.report.cell("applications.withheld.prohibited_by_law.total")
+    assert cell.value == 3
+    assert cell.provenance is not None and cell.provenance.placed_by == "position"
+    labelled = result.report.cell("applications.withheld.state_secret.total").provenance
+    assert labelled is not None and labelled.placed_by is None
+    placed = [f for f in result.findings if f.code == "read.placed_by_position"]
+    assert len(placed) == 1
+    assert "applications.withheld.prohibited_by_law.natural_person" in placed[0].cells
+
+
+def test_a_row_without_label_where_two_rows_are_missing_stays_absent_with_candidates() -> None:
+    # One row lost its label, the next is gone: the unlabelled row could be either.
+    page = markdown_of().replace("| 2.其他法律行政法规禁止公开 |", "|  |", 1)
+    page = "\n".join(line for line in page.splitlines() if "3.危及" not in line)
+    result = gr.read(page.encode(), name="r.md")
+    for key in ("prohibited_by_law", "security_stability"):
+        assert result.report.cell(f"applications.withheld.{key}.total").value is None
+    unplaced = [f for f in result.findings if f.code == "read.unplaced_values"]
+    assert unplaced and "applications.withheld.security_stability.total" in unplaced[0].cells
+    assert "read.placed_by_position" not in codes(result)
+
+
+def test_a_short_row_is_never_filled_left_to_right() -> None:
+    page = markdown_of().replace("| 规章 | 3 | 3 | 3 |", "| 规章 | 22 | 235 |", 1)
+    result = gr.read(page.encode(), name="r.md")
+    for column in ("issued", "repealed", "in_force"):
+        assert result.report.cell(f"active.rules.{column}").value is None
+    (finding,) = [f for f in result.findings if f.code == "read.unplaced_values"]
+    assert set(finding.cells) == {f"active.rules.{c}" for c in ("issued", "repealed", "in_force")}
+
+
+def test_two_values_in_one_cell_are_two_values() -> None:
+    page = "\n".join(
+        "| 一、本年新收政府信息公开申请数量 | 3001 53 | 0 0 | 61 4 | 3119 |"
+        if line.startswith("| 一、本年新收")
+        else line
+        for line in markdown_of().splitlines()
+    )
+    result = gr.read(page.encode(), name="r.md")
+    row = [result.report.cell(f"applications.received.{c}").value for c in COLUMNS]
+    assert row == [3001, 53, 0, 0, 61, 4, 3119]
+
+
+COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service")
+COLUMNS += ("other_org", "total")
+
+
+def test_a_space_between_thousands_only_where_the_row_needs_one_value() -> None:
+    page = markdown_of().replace("| 行政许可 | 3 |", "| 行政许可 | 1 024 |", 1)
+    result = gr.read(page.encode(), name="r.md")
+    assert result.report.cell("active.licensing.decisions").value == 1024
+    assert "read.thousands_separator" in codes(result)
+    two = markdown_of().replace("| 规章 | 3 | 3 | 3 |", "| 规章 | 1 024 | 3 |", 1)
+    result = gr.read(two.encode(), name="r.md")
+    assert [result.report.cell(f"active.rules.{c}").value for c in ("issued", "repealed")] == [
+        1,
+        24,
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "\n\n", "今天天气很好。\n我们去公园散步。\n", "Hello\n"],
+    ids=["empty", "blank-lines", "prose", "hello"],
+)
+def test_input_that_is_not_a_report_raises(text: str) -> None:
+    with pytest.raises(gr.ReportReadError, match="not a government information disclosure"):
+        gr.read(text.encode("utf-8"), name="r.txt")
+
+
+def test_a_report_that_lost_its_tables_keeps_its_findings() -> None:
+    page = "某局2022年政府信息公开工作年度报告\n一、总体情况\n本年度无。\n"
+    result = gr.read(page.encode("utf-8"), name="r.txt")
+    assert result.report.meta.year == 2022
+
+
+def test_not_a_report_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    prose = tmp_path / "hello.txt"
+    prose.write_text("Hello\n", encoding="utf-8")
+    assert main(["validate", str(prose)]) == 2
+    assert "not a government information disclosure annual report" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("writer", ["markdown", "html"])
+def test_section_four_without_its_title_is_recognised_by_its_shape(writer: str) -> None:
+    report = uniform_report("2021", "2", agency="示例县人民政府", year=2022)
+    page = (
+        gr.write(report, writer)
+        .decode("utf-8")
+        .replace("四、政府信息公开行政复议、行政诉讼情况", "")
+    )
+    result = gr.read(page.encode("utf-8"), name=f"r.{'md' if writer == 'markdown' else 'html'}")
+    assert gr.to_cells(result.report)["cells"] == gr.to_cells(report)["cells"]
+    assert result.findings == ()
