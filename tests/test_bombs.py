@@ -56,6 +56,8 @@ def read_bomb(name: str) -> dict[str, object]:
     return result
 
 
+NOT_A_REPORT = "not a government information disclosure annual report"
+
 PDF_BOMBS = {
     "pdf-3m-characters-on-a-page": "max_page_chars",
     "pdf-500-pages-of-180k-characters": "max_document_chars",
@@ -71,7 +73,8 @@ def test_a_pdf_bomb_ends_under_its_limit_in_little_memory(name: str) -> None:
     limit = PDF_BOMBS[name]
     assert isinstance(result["bytes"], int) and result["bytes"] < 400_000
     if limit is None:
-        assert result["outcome"] == "report"
+        # Read to the end: a report, or (no template in it) refused as not a report, never a limit.
+        assert result["outcome"] == "report" or NOT_A_REPORT in str(result["outcome"]), result
     else:
         assert limit in str(result["outcome"]), result["outcome"]
     assert isinstance(result["peak_mb"], float) and result["peak_mb"] < 1024, result
