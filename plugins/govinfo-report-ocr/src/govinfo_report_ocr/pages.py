@@ -1,0 +1,131 @@
+"""Inputs as grayscale page images: image-only PDFs rendered, page images decoded.
+
+Sizes are checked before pixels are made: the page count against ``max_pages``, and each page's pixel
+count against :data:`MAX_PAGE_PIXELS` (from the PDF page size or the image header).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from govinfo_report import ReportReadError
+from govinfo_report.limits import current_limits
+
+__all__ = ["DPI", "MAX_PAGE_PIXELS", "Page", "pdf_has_text", "pdf_pages", "image_pages"]
+
+Gray = npt.NDArray[np.uint8]
+
+DPI = 200
+"""Resolution at which PDF pages are rendered."""
+MAX_PAGE_PIXELS = 40_000_000
+"""A page image with more pixels is refused (an A3 page at 400 dpi has 31 million)."""
+_MIN_TEXT_CHARS = 20  # fewer characters on every page: a stray page number, not a text layer
+
+
+class Page(NamedTuple):
+    """One page image and what one of its pixels is in PDF points (``None``: an image file)."""
+
+    number: int
+    image: Gray
+    points_per_pixel: float | None
+
+
+def _gray(rgb: npt.NDArray[np.uint8]) -> Gray:
+    # The lightest channel: black print stays dark, a red (or blue) seal turns pale.
+    return np.asarray(rgb.max(axis=2), dtype=np.uint8)
+
+
+def pdf_has_text(data: bytes) -> bool:
+    """Whether any page of the PDF has a text layer worth reading (cheap: no rendering)."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return False
+    try:
+        for index in range(min(len(document), current_limits().max_pages)):
+            page = document[index]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    text = textpage.get_text_range(0, textpage.count_chars())
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+            if len(text.split()) and len("".join(text.split())) >= _MIN_TEXT_CHARS:
+                return True
+    finally:
+        document.close()
+    return False
+
+
+def pdf_pages(data: bytes, name: str) -> Iterator[Page]:
+    """Every page of a PDF rendered at :data:`DPI` (lower for oversized pages)."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ReportReadError(name, "the PDF is encrypted (a password is needed)") from exc
+        raise ReportReadError(name, f"not a readable PDF: {exc}") from exc
+    try:
+        count = len(document)
+        limit = current_limits().max_pages
+        if count > limit:
+            raise ReportReadError(name, f"{count} pages; more than the limit of {limit} (max_pages)")
+        for index in range(count):
+            page = document[index]
+            try:
+                width, height = page.get_size()
+                scale = DPI / 72
+                if width * height * scale * scale > MAX_PAGE_PIXELS:
+                    scale = (MAX_PAGE_PIXELS / max(1.0, width * height)) ** 0.5
+                if width * scale < 50 or height * scale < 50:
+                    raise ReportReadError(name, "the page is too small to read", place=f"page {index + 1}")
+                bitmap = page.render(scale=scale, grayscale=False)
+                pixels = np.asarray(bitmap.to_numpy(), dtype=np.uint8)
+            except pdfium.PdfiumError as exc:
+                raise ReportReadError(name, f"damaged PDF: {exc}", place=f"page {index + 1}") from exc
+            finally:
+                page.close()
+            image = _gray(pixels[:, :, :3]) if pixels.ndim == 3 else pixels
+            yield Page(index + 1, image, 1 / scale)
+    finally:
+        document.close()
+
+
+def image_pages(data: bytes, name: str) -> Iterator[Page]:
+    """Every frame of an image file (a multi-page TIFF gives one page per frame)."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        opened = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ReportReadError(name, f"not a readable image: {exc}") from exc
+    limit = current_limits().max_pages
+    with opened:
+        for index, frame in enumerate(ImageSequence.Iterator(opened)):
+            if index >= limit:
+                raise ReportReadError(name, f"more than {limit} pages (max_pages)")
+            width, height = frame.size
+            if width * height > MAX_PAGE_PIXELS:
+                raise ReportReadError(
+                    name,
+                    f"a page of {width}×{height} pixels; more than {MAX_PAGE_PIXELS} pixels",
+                    place=f"page {index + 1}",
+                )
+            if width < 50 or height < 50:
+                raise ReportReadError(name, "the image is too small to read", place=f"page {index + 1}")
+            try:
+                rgb = np.asarray(frame.convert("RGB"), dtype=np.uint8)
+            except (OSError, ValueError) as exc:
+                raise ReportReadError(name, f"damaged image: {exc}", place=f"page {index + 1}") from exc
+            yield Page(index + 1, _gray(rgb), None)
