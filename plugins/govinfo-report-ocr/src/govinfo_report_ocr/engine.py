@@ -25,7 +25,9 @@ TextBox = tuple[int, int, int, int]
 _HEIGHT = 48  # the recognition model's input height
 _BATCH_WIDTH = 2400  # total width of the crops recognised in one model call
 _NUMERIC = frozenset("0123456789.,+-/%")
+# letters the model takes digits for, and marks that specks and seal ink leave beside a digit
 _LOOKS_NUMERIC = _NUMERIC | frozenset("OoDQlI|iSsBZzgq")
+_MARKS = frozenset(".,+-/%")
 
 
 class Engine:
@@ -80,13 +82,29 @@ class Engine:
         """Text and confidence of each single-line crop, each at its own width.
 
         Confidence is that of the least certain character. Where ``numeric_ok`` is true (a table
-        cell) and the text read consists only of digits and their look-alikes (``O`` for ``0``,
-        ``l`` for ``1``), the crop is decoded again with digits and number punctuation only, and
-        that reading is kept with its own (lower) confidence: the model's second choice, not an
-        edit of its first.
+        cell) and the text read is Latin with digits or their look-alikes (``O`` for ``0``, ``0r``
+        for a ``0`` beside a speck), the crop is decoded again with digits and number punctuation
+        only, and that reading is kept with its own (lower) confidence: the model's second choice,
+        not an edit of its first.
         """
+        results = self._recognise([_to_model_height(c, padded=True) for c in crops], numeric_ok)
+        # Print that reads as nothing with white space around it (a lone narrow digit, now and
+        # then) is read again from the tight crop.
+        empty = [i for i, (text, _) in enumerate(results) if not text]
+        if empty:
+            again = self._recognise(
+                [_to_model_height(crops[i], padded=False) for i in empty],
+                None if numeric_ok is None else [numeric_ok[i] for i in empty],
+            )
+            for i, result in zip(empty, again, strict=True):
+                results[i] = result
+        return results
+
+    def _recognise(
+        self, scaled: Sequence[Gray], numeric_ok: Sequence[bool] | None
+    ) -> list[tuple[str, float]]:
+        crops = scaled
         results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
-        scaled = [_to_model_height(c) for c in crops]
         order = sorted(range(len(crops)), key=lambda i: scaled[i].shape[1])
         start = 0
         while start < len(order):
@@ -102,9 +120,8 @@ class Engine:
             for slot, index in enumerate(order[start:end]):
                 probabilities = predictions[slot]
                 text, score = self._decode(probabilities, None)
-                if numeric_ok is not None and numeric_ok[index] and text and set(text) <= _LOOKS_NUMERIC:
-                    if not set(text) <= _NUMERIC:
-                        text, score = self._decode(probabilities, self._numeric)
+                if numeric_ok is not None and numeric_ok[index] and _number_like(text):
+                    text, score = self._decode(probabilities, self._numeric)
                 results[index] = (text, score)
             start = end
         return results
@@ -128,10 +145,24 @@ class Engine:
         return text, float(scores[keep].min())
 
 
-def _to_model_height(crop: Gray) -> Gray:
+def _number_like(text: str) -> bool:
+    """Latin text with a digit or a digit's look-alike in it, and not already a clean number:
+    report tables print numbers, Chinese markers and labels, never Latin words."""
+    if not text or set(text) <= _NUMERIC or not text.isascii():
+        return False
+    return any(c in _LOOKS_NUMERIC and c not in _MARKS for c in text)
+
+
+def _to_model_height(crop: Gray, padded: bool) -> Gray:
     import cv2
 
     height, width = crop.shape
+    # White space at both ends, as around the lines the model was trained on: without it a
+    # bracket at the very edge of a tight crop is dropped.
+    if padded:
+        side, top = max(2, int(height * 0.6)), max(1, int(height * 0.1))
+        crop = cv2.copyMakeBorder(crop, top, top, side, side, cv2.BORDER_CONSTANT, value=255)
+        height, width = crop.shape
     scale = _HEIGHT / max(1, height)
     new_width = max(_HEIGHT // 2, int(math.ceil(width * scale)))
     # Round widths up to a multiple of 8: the model downsamples by 8 horizontally.

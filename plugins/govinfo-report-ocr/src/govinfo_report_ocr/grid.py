@@ -21,6 +21,7 @@ __all__ = [
     "find_tables",
     "ink",
     "ink_box",
+    "cell_lines",
     "text_lines",
 ]
 
@@ -250,3 +251,66 @@ def text_lines(clean: Mask, box: Box, min_gap: int) -> list[Box]:
         lines.append((x0, y0 + start, x1, y0 + end))
     boxes = [ink_box(clean, line) for line in lines]
     return [b for b in boxes if b is not None]
+
+
+def cell_lines(page: Gray, inks: Ink, box: Box, unit: float) -> list[tuple[Box, Gray]]:
+    """The text lines inside a table cell's interior, each with a crop that holds only its print.
+
+    Ink that is not print is left out and erased from the crops: specks of dust away from the text
+    (a full stop among digits stays), and remnants of the cell's rulings along its edges.
+    """
+    import cv2
+
+    x0, y0, x1, y1 = box
+    part = inks.clean[y0:y1, x0:x1]
+    if part.size == 0 or not part.any():
+        return []
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(part, connectivity=8)
+    height, width = part.shape
+    thin = max(2, int(4 * unit))
+    big_area = max(6, int(20 * unit * unit))
+    reach = max(3, int(6 * unit))
+    big: list[int] = []
+    small: list[int] = []
+    for i in range(1, count):
+        left, top, w, h, area = (int(v) for v in stats[i])
+        if (w >= width - 1 and h <= thin and (top == 0 or top + h == height)) or (
+            h >= height - 1 and w <= thin and (left == 0 or left + w == width)
+        ):
+            continue  # a ruling's edge along the whole side
+        if area >= big_area and max(w, h) >= reach:
+            big.append(i)
+        else:
+            small.append(i)
+    if not big:
+        return []
+    left = min(int(stats[i, 0]) for i in big)
+    right = max(int(stats[i, 0] + stats[i, 2]) for i in big)
+    keep = list(big)
+    for i in small:
+        cx, cy = stats[i, 0] + stats[i, 2] / 2, stats[i, 1] + stats[i, 3] / 2
+        # A small mark counts (a full stop, a dot of a character) when print stands close on the
+        # same line; a speck on its own is dust.
+        near = any(
+            stats[j, 1] - reach <= cy <= stats[j, 1] + stats[j, 3] + reach
+            and stats[j, 0] - reach <= cx <= stats[j, 0] + stats[j, 2] + reach
+            for j in big
+        )
+        if near and left - reach <= cx <= right + reach:
+            keep.append(i)
+    kept = np.isin(labels, keep)
+    print_mask = np.where(kept, 255, 0).astype(np.uint8)
+    region = page[y0:y1, x0:x1].copy()
+    region[(inks.mask[y0:y1, x0:x1] > 0) & ~kept] = 255
+    lines: list[tuple[Box, Gray]] = []
+    margin = max(2, int(5 * unit))
+    for lx0, ly0, lx1, ly1 in text_lines(print_mask, (0, 0, width, height), max(2, int(4 * unit))):
+        cx0, cy0 = max(0, lx0 - margin), max(0, ly0 - margin)
+        cx1, cy1 = min(width, lx1 + margin), min(height, ly1 + margin)
+        crop = region[cy0:cy1, cx0:cx1].copy()
+        # Print of the neighbouring lines inside the margin is not this line's.
+        inside = print_mask[cy0:cy1, cx0:cx1] > 0
+        rows = np.arange(cy0, cy1)[:, None]
+        crop[inside & ((rows < ly0) | (rows >= ly1))] = 255
+        lines.append(((x0 + lx0, y0 + ly0, x0 + lx1, y0 + ly1), np.ascontiguousarray(crop)))
+    return lines

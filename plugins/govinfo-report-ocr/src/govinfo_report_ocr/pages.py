@@ -35,9 +35,16 @@ class Page(NamedTuple):
     points_per_pixel: float | None
 
 
+_COLOURED = 60  # max - min channel: print is gray, a seal's ink is red (or blue)
+_PALE = 185  # print under a seal keeps a dark channel (JPEG tints it); the seal itself does not
+
+
 def _gray(rgb: npt.NDArray[np.uint8]) -> Gray:
-    # The lightest channel: black print stays dark, a red (or blue) seal turns pale.
-    return np.asarray(rgb.max(axis=2), dtype=np.uint8)
+    # The lightest channel keeps black print dark and turns coloured ink pale; clearly coloured
+    # pixels that are not dark (a seal stamped over the tables) become paper.
+    lightest = rgb.max(axis=2)
+    coloured = (lightest.astype(np.int16) - rgb.min(axis=2) > _COLOURED) & (lightest > _PALE)
+    return np.where(coloured, 255, lightest).astype(np.uint8)
 
 
 def pdf_has_text(data: bytes) -> bool:

@@ -25,7 +25,7 @@ from govinfo_report.reading import reading_finding
 from govinfo_report.values import Provenance
 
 from .engine import Engine, Gray, TextBox, engine
-from .grid import GridTable, deskew, find_tables, ink, text_lines
+from .grid import GridTable, cell_lines, deskew, find_tables, ink
 from .pages import Page, image_pages, pdf_has_text, pdf_pages
 from .rules import BLANK_PAGE, ROTATED_PAGE
 
@@ -89,14 +89,19 @@ def _page_finding(info_code: str, page: Page, name: str, zh: str, en: str) -> Fi
     )
 
 
+_CellLayout = tuple[
+    int, tuple[int, int, int, int], tuple[int, int, int, int], list[tuple[TextBox, Gray]]
+]
+
+
 class _Layout(NamedTuple):
     """Where the text of an upright page is: table grids, the lines inside each cell, and the text
     boxes outside the tables."""
 
     image: Gray
     grids: list[GridTable]
-    cells: list[tuple[int, tuple[int, int, int, int], tuple[int, int, int, int], list[TextBox]]]
-    """(grid number, (row, column, row span, column span), cell box, ink lines) per cell."""
+    cells: list[_CellLayout]
+    """(grid number, (row, column, row span, column span), cell box, text lines) per cell."""
     boxes: list[TextBox]
 
 
@@ -108,14 +113,14 @@ def _layout(image: Gray, name: str, page: Page, recogniser: Engine) -> _Layout:
         raise ReportReadError(name, str(exc), place=f"page {page.number}") from exc
     unit = max(image.shape) / 2339
     inset = max(3, int(round(6 * unit)))
-    cells: list[tuple[int, tuple[int, int, int, int], tuple[int, int, int, int], list[TextBox]]] = []
+    cells: list[_CellLayout] = []
     for number, grid in enumerate(grids):
         for r, c, rows, columns in grid.cells():
             box = (grid.xs[c], grid.ys[r], grid.xs[c + columns], grid.ys[r + rows])
             inner = (box[0] + inset, box[1] + inset, box[2] - inset, box[3] - inset)
-            lines: list[TextBox] = []
+            lines: list[tuple[TextBox, Gray]] = []
             if inner[2] > inner[0] and inner[3] > inner[1]:
-                lines = text_lines(inks.clean, inner, max(2, int(4 * unit)))
+                lines = cell_lines(image, inks, inner, unit)
             cells.append((number, (r, c, rows, columns), box, lines))
     # Text outside the tables: detection on the horizontal bands that hold ink, tables blanked.
     rest = inks.clean.copy()
@@ -176,13 +181,11 @@ def read_page(
             )
         )
     image = layout.image
-    unit = max(image.shape) / 2339
     crops: list[Gray] = []
     owners: list[int] = []
-    for index, (_, _, box, lines) in enumerate(layout.cells):
-        inner = (box[0] + 2, box[1] + 2, box[2] - 2, box[3] - 2)
-        for line in lines:
-            crops.append(_crop(image, line, inner, int(round(5 * unit))))
+    for index, (_, _, _, lines) in enumerate(layout.cells):
+        for _, crop in lines:
+            crops.append(crop)
             owners.append(index)
     lines_outside = _reading_order(layout.boxes)
     whole = (0, 0, image.shape[1], image.shape[0])
@@ -240,7 +243,7 @@ def read_page(
 
 def _upside_down(layout: _Layout, recogniser: Engine) -> bool:
     """Whether most sampled text lines (outside and inside tables) read upside down."""
-    candidates = [*layout.boxes, *(line for *_, lines in layout.cells for line in lines)]
+    candidates = [*layout.boxes, *(box for *_, lines in layout.cells for box, _ in lines)]
     wide = [b for b in candidates if (b[2] - b[0]) >= 2 * (b[3] - b[1])]
     wide.sort(key=lambda b: (b[2] - b[0]), reverse=True)
     sample = wide[:_ORIENTATION_SAMPLE]
