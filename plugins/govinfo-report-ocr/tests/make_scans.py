@@ -1,6 +1,6 @@
 """Make the scanned fixtures from the project's own PDFs: print, stamp, scan.
 
-Each page is rendered at 170 dpi, tilted by up to 1°, blurred, speckled and JPEG-compressed, and the
+Each page is rendered at 150 dpi, tilted by up to 1°, blurred, speckled and JPEG-compressed, and the
 pages are put back together as an image-only PDF (no text layer). ``--seal`` stamps a red seal across
 a cell of the last table, as offices do before scanning. Deterministic (fixed seeds).
 
@@ -38,7 +38,9 @@ def render_pages(pdf: Path, dpi: int = DPI) -> list[Image.Image]:
 
     document = pdfium.PdfDocument(pdf.read_bytes())
     try:
-        return [document[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in range(len(document))]
+        return [
+            document[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in range(len(document))
+        ]
     finally:
         document.close()
 
@@ -50,7 +52,9 @@ def stamp_seal(page: Image.Image, centre: tuple[int, int], radius: int) -> Image
     x, y = centre
     draw.ellipse((x - radius, y - radius, x + radius, y + radius), outline=255, width=radius // 12)
     inner = int(radius * 0.8)
-    draw.ellipse((x - inner, y - inner, x + inner, y + inner), outline=255, width=max(2, radius // 40))
+    draw.ellipse(
+        (x - inner, y - inner, x + inner, y + inner), outline=255, width=max(2, radius // 40)
+    )
     star = []
     for k in range(10):
         r = radius * (0.3 if k % 2 == 0 else 0.12)

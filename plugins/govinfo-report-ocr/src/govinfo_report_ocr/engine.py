@@ -109,7 +109,9 @@ class Engine:
         start = 0
         while start < len(order):
             end = start + 1
-            while end < len(order) and scaled[order[end]].shape[1] * (end - start + 1) <= _BATCH_WIDTH:
+            while (
+                end < len(order) and scaled[order[end]].shape[1] * (end - start + 1) <= _BATCH_WIDTH
+            ):
                 end += 1
             widest = scaled[order[end - 1]].shape[1]
             batch = np.zeros((end - start, 3, _HEIGHT, widest), dtype=np.float32)
@@ -146,11 +148,12 @@ class Engine:
 
 
 def _number_like(text: str) -> bool:
-    """Latin text with a digit or a digit's look-alike in it, and not already a clean number:
-    report tables print numbers, Chinese markers and labels, never Latin words."""
+    """Short Latin text made at least half of digits and their look-alikes (``O``, ``0r``), and
+    not already a clean number: a misread number, not a word such as ``Item`` or ``Toner``."""
     if not text or set(text) <= _NUMERIC or not text.isascii():
         return False
-    return any(c in _LOOKS_NUMERIC and c not in _MARKS for c in text)
+    digits = sum(1 for c in text if c in _LOOKS_NUMERIC and c not in _MARKS)
+    return digits > 0 and digits * 2 >= len(text.replace(" ", ""))
 
 
 def _to_model_height(crop: Gray, padded: bool) -> Gray:
@@ -161,10 +164,13 @@ def _to_model_height(crop: Gray, padded: bool) -> Gray:
     # bracket at the very edge of a tight crop is dropped.
     if padded:
         side, top = max(2, int(height * 0.6)), max(1, int(height * 0.1))
-        crop = cv2.copyMakeBorder(crop, top, top, side, side, cv2.BORDER_CONSTANT, value=255)
+        crop = np.asarray(
+            cv2.copyMakeBorder(crop, top, top, side, side, cv2.BORDER_CONSTANT, value=255),
+            dtype=np.uint8,
+        )
         height, width = crop.shape
     scale = _HEIGHT / max(1, height)
-    new_width = max(_HEIGHT // 2, int(math.ceil(width * scale)))
+    new_width = max(_HEIGHT // 2, math.ceil(width * scale))
     # Round widths up to a multiple of 8: the model downsamples by 8 horizontally.
     new_width = int(math.ceil(new_width / 8) * 8)
     resized = cv2.resize(crop, (new_width, _HEIGHT), interpolation=cv2.INTER_AREA)

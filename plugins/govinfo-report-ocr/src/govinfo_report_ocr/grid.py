@@ -17,11 +17,11 @@ import numpy.typing as npt
 __all__ = [
     "GridTable",
     "Ink",
+    "cell_lines",
     "deskew",
     "find_tables",
     "ink",
     "ink_box",
-    "cell_lines",
     "text_lines",
 ]
 
@@ -43,9 +43,9 @@ def ink(page: Gray) -> Ink:
     """Ink of a grayscale page: Otsu's threshold, then specks of a few pixels dropped."""
     import cv2
 
-    _, mask = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    mask = np.asarray(mask, dtype=np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    _, thresholded = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    mask: Mask = np.asarray(thresholded, dtype=np.uint8)
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     keep = stats[:, cv2.CC_STAT_AREA] >= _speck_area(page.shape)
     keep[0] = False
     clean = np.where(keep[labels], 255, 0).astype(np.uint8)
@@ -57,25 +57,27 @@ def _speck_area(shape: tuple[int, ...]) -> int:
     return max(3, int((max(shape) / 2339) ** 2 * 8))
 
 
-def deskew(page: Gray) -> tuple[Gray, float]:
+def deskew(page: Gray, clean: Mask) -> tuple[Gray, float]:
     """The page turned upright, and the angle it was turned by (degrees; 0 when straight).
 
-    The angle is the one whose horizontal ink profile is sharpest (text lines and rulings line up),
-    searched coarse then fine on a reduced page.
+    ``clean`` is the page's ink without specks. The angle is the one whose horizontal ink profile
+    is sharpest (text lines and rulings line up), searched coarse then fine on a reduced page.
     """
     import cv2
 
     height, width = page.shape
     scale = min(1.0, 1000 / max(height, width))
-    small = cv2.resize(page, (max(1, int(width * scale)), max(1, int(height * scale))))
-    _, mask = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    small = cv2.resize(clean, (max(1, int(width * scale)), max(1, int(height * scale))))
+    mask = np.where(small > 0, 255, 0).astype(np.uint8)
     if not mask.any():
         return page, 0.0
     centre = (mask.shape[1] / 2, mask.shape[0] / 2)
 
     def sharpness(angle: float) -> float:
         matrix = cv2.getRotationMatrix2D(centre, angle, 1.0)
-        turned = cv2.warpAffine(mask, matrix, (mask.shape[1], mask.shape[0]), flags=cv2.INTER_NEAREST)
+        turned = cv2.warpAffine(
+            mask, matrix, (mask.shape[1], mask.shape[0]), flags=cv2.INTER_NEAREST
+        )
         profile = turned.sum(axis=1, dtype=np.float64)
         return float(np.square(np.diff(profile)).sum())
 
@@ -148,7 +150,7 @@ def _positions(lines: Mask, horizontal: bool, minimum: int, tolerance: int) -> l
             merged[-1].append(value)
         else:
             merged.append([value])
-    return [int(round(sum(group) / len(group))) for group in merged]
+    return [round(sum(group) / len(group)) for group in merged]
 
 
 def _covered(lines: Mask, horizontal: bool, at: int, start: int, end: int, reach: int) -> bool:
@@ -196,7 +198,9 @@ def find_tables(clean: Mask, max_cells: int) -> list[GridTable]:
     return sorted(tables, key=lambda t: t.ys[0])
 
 
-def _merge(xs: Sequence[int], ys: Sequence[int], h_lines: Mask, v_lines: Mask, reach: int) -> list[list[int]]:
+def _merge(
+    xs: Sequence[int], ys: Sequence[int], h_lines: Mask, v_lines: Mask, reach: int
+) -> list[list[int]]:
     rows, columns = len(ys) - 1, len(xs) - 1
     parent = list(range(rows * columns))
 
@@ -232,11 +236,11 @@ def text_lines(clean: Mask, box: Box, min_gap: int) -> list[Box]:
     """The ink inside ``box`` split into lines at horizontal gaps of at least ``min_gap`` pixels."""
     x0, y0, x1, y1 = box
     part = clean[y0:y1, x0:x1]
-    inked = part.any(axis=1)
+    inked = np.asarray(part.any(axis=1), dtype=bool)
     lines: list[Box] = []
     start: int | None = None
     gap = 0
-    for offset, has_ink in enumerate(inked):
+    for offset, has_ink in enumerate(inked.tolist()):
         if has_ink:
             if start is None:
                 start = offset

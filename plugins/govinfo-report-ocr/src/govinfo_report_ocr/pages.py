@@ -16,7 +16,7 @@ import numpy.typing as npt
 from govinfo_report import ReportReadError
 from govinfo_report.limits import current_limits
 
-__all__ = ["DPI", "MAX_PAGE_PIXELS", "Page", "pdf_has_text", "pdf_pages", "image_pages"]
+__all__ = ["DPI", "MAX_PAGE_PIXELS", "Page", "image_pages", "pdf_has_text", "pdf_pages"]
 
 Gray = npt.NDArray[np.uint8]
 
@@ -87,7 +87,9 @@ def pdf_pages(data: bytes, name: str) -> Iterator[Page]:
         count = len(document)
         limit = current_limits().max_pages
         if count > limit:
-            raise ReportReadError(name, f"{count} pages; more than the limit of {limit} (max_pages)")
+            raise ReportReadError(
+                name, f"{count} pages; more than the limit of {limit} (max_pages)"
+            )
         for index in range(count):
             page = document[index]
             try:
@@ -96,11 +98,15 @@ def pdf_pages(data: bytes, name: str) -> Iterator[Page]:
                 if width * height * scale * scale > MAX_PAGE_PIXELS:
                     scale = (MAX_PAGE_PIXELS / max(1.0, width * height)) ** 0.5
                 if width * scale < 50 or height * scale < 50:
-                    raise ReportReadError(name, "the page is too small to read", place=f"page {index + 1}")
+                    raise ReportReadError(
+                        name, "the page is too small to read", place=f"page {index + 1}"
+                    )
                 bitmap = page.render(scale=scale, grayscale=False)
                 pixels = np.asarray(bitmap.to_numpy(), dtype=np.uint8)
             except pdfium.PdfiumError as exc:
-                raise ReportReadError(name, f"damaged PDF: {exc}", place=f"page {index + 1}") from exc
+                raise ReportReadError(
+                    name, f"damaged PDF: {exc}", place=f"page {index + 1}"
+                ) from exc
             finally:
                 page.close()
             image = _gray(pixels[:, :, :3]) if pixels.ndim == 3 else pixels
@@ -130,9 +136,13 @@ def image_pages(data: bytes, name: str) -> Iterator[Page]:
                     place=f"page {index + 1}",
                 )
             if width < 50 or height < 50:
-                raise ReportReadError(name, "the image is too small to read", place=f"page {index + 1}")
+                raise ReportReadError(
+                    name, "the image is too small to read", place=f"page {index + 1}"
+                )
             try:
                 rgb = np.asarray(frame.convert("RGB"), dtype=np.uint8)
             except (OSError, ValueError) as exc:
-                raise ReportReadError(name, f"damaged image: {exc}", place=f"page {index + 1}") from exc
+                raise ReportReadError(
+                    name, f"damaged image: {exc}", place=f"page {index + 1}"
+                ) from exc
             yield Page(index + 1, _gray(rgb), None)

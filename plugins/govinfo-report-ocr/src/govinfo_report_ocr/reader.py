@@ -66,7 +66,8 @@ def read_scan(data: bytes, name: str) -> Document | ReadResult:
             reading_finding(
                 "read.no_text",
                 "扫描件中没有识别出文字" + ("（各页均为空白）" if not inked_pages else ""),
-                "no text was recognised in the scan" + (" (every page is blank)" if not inked_pages else ""),
+                "no text was recognised in the scan"
+                + (" (every page is blank)" if not inked_pages else ""),
             )
         )
     return Document(tuple(blocks), source=name, findings=tuple(findings))
@@ -112,7 +113,7 @@ def _layout(image: Gray, name: str, page: Page, recogniser: Engine) -> _Layout:
     except ValueError as exc:
         raise ReportReadError(name, str(exc), place=f"page {page.number}") from exc
     unit = max(image.shape) / 2339
-    inset = max(3, int(round(6 * unit)))
+    inset = max(3, round(6 * unit))
     cells: list[_CellLayout] = []
     for number, grid in enumerate(grids):
         for r, c, rows, columns in grid.cells():
@@ -163,10 +164,11 @@ def read_page(
     page: Page, name: str, recogniser: Engine, first_table: int = 0
 ) -> tuple[list[Block], list[Finding]]:
     """The blocks of one page in reading order, and what the page itself had to report."""
-    upright, _ = deskew(page.image)
-    if not ink(upright).clean.any():
+    inks = ink(page.image)
+    if not inks.clean.any():
         zh, en = f"第 {page.number} 页是空白页", f"page {page.number} is blank"
         return [], [_page_finding(BLANK_PAGE.code, page, name, zh, en)]
+    upright, _ = deskew(page.image, inks.clean)
     findings: list[Finding] = []
     layout = _layout(upright, name, page, recogniser)
     if _upside_down(layout, recogniser):
@@ -245,7 +247,7 @@ def _upside_down(layout: _Layout, recogniser: Engine) -> bool:
     """Whether most sampled text lines (outside and inside tables) read upside down."""
     candidates = [*layout.boxes, *(box for *_, lines in layout.cells for box, _ in lines)]
     wide = [b for b in candidates if (b[2] - b[0]) >= 2 * (b[3] - b[1])]
-    wide.sort(key=lambda b: (b[2] - b[0]), reverse=True)
+    wide.sort(key=lambda b: b[2] - b[0], reverse=True)
     sample = wide[:_ORIENTATION_SAMPLE]
     if len(sample) < 3:
         return False
