@@ -83,6 +83,9 @@ def test_the_plugin_wins_only_for_image_only_pdfs() -> None:
     assert registry().choose(scan[:SNIFF_BYTES], "scan.pdf").name == "ocr"
     png = _png(Image.new("L", (100, 100), 255))
     assert registry().choose(png[:SNIFF_BYTES], "page.png").name == "ocr"
+    for text_pdf in ("lo-2021.pdf", "chromium-2019.pdf", "chromium-unruled-2021.pdf"):
+        head = (FIXTURES / text_pdf).read_bytes()[:SNIFF_BYTES]
+        assert registry().choose(head, text_pdf).name == "pdf", text_pdf
 
 
 def test_a_pdf_with_a_text_layer_stays_with_the_builtin_reader(

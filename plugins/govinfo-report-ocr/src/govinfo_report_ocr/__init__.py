@@ -6,6 +6,7 @@ read. See the plugin's README for the choice of engine.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from govinfo_report.hookspecs import hookimpl
@@ -20,15 +21,20 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _PDF_SCORE = 0.96
-"""Just above the built-in PDF reader (0.95): a PDF comes here first, and one with a text layer is
-handed straight to the built-in reader (the 8 KB a sniff sees cannot tell a scan from a text PDF)."""
+"""Just above the built-in PDF reader (0.95), for a PDF whose first bytes look image-only."""
+_IMAGE_OBJECT = re.compile(rb"/Subtype\s*/Image|/(?:DCT|CCITTFax|JBIG2|JPX)Decode")
+_FONT_OBJECT = re.compile(rb"/(?:Font|BaseFont|FontFile[23]?|ToUnicode)\b")
 
 
 def _sniff(head: bytes, name: str) -> float:
     if any(head.startswith(magic) for magic in _IMAGE_MAGIC):
         return 0.9
     if head.lstrip()[:5] == b"%PDF-":
-        return _PDF_SCORE
+        # The head shows page images and no font: a scan. A guess from the first 8 KB only, so
+        # reading checks the whole file and hands a PDF with a text layer to the built-in reader.
+        if _IMAGE_OBJECT.search(head) and not _FONT_OBJECT.search(head):
+            return _PDF_SCORE
+        return 0.0
     if name.lower().endswith(IMAGE_SUFFIXES):
         return 0.5
     return 0.0
