@@ -148,12 +148,20 @@ class Engine:
 
 
 def _number_like(text: str) -> bool:
-    """Short Latin text made at least half of digits and their look-alikes (``O``, ``0r``), and
-    not already a clean number: a misread number, not a word such as ``Item`` or ``Toner``."""
-    if not text or set(text) <= _NUMERIC or not text.isascii():
+    """Whether a cell's reading is a misread number: no Chinese, not a marker, not already a clean
+    number, and either very short (``O``, ``○``, ``0r``) or mostly digits and their look-alikes.
+    A word such as ``Item`` or ``Toner`` is left as read."""
+    from govinfo_report.values import MARKERS
+
+    compact = text.replace(" ", "")
+    if not compact or set(compact) <= _NUMERIC or compact in MARKERS:
         return False
-    digits = sum(1 for c in text if c in _LOOKS_NUMERIC and c not in _MARKS)
-    return digits > 0 and digits * 2 >= len(text.replace(" ", ""))
+    if any("\u3400" <= c <= "\u9fff" for c in compact):
+        return False
+    if len(compact) <= 3:
+        return True
+    digits = sum(1 for c in compact if c in _LOOKS_NUMERIC and c not in _MARKS)
+    return digits * 2 >= len(compact)
 
 
 def _to_model_height(crop: Gray, padded: bool) -> Gray:
@@ -163,7 +171,9 @@ def _to_model_height(crop: Gray, padded: bool) -> Gray:
     # White space at both ends, as around the lines the model was trained on: without it a
     # bracket at the very edge of a tight crop is dropped.
     if padded:
-        side, top = max(2, int(height * 0.6)), max(1, int(height * 0.1))
+        # Short crops (a number) get more: it costs little and steadies the reading.
+        side = max(2, int(height * (0.6 if width < 1.5 * height else 0.25)))
+        top = max(1, int(height * 0.1))
         crop = np.asarray(
             cv2.copyMakeBorder(crop, top, top, side, side, cv2.BORDER_CONSTANT, value=255),
             dtype=np.uint8,

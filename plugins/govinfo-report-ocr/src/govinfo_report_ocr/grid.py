@@ -282,30 +282,29 @@ def cell_lines(page: Gray, inks: Ink, box: Box, unit: float) -> list[tuple[Box, 
             h >= height - 1 and w <= thin and (left == 0 or left + w == width)
         ):
             continue  # a ruling's edge along the whole side
-        if area >= big_area and max(w, h) >= reach:
+        if area >= big_area and max(w, h) >= 1.5 * reach:  # a full stop or a speck is smaller
             big.append(i)
         else:
             small.append(i)
     if not big:
         return []
-    left = min(int(stats[i, 0]) for i in big)
-    right = max(int(stats[i, 0] + stats[i, 2]) for i in big)
     keep = list(big)
     for i in small:
         cx, cy = stats[i, 0] + stats[i, 2] / 2, stats[i, 1] + stats[i, 3] / 2
-        # A small mark counts (a full stop, a dot of a character) when print stands close on the
-        # same line; a speck on its own is dust.
-        near = any(
-            stats[j, 1] - reach <= cy <= stats[j, 1] + stats[j, 3] + reach
-            and stats[j, 0] - reach <= cx <= stats[j, 0] + stats[j, 2] + reach
-            for j in big
-        )
-        if near and left - reach <= cx <= right + reach:
+        # A small mark is print when it lies within a character (a dot of 主) or between two on
+        # the same line (a decimal point, 、 in a label); a speck beside a number is dust.
+        line = [j for j in big if stats[j, 1] - reach <= cy <= stats[j, 1] + stats[j, 3] + reach]
+        within = any(stats[j, 0] - 2 <= cx <= stats[j, 0] + stats[j, 2] + 2 for j in line)
+        before = any(stats[j, 0] + stats[j, 2] / 2 < cx for j in line)
+        after = any(stats[j, 0] + stats[j, 2] / 2 > cx for j in line)
+        if within or (before and after):
             keep.append(i)
     kept = np.isin(labels, keep)
     print_mask = np.where(kept, 255, 0).astype(np.uint8)
-    region = page[y0:y1, x0:x1].copy()
-    region[(inks.mask[y0:y1, x0:x1] > 0) & ~kept] = 255
+    # Only the print and its anti-aliased rim reach the recogniser: gray dust below the ink
+    # threshold and erased marks become paper.
+    rim = cv2.dilate(print_mask, np.ones((3, 3), np.uint8), iterations=2)
+    region = np.where(rim > 0, page[y0:y1, x0:x1], 255).astype(np.uint8)
     lines: list[tuple[Box, Gray]] = []
     margin = max(2, int(5 * unit))
     for lx0, ly0, lx1, ly1 in text_lines(print_mask, (0, 0, width, height), max(2, int(4 * unit))):
