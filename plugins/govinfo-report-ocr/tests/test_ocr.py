@@ -234,3 +234,36 @@ def test_an_oversized_image_is_refused_before_decoding(monkeypatch: pytest.Monke
     monkeypatch.setattr(pages, "MAX_PAGE_PIXELS", 10_000)
     with pytest.raises(gr.ReportReadError, match="pixels"):
         gr.read(_png(Image.new("L", (200, 200), 255)), name="big.png")
+
+
+def _ruled_page(merge: bool) -> np.ndarray:
+    """A white page with a 3×3 ruled table; ``merge`` leaves out the ruling between the first two
+    cells of the top row."""
+    page = Image.new("L", (1700, 2200), 255)
+    draw = ImageDraw.Draw(page)
+    xs, ys = (200, 700, 1100, 1500), (300, 400, 500, 600)
+    for y in ys:
+        draw.line((xs[0], y, xs[-1], y), fill=0, width=3)
+    for x in xs:
+        top = ys[1] if merge and x == xs[1] else ys[0]
+        draw.line((x, top, x, ys[-1]), fill=0, width=3)
+    return np.asarray(page, dtype=np.uint8)
+
+
+def test_the_grid_has_the_merged_cells_of_the_rulings() -> None:
+    from govinfo_report_ocr.grid import find_tables, ink
+
+    [plain] = find_tables(ink(_ruled_page(False)).clean, 1000)
+    assert len(plain.cells()) == 9
+    [merged] = find_tables(ink(_ruled_page(True)).clean, 1000)
+    cells = merged.cells()
+    assert len(cells) == 8 and cells[0] == (0, 0, 1, 2)
+
+
+@pytest.mark.parametrize("tilt", [-0.9, -0.3, 0.6, 1.0])
+def test_small_tilts_are_straightened(tilt: float) -> None:
+    from govinfo_report_ocr.grid import deskew, ink
+
+    turned = np.asarray(Image.fromarray(_ruled_page(False)).rotate(tilt, fillcolor=255))
+    _, angle = deskew(turned, ink(turned).clean)
+    assert abs(angle + tilt) <= 0.1  # turned back by the same angle
