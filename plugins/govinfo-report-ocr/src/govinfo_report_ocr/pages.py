@@ -7,8 +7,9 @@ count against :data:`MAX_PAGE_PIXELS` (from the PDF page size or the image heade
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -117,32 +118,40 @@ def pdf_pages(data: bytes, name: str) -> Iterator[Page]:
 
 def image_pages(data: bytes, name: str) -> Iterator[Page]:
     """Every frame of an image file (a multi-page TIFF gives one page per frame)."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     try:
-        opened = Image.open(io.BytesIO(data))
+        # Pillow warns about damaged metadata (corrupt EXIF); what matters is raised or read.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            opened = Image.open(io.BytesIO(data))
+            frames = int(getattr(opened, "n_frames", 1))
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ReportReadError(name, f"not a readable image: {exc}") from exc
     limit = current_limits().max_pages
+    if frames > limit:
+        raise ReportReadError(name, f"{frames} pages; more than the limit of {limit} (max_pages)")
     with opened:
-        for index, frame in enumerate(ImageSequence.Iterator(opened)):
-            if index >= limit:
-                raise ReportReadError(name, f"more than {limit} pages (max_pages)")
-            width, height = frame.size
-            if width * height > MAX_PAGE_PIXELS:
-                raise ReportReadError(
-                    name,
-                    f"a page of {width}×{height} pixels; more than {MAX_PAGE_PIXELS} pixels",
-                    place=f"page {index + 1}",
-                )
-            if width < 50 or height < 50:
-                raise ReportReadError(
-                    name, "the image is too small to read", place=f"page {index + 1}"
-                )
-            try:
-                rgb = np.asarray(frame.convert("RGB"), dtype=np.uint8)
-            except (OSError, ValueError) as exc:
-                raise ReportReadError(
-                    name, f"damaged image: {exc}", place=f"page {index + 1}"
-                ) from exc
+        for index in range(frames):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                rgb = _frame(opened, index, name)
             yield Page(index + 1, _gray(rgb), None)
+
+
+def _frame(image: Any, index: int, name: str) -> npt.NDArray[np.uint8]:
+    place = f"page {index + 1}"
+    try:
+        image.seek(index)
+        width, height = image.size
+        if width * height > MAX_PAGE_PIXELS:
+            raise ReportReadError(
+                name,
+                f"a page of {width}×{height} pixels; more than {MAX_PAGE_PIXELS} pixels",
+                place=place,
+            )
+        if width < 50 or height < 50:
+            raise ReportReadError(name, "the image is too small to read", place=place)
+        return np.asarray(image.convert("RGB"), dtype=np.uint8)
+    except (OSError, ValueError, EOFError) as exc:
+        raise ReportReadError(name, f"damaged image: {exc}", place=place) from exc
