@@ -267,3 +267,14 @@ def test_small_tilts_are_straightened(tilt: float) -> None:
     turned = np.asarray(Image.fromarray(_ruled_page(False)).rotate(tilt, fillcolor=255))
     _, angle = deskew(turned, ink(turned).clean)
     assert abs(angle + tilt) <= 0.1  # turned back by the same angle
+
+
+def test_signed_deltas_of_a_chromium_pdf_keep_their_minus() -> None:
+    """The 2019 edition's 本年增/减 (-3): a minus sign is print, not a speck of dust."""
+    from make_scans import make_scan
+
+    data = make_scan(FIXTURES / "chromium-2019.pdf", (0.5, -0.7), seal=False)
+    got = gr.to_cells(gr.read(data, name="chromium-2019-scan.pdf").report)["cells"]
+    want = json.loads((FIXTURES / "chromium-2019.cells.json").read_text(encoding="utf-8"))["cells"]
+    assert any(isinstance(v, int) and v < 0 for v in want.values())
+    assert {k: got.get(k, "<absent>") for k in want} == want

@@ -291,13 +291,16 @@ def cell_lines(page: Gray, inks: Ink, box: Box, unit: float) -> list[tuple[Box, 
     keep = list(big)
     for i in small:
         cx, cy = stats[i, 0] + stats[i, 2] / 2, stats[i, 1] + stats[i, 3] / 2
-        # A small mark is print when it lies within a character (a dot of 主) or between two on
-        # the same line (a decimal point, 、 in a label); a speck beside a number is dust.
+        # A small mark is print when it lies within a character (a dot of 主), between two on
+        # the same line (a decimal point, 、 in a label) or is a sign; a speck beside a number
+        # is dust.
         line = [j for j in big if stats[j, 1] - reach <= cy <= stats[j, 1] + stats[j, 3] + reach]
         within = any(stats[j, 0] - 2 <= cx <= stats[j, 0] + stats[j, 2] + 2 for j in line)
         before = any(stats[j, 0] + stats[j, 2] / 2 < cx for j in line)
         after = any(stats[j, 0] + stats[j, 2] / 2 > cx for j in line)
-        if within or (before and after):
+        # A short flat stroke on the line is a sign (the minus of -3); dust is not flat.
+        sign = bool(line) and stats[i, 2] >= 2 * stats[i, 3] and stats[i, 2] >= 3
+        if within or (before and after) or sign:
             keep.append(i)
     kept = np.isin(labels, keep)
     print_mask = np.where(kept, 255, 0).astype(np.uint8)
