@@ -886,7 +886,6 @@ def read_pdf(data: bytes, name: str) -> Document:
             "请用 OCR 读取插件 govinfo-report-ocr 读取（pip install govinfo-report-ocr；读取器 ocr）",
             f"the PDF has no text layer ({len(per_page)} page(s), {images} image(s)): probably a "
             "scan; read it with the OCR reader plugin (pip install govinfo-report-ocr; reader ocr)",
-            "scan; read it with the OCR reader plugin (pip install govinfo-report-ocr; reader ocr)",
         )
         return Document((), source=name, findings=(finding,))
     if ruled:
