@@ -46,10 +46,12 @@ def test_every_cell_of_a_ruled_pdf_knows_its_page_and_box() -> None:
 
 
 def test_a_scan_gets_a_finding_that_points_to_ocr() -> None:
-    result = gr.read(FIXTURES / "scan-2021.pdf")
+    # The built-in reader by name: with the OCR plugin installed, scans go to it.
+    result = gr.read(FIXTURES / "scan-2021.pdf", reader="pdf")
     [finding] = [f for f in result.findings if f.code == "read.no_text"]
     assert finding.severity is gr.Severity.ERROR
     assert "OCR" in finding.message_en and "scan" in finding.message_en
+    assert "govinfo-report-ocr" in finding.message_en and "govinfo-report-ocr" in finding.message
     assert {c.state for c in result.report.cell_tuple()} == {CellState.ABSENT}
 
 

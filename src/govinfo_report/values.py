@@ -82,7 +82,7 @@ class Provenance:
     column: int | None = None
     """0-based column in that table's grid."""
     bbox: tuple[float, float, float, float] | None = None
-    """``(x0, top, x1, bottom)`` in PDF points."""
+    """``(x0, top, x1, bottom)`` in PDF points (page images without a page size: pixels)."""
     continued_page: int | None = None
     """PDF: the page where the rest of a cell broken by a page break was printed."""
     continued_bbox: tuple[float, float, float, float] | None = None
@@ -90,6 +90,8 @@ class Provenance:
     placed_by: str | None = None
     """``"position"`` when the interpreter placed the value by the order of the rows, its own label
     being unreadable (see ``read.placed_by_position``); ``None`` when its label placed it."""
+    confidence: float | None = None
+    """Recognition confidence from 0 to 1 when the text was recognised from an image (OCR)."""
 
     def describe(self, lang: str = "en") -> str:
         """A short human-readable location such as ``report.pdf:3 (table 2, row 6, column 3)``.

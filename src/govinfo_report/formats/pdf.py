@@ -882,9 +882,10 @@ def read_pdf(data: bytes, name: str) -> Document:
     if not has_text:
         finding = reading_finding(
             "read.no_text",
-            f"PDF 共 {len(per_page)} 页、{images} 张图片，没有文字层：可能是扫描件，需要 OCR 读取插件",
+            f"PDF 共 {len(per_page)} 页、{images} 张图片，没有文字层：可能是扫描件；"
+            "请用 OCR 读取插件 govinfo-report-ocr 读取（pip install govinfo-report-ocr；读取器 ocr）",
             f"the PDF has no text layer ({len(per_page)} page(s), {images} image(s)): probably a "
-            "scan; an OCR reader plugin is needed",
+            "scan; read it with the OCR reader plugin (pip install govinfo-report-ocr; reader ocr)",
         )
         return Document((), source=name, findings=(finding,))
     if ruled:

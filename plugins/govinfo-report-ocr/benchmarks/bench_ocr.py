@@ -1,0 +1,89 @@
+"""Seconds per page and peak memory of the OCR reader, on one core.
+
+    python plugins/govinfo-report-ocr/benchmarks/bench_ocr.py [--repeat 3] [scan.pdf ...]
+
+Each repetition reads every scan once in a fresh child process pinned to one CPU (so model loading
+and peak memory are those of a real run); the scans alternate within a repetition. Reports the
+median seconds per page over repetitions, wall clock and CPU time (model loading excluded and shown
+apart), and the peak resident memory of the child. On a shared machine wall clock includes waiting
+for the core: compare CPU time, and look at the spread, not one number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+DEFAULT = sorted((HERE.parent / "tests" / "data").glob("scan-*.pdf"))
+
+_CHILD = r"""
+import json, os, resource, sys, time
+if hasattr(os, "sched_setaffinity"):
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+os.environ["OMP_NUM_THREADS"] = "1"
+started = time.perf_counter()
+from govinfo_report_ocr.engine import engine
+engine()
+loaded = time.perf_counter() - started
+from govinfo_report_ocr.pages import pdf_pages, image_pages
+from govinfo_report_ocr.reader import read_page
+path = sys.argv[1]
+data = open(path, "rb").read()
+pages = list(pdf_pages(data, path) if data[:5] == b"%PDF-" else image_pages(data, path))
+times, cpu = [], []
+for page in pages:
+    t, c = time.perf_counter(), time.process_time()
+    read_page(page, path, engine())
+    times.append(time.perf_counter() - t)
+    cpu.append(time.process_time() - c)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"load": loaded, "pages": times, "cpu": cpu, "peak_mb": peak}))
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scans", nargs="*", type=Path, default=DEFAULT)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    per_page: dict[Path, list[float]] = {path: [] for path in args.scans}
+    cpu_per_page: list[float] = []
+    loads: list[float] = []
+    peaks: list[float] = []
+    for _ in range(args.repeat):
+        for path in args.scans:
+            out = subprocess.run(
+                [sys.executable, "-c", _CHILD, str(path)],
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "OMP_NUM_THREADS": "1"},
+            ).stdout
+            result = json.loads(out.strip().splitlines()[-1])
+            per_page[path].append(statistics.median(result["pages"]))
+            cpu_per_page.append(statistics.median(result["cpu"]))
+            loads.append(result["load"])
+            peaks.append(result["peak_mb"])
+    for path, values in per_page.items():
+        spread = f"{min(values):.2f}–{max(values):.2f}"
+        print(f"{path.name}: median {statistics.median(values):.2f} s/page (runs: {spread})")
+    everything = [v for values in per_page.values() for v in values]
+    print(f"all scans: median {statistics.median(everything):.2f} s/page on one core (wall clock)")
+    # CPU time is what the page costs the core; on a busy machine wall clock is larger.
+    print(f"all scans: median {statistics.median(cpu_per_page):.2f} CPU s/page")
+    print(f"model loading: median {statistics.median(loads):.2f} s per process")
+    print(f"peak memory: max {max(peaks):.0f} MB resident")
+    print(
+        f"load average during the run: {os.getloadavg()[0]:.1f} (machine has {os.cpu_count()} CPUs)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

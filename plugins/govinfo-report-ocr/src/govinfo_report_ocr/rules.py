@@ -1,0 +1,78 @@
+"""Finding codes of the OCR reader, and the rule that uses the sum rules as OCR's proof-reader.
+
+The reader records each cell's recognition confidence in its provenance; it corrects nothing. The
+rule ``read.ocr_suspect`` runs after reading, over the report: when the sum rules name a single wrong
+cell (``apply.wrong_cell``) and that cell was recognised with low confidence, the scan is the likely
+culprit, not the publisher, and the finding says so. The value stays as read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from govinfo_report import AnnualReport, Finding, Severity
+from govinfo_report.findings import CodeInfo
+from govinfo_report.validation.arithmetic import sum_rule_findings
+
+__all__ = ["BLANK_PAGE", "CODES", "LOW_CONFIDENCE", "OCR_SUSPECT", "ROTATED_PAGE", "ocr_suspects"]
+
+LOW_CONFIDENCE = 0.9
+"""A cell recognised with less confidence than this is suspect when the sums point at it."""
+
+OCR_SUSPECT = CodeInfo(
+    "read.ocr_suspect",
+    Severity.WARNING,
+    "疑似识别错误",
+    "probably misread by OCR",
+    "The sum rules name one wrong cell (apply.wrong_cell) and that cell was read from an image with "
+    "low recognition confidence: the scan, not the publisher, is the likely cause. The value is kept "
+    "as read; look at the page.",
+    example="read 8, the sums need 3, recognition confidence 0.54.",
+)
+BLANK_PAGE = CodeInfo(
+    "read.ocr_blank_page",
+    Severity.INFO,
+    "空白页",
+    "blank page",
+    "A page of a scan has no ink: nothing was read from it.",
+    example="The back of a sheet scanned with the report.",
+)
+ROTATED_PAGE = CodeInfo(
+    "read.ocr_rotated_page",
+    Severity.WARNING,
+    "页面上下颠倒",
+    "page upside down",
+    "A page of a scan is upside down (its text lines read turned by 180°). It is read turned "
+    "upright, and said so: check that page.",
+    example="Page 2 was fed into the scanner the wrong way round.",
+)
+CODES = (OCR_SUSPECT, BLANK_PAGE, ROTATED_PAGE)
+
+
+def ocr_suspects(report: AnnualReport) -> Iterator[Finding]:
+    """``read.ocr_suspect`` for each single wrong cell that OCR read with low confidence."""
+    if not any(
+        c.provenance is not None and c.provenance.confidence is not None
+        for c in report.cell_tuple()
+    ):
+        return  # not read by OCR: nothing to say, and the sums are not worked out twice
+    for finding in sum_rule_findings(report):
+        if finding.code != "apply.wrong_cell" or not finding.cells:
+            continue
+        key = finding.cells[0]
+        where = report.cell(key).provenance
+        confidence = where.confidence if where is not None else None
+        if confidence is None or confidence >= LOW_CONFIDENCE:
+            continue
+        yield Finding(
+            OCR_SUSPECT.code,
+            OCR_SUSPECT.severity,
+            f"「{key}」识别为 {finding.actual}，勾稽关系需要 {finding.expected}，"
+            f"识别置信度 {confidence:.2f}：可能是扫描件识别错误，请核对原件",
+            f"{key}: read {finding.actual}, the sums need {finding.expected}, recognition "
+            f"confidence {confidence:.2f}: probably misread from the scan; check the page",
+            cells=(key,),
+            expected=finding.expected,
+            actual=finding.actual,
+            source=where,
+        )

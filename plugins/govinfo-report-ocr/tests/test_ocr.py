@@ -1,0 +1,277 @@
+"""The OCR reader on scans made from the project's own PDFs (see make_scans.py)."""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+import govinfo_report as gr
+from govinfo_report.document import Document, GridCell, Table
+from govinfo_report.interpret import interpret
+from govinfo_report.plugins import SNIFF_BYTES, registry
+
+sys.path.insert(0, str(Path(__file__).parent))
+from govinfo_report_ocr.reader import read_scan
+from govinfo_report_ocr.rules import ocr_suspects
+from make_scans import DATA, FIXTURES, SCANS, degrade, render_pages
+
+EXPECTED = {
+    name: FIXTURES / source.replace(".pdf", ".cells.json") for name, (source, *_) in SCANS.items()
+}
+
+
+@functools.cache
+def scanned(name: str) -> Document:
+    document = read_scan((DATA / name).read_bytes(), name)
+    assert isinstance(document, Document)
+    return document
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_installed_through_the_entry_point() -> None:
+    plugin = registry().plugins["ocr"]
+    assert not plugin.builtin and plugin.version == "0.1.0"
+    assert plugin.readers == ("ocr",)
+    assert set(plugin.rules) == {"read.ocr_suspect", "read.ocr_blank_page", "read.ocr_rotated_page"}
+
+
+@pytest.mark.parametrize("name", sorted(SCANS))
+def test_every_cell_of_a_scan_is_exact(name: str) -> None:
+    report, findings = interpret(scanned(name))
+    got = gr.to_cells(report)
+    want: dict[str, Any] = json.loads(EXPECTED[name].read_text(encoding="utf-8"))
+    for field in ("edition", "year", "agency"):
+        assert got[field] == want[field], field
+    wrong = {
+        key: (got["cells"].get(key, "<absent>"), value)
+        for key, value in want["cells"].items()
+        if got["cells"].get(key, "<absent>") != value
+    }
+    assert not wrong
+    assert not [f for f in findings if f.code.startswith("read.")]
+    original = gr.read(FIXTURES / SCANS[name][0]).report
+    assert [f.code for f in gr.validate(report)] == [f.code for f in gr.validate(original)]
+
+
+def test_cells_know_page_box_and_confidence() -> None:
+    report, _ = interpret(scanned("scan-lo-2021.pdf"))
+    cell = report.cell("applications.received.total")
+    where = cell.provenance
+    assert where is not None and where.page == 1 and where.table is not None
+    assert where.bbox is not None
+    x0, top, x1, bottom = where.bbox
+    assert 0 < x0 < x1 < 612 and 0 < top < bottom < 792  # PDF points on a letter page
+    assert where.confidence is not None and 0.5 < where.confidence <= 1
+
+
+def test_the_plugin_wins_only_for_image_only_pdfs() -> None:
+    scan = (DATA / "scan-lo-2021.pdf").read_bytes()
+    assert registry().choose(scan[:SNIFF_BYTES], "scan.pdf").name == "ocr"
+    png = _png(Image.new("L", (100, 100), 255))
+    assert registry().choose(png[:SNIFF_BYTES], "page.png").name == "ocr"
+    for text_pdf in ("lo-2021.pdf", "chromium-2019.pdf", "chromium-unruled-2021.pdf"):
+        head = (FIXTURES / text_pdf).read_bytes()[:SNIFF_BYTES]
+        assert registry().choose(head, text_pdf).name == "pdf", text_pdf
+
+
+def test_a_pdf_with_a_text_layer_stays_with_the_builtin_reader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import govinfo_report_ocr.reader as reader
+
+    def no_ocr() -> None:
+        raise AssertionError("the OCR engine must not run on a PDF with a text layer")
+
+    monkeypatch.setattr(reader, "engine", no_ocr)
+    result = gr.read(FIXTURES / "lo-2021.pdf")
+    assert result.reader == "pdf"
+    want = json.loads((FIXTURES / "lo-2021.cells.json").read_text(encoding="utf-8"))
+    assert gr.to_cells(result.report)["cells"] == want["cells"]
+
+
+def test_a_blank_page_is_reported() -> None:
+    rng = np.random.default_rng(1)
+    paper = np.full((1100, 850), 250, dtype=np.uint8)
+    paper[rng.integers(0, 1100, 300), rng.integers(0, 850, 300)] = 0  # dust
+    result = gr.read(_png(Image.fromarray(paper)), name="blank.png")
+    codes = [f.code for f in result.findings]
+    assert "read.ocr_blank_page" in codes and "read.no_text" in codes
+    assert not any(cell.is_numeric for cell in result.report.cell_tuple())
+
+
+def test_a_multi_page_tiff_is_read_page_by_page() -> None:
+    pages = [Image.new("L", (850, 1100), 255) for _ in range(3)]
+    buffer = io.BytesIO()
+    pages[0].save(buffer, "TIFF", save_all=True, append_images=pages[1:])
+    result = gr.read(buffer.getvalue(), name="pages.tif")
+    blank = [f.source.page for f in result.findings if f.code == "read.ocr_blank_page" and f.source]
+    assert blank == [1, 2, 3]
+
+
+def test_an_upside_down_page_is_reported_and_not_misread() -> None:
+    first = render_pages(FIXTURES / "lo-2021.pdf", dpi=150)[0]
+    turned = degrade(first.rotate(180), 0.5, seed=7)
+    result = gr.read(_png(turned), name="turned.png")
+    rotated = [f for f in result.findings if f.code == "read.ocr_rotated_page"]
+    assert rotated and rotated[0].source is not None and rotated[0].source.page == 1
+    want = json.loads((FIXTURES / "lo-2021.cells.json").read_text(encoding="utf-8"))["cells"]
+    got = gr.to_cells(result.report)["cells"]
+    section_two = {k: v for k, v in want.items() if k.startswith("active.")}
+    assert {k: got.get(k) for k in section_two} == section_two
+
+
+def _not_a_report() -> Image.Image:
+    """A scanned invoice: a title, a ruled table of items and amounts, a signature line."""
+    page = Image.new("L", (1275, 1650), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=30)
+    draw.text((120, 100), "INVOICE No. 2023-117", fill=0, font=font)
+    draw.text((120, 160), "Delivered to: Harbour Road Depot", fill=0, font=font)
+    rows = [("Item", "Qty", "Price"), ("Paper A4", "12", "30.00"), ("Toner", "2", "95.50")]
+    xs, top, height = (120, 620, 820, 1120), 260, 60
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            draw.text((xs[c] + 15, top + r * height + 12), text, fill=0, font=font)
+    for r in range(len(rows) + 1):
+        draw.line((xs[0], top + r * height, xs[-1], top + r * height), fill=0, width=3)
+    for x in xs:
+        draw.line((x, top, x, top + len(rows) * height), fill=0, width=3)
+    draw.text((120, 600), "Signed: ____________", fill=0, font=font)
+    return degrade(page.convert("RGB"), -0.4, seed=3)
+
+
+def test_a_scan_of_something_else_is_read_and_refused_not_taken_for_a_report() -> None:
+    document = read_scan(_png(_not_a_report()), "invoice.png")
+    assert isinstance(document, Document)
+    assert "INVOICE" in " ".join(p.text for p in document.paragraphs())  # it was read ...
+    assert any(len(t.cells) == 9 for t in document.tables())  # its table too ...
+    with pytest.raises(gr.ReportReadError, match="not a government information disclosure"):
+        gr.read(_png(_not_a_report()), name="invoice.png")  # ... and no number lands in a cell
+
+
+def _misread(document: Document, key: str, text: str, confidence: float) -> Document:
+    """The document with one cell's text replaced, as a misrecognition would leave it."""
+    report, _ = interpret(document)
+    where = report.cell(key).provenance
+    assert where is not None
+    blocks = []
+    for block in document.blocks:
+        if isinstance(block, Table):
+            cells = tuple(
+                attrs.evolve(
+                    cell,
+                    text=text,
+                    provenance=attrs.evolve(cell.provenance, confidence=confidence),
+                )
+                if _same_cell(cell, where)
+                else cell
+                for cell in block.cells
+            )
+            block = attrs.evolve(block, cells=cells)
+        blocks.append(block)
+    return attrs.evolve(document, blocks=tuple(blocks))
+
+
+def _same_cell(cell: GridCell, where: gr.Provenance) -> bool:
+    p = cell.provenance
+    return (p.page, p.table, p.row, p.column) == (where.page, where.table, where.row, where.column)
+
+
+def test_a_low_confidence_cell_that_breaks_the_sums_is_flagged_not_corrected() -> None:
+    key = "applications.granted.natural_person"  # printed 51
+    report, _ = interpret(_misread(scanned("scan-lo-2021.pdf"), key, "58", 0.54))
+    assert report.cell(key).value == 58  # kept as read
+    suspects = list(ocr_suspects(report))
+    assert [f.cells for f in suspects] == [(key,)]
+    assert "read 58, the sums need 51, recognition confidence 0.54" in suspects[0].message_en
+    assert suspects[0].expected == 51 and suspects[0].actual == 58
+    # The whole validation reports it too, next to the wrong cell it explains.
+    codes = {f.code for f in gr.validate(report)}
+    assert {"read.ocr_suspect", "apply.wrong_cell"} <= codes
+
+
+def test_a_confident_wrong_cell_is_the_publishers() -> None:
+    key = "applications.granted.natural_person"
+    report, _ = interpret(_misread(scanned("scan-lo-2021.pdf"), key, "58", 0.99))
+    assert not list(ocr_suspects(report))
+    assert "apply.wrong_cell" in {f.code for f in gr.validate(report)}
+
+
+def test_reports_not_read_by_ocr_get_no_ocr_findings() -> None:
+    result = gr.read(FIXTURES / "lo-2021.cells.json")
+    assert not list(ocr_suspects(result.report))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, b"%PDF-1.4\n garbage", b"II*\x00garbage"],
+)
+def test_damaged_input_raises_the_documented_error(data: bytes) -> None:
+    with pytest.raises(gr.ReportReadError):
+        gr.read(data, name="damaged", reader="ocr")
+
+
+def test_an_oversized_image_is_refused_before_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    import govinfo_report_ocr.pages as pages
+
+    monkeypatch.setattr(pages, "MAX_PAGE_PIXELS", 10_000)
+    with pytest.raises(gr.ReportReadError, match="pixels"):
+        gr.read(_png(Image.new("L", (200, 200), 255)), name="big.png")
+
+
+def _ruled_page(merge: bool) -> np.ndarray:
+    """A white page with a 3×3 ruled table; ``merge`` leaves out the ruling between the first two
+    cells of the top row."""
+    page = Image.new("L", (1700, 2200), 255)
+    draw = ImageDraw.Draw(page)
+    xs, ys = (200, 700, 1100, 1500), (300, 400, 500, 600)
+    for y in ys:
+        draw.line((xs[0], y, xs[-1], y), fill=0, width=3)
+    for x in xs:
+        top = ys[1] if merge and x == xs[1] else ys[0]
+        draw.line((x, top, x, ys[-1]), fill=0, width=3)
+    return np.asarray(page, dtype=np.uint8)
+
+
+def test_the_grid_has_the_merged_cells_of_the_rulings() -> None:
+    from govinfo_report_ocr.grid import find_tables, ink
+
+    [plain] = find_tables(ink(_ruled_page(False)).clean, 1000)
+    assert len(plain.cells()) == 9
+    [merged] = find_tables(ink(_ruled_page(True)).clean, 1000)
+    cells = merged.cells()
+    assert len(cells) == 8 and cells[0] == (0, 0, 1, 2)
+
+
+@pytest.mark.parametrize("tilt", [-0.9, -0.3, 0.6, 1.0])
+def test_small_tilts_are_straightened(tilt: float) -> None:
+    from govinfo_report_ocr.grid import deskew, ink
+
+    turned = np.asarray(Image.fromarray(_ruled_page(False)).rotate(tilt, fillcolor=255))
+    _, angle = deskew(turned, ink(turned).clean)
+    assert abs(angle + tilt) <= 0.1  # turned back by the same angle
+
+
+def test_signed_deltas_of_a_chromium_pdf_keep_their_minus() -> None:
+    """The 2019 edition's 本年增/减 (-3): a minus sign is print, not a speck of dust."""
+    from make_scans import make_scan
+
+    data = make_scan(FIXTURES / "chromium-2019.pdf", (0.5, -0.7), seal=False)
+    got = gr.to_cells(gr.read(data, name="chromium-2019-scan.pdf").report)["cells"]
+    want = json.loads((FIXTURES / "chromium-2019.cells.json").read_text(encoding="utf-8"))["cells"]
+    assert any(isinstance(v, int) and v < 0 for v in want.values())
+    assert {k: got.get(k, "<absent>") for k in want} == want
