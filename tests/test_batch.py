@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sqlite3
 import warnings
 from pathlib import Path
@@ -264,3 +265,666 @@ def test_a_worker_crash_costs_only_its_file(tmp_path: Path) -> None:
     [(error,)] = table(database, "SELECT error FROM files WHERE outcome = 'error'")
     assert "crashed" in error
     assert summary.errors == 1
+
+
+# ---- issue 15: batch and export faults
+
+
+def test_a_name_that_is_not_utf8_is_stored_losslessly(tmp_path: Path) -> None:
+    from govinfo_report.batch import readable
+
+    root = tmp_path / "unzipped"
+    root.mkdir()
+    name = "政府信息公开2021".encode("gbk") + b".cells.json"
+    raw_path = os.fsencode(root) + b"/" + name
+    with open(raw_path, "wb") as handle:
+        handle.write(gr.write(SAMPLE_FOR_CRASH, "cells"))
+    (root / "plain.cells.json").write_bytes(gr.write(SAMPLE_FOR_CRASH, "cells"))
+    database = tmp_path / "c.sqlite"
+    summary = run_batch([root], database, submit=local_executor(1))
+    assert (summary.read, summary.ok) == (2, 2)
+    [(path, stored, outcome)] = table(
+        database, "SELECT path, path_bytes, outcome FROM files WHERE path_bytes IS NOT NULL"
+    )
+    assert stored == raw_path and outcome == "ok"
+    assert "\\x" in path and path.endswith(".cells.json")
+    assert readable(os.fsdecode(raw_path)).endswith("政府信息公开2021.cells.json")
+    assert table(database, f"SELECT COUNT(*) FROM cells WHERE path = '{path}'")[0][0] > 100
+    again = run_batch([root], database, submit=local_executor(1))
+    assert (again.read, again.skipped) == (0, 2)
+
+
+class _HostileReader:
+    """``*.crash`` kills its process (a segfault in a parser); ``*.slow`` never finishes."""
+
+    @staticmethod
+    @gr.hookspecs.hookimpl
+    def register_readers(register):  # type: ignore[no-untyped-def]
+        import os
+        import time
+
+        def die(data: bytes, name: str) -> gr.document.Document:
+            os._exit(13)
+
+        def hang(data: bytes, name: str) -> gr.document.Document:
+            time.sleep(60)
+            raise AssertionError("not reached")
+
+        register(gr.Reader("crash", load=lambda: die, suffixes=(".crash",)))
+        register(gr.Reader("slow", load=lambda: hang, suffixes=(".slow",)))
+
+
+def _needs_fork() -> None:
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the hostile test plugin reaches the workers only when they are forked")
+
+
+def test_dask_keeps_the_budget_and_survives_a_crash(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    _needs_fork()
+    from govinfo_report.batch import dask_executor
+    from govinfo_report.limits import Limits
+    from govinfo_report.testing import registered_plugin
+
+    root = tmp_path / "reports"
+    root.mkdir()
+    for index in range(3):
+        (root / f"r{index}.cells.json").write_bytes(gr.write(SAMPLE_FOR_CRASH, "cells"))
+    (root / "bad.crash").write_bytes(b"boom")
+    (root / "stuck.slow").write_bytes(b"zzz")
+    database = tmp_path / "c.sqlite"
+    limits = Limits(max_seconds=8.0)  # generous: a loaded machine must not fail the test
+    with (
+        registered_plugin(_HostileReader(), name="hostile"),
+        distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster,
+    ):
+        summary = run_batch(
+            [root], database, submit=dask_executor(cluster.scheduler_address, limits)
+        )
+    outcomes = dict(table(database, "SELECT path, outcome FROM files"))
+    assert len(outcomes) == 5 and summary.errors == 2
+    errors = dict(table(database, "SELECT path, error FROM files WHERE outcome = 'error'"))
+    assert "crashed" in errors[str(root / "bad.crash")]
+    assert "max_seconds" in errors[str(root / "stuck.slow")]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_workers_die_with_a_killed_batch(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = tmp_path / "reports"
+    root.mkdir()
+    data = (FIXTURES / "lo-long-2021.pdf").read_bytes()
+    for index in range(80):
+        (root / f"r{index}.pdf").write_bytes(data)
+    batch = subprocess.Popen(
+        [sys.executable, "-m", "govinfo_report.cli", "batch", str(root), "--db",
+         str(tmp_path / "c.sqlite"), "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while len(workers) < 2 and time.monotonic() < deadline and batch.poll() is None:
+            time.sleep(0.1)
+            workers = _children(batch.pid)
+        assert len(workers) >= 2, "the batch never started its workers"
+        os.kill(batch.pid, signal.SIGKILL)
+        batch.wait()
+        deadline = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        orphans = [w for w in workers if _alive(w)]
+        for pid in orphans:
+            os.kill(pid, signal.SIGKILL)
+        assert not orphans, "worker processes outlived the batch"
+    finally:
+        if batch.poll() is None:
+            batch.kill()
+
+
+def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    status = main(argv)
+    return status, capsys.readouterr().err
+
+
+def test_storage_problems_are_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "reports"
+    root.mkdir()
+    (root / "r.cells.json").write_bytes(gr.write(SAMPLE_FOR_CRASH, "cells"))
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    not_sqlite = tmp_path / "notes.sqlite"
+    not_sqlite.write_text("these are my notes, not a database\n" * 100)
+    cases = {
+        str(tmp_path / "missing" / "c.sqlite"): "does not exist",
+        str(folder): "is a folder",
+        str(not_sqlite): "not an SQLite database",
+    }
+    for database, expected in cases.items():
+        for argv in (
+            ["batch", str(root), "--db", database, "--workers", "1"],
+            ["export", "--db", database, "--table", "cells"],
+        ):
+            status, err = _cli(argv, capsys)
+            assert status == 2, argv
+            assert expected in err and len(err.strip().splitlines()) == 1, (argv, err)
+            assert "Traceback" not in err
+    database = tmp_path / "c.sqlite"
+    assert main(["batch", str(root), "--db", str(database), "--workers", "1"]) == 0
+    capsys.readouterr()
+    status, err = _cli(
+        ["export", "--db", str(database), "--table", "cells", "-o", str(tmp_path / "no" / "x.csv")],
+        capsys,
+    )
+    assert status == 2 and "does not exist" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_locked_database_is_waited_on_then_named(tmp_path: Path) -> None:
+    import threading
+
+    from govinfo_report.batch import StorageError
+
+    root = tmp_path / "reports"
+    root.mkdir()
+    (root / "r.cells.json").write_bytes(gr.write(SAMPLE_FOR_CRASH, "cells"))
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+    (root / "s.cells.json").write_bytes(gr.write(SAMPLE_FOR_CRASH, "cells"))
+    holder = sqlite3.connect(database, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    with pytest.raises(StorageError, match="locked by another program"):
+        run_batch([root], database, submit=local_executor(1), busy_timeout=0.3)
+    # held for a while, then released: the batch waits and goes on
+    threading.Timer(1.0, holder.rollback).start()
+    summary = run_batch([root], database, submit=local_executor(1), busy_timeout=30)
+    assert summary.read == 1
+    holder.close()
+
+
+def test_a_full_disk_and_a_read_only_database_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import govinfo_report.batch as batch
+
+    root = tmp_path / "reports"
+    root.mkdir()
+    for index in range(3):
+        (root / f"r{index}.cells.json").write_bytes(gr.write(SAMPLE_FOR_CRASH, "cells"))
+    original = batch.connect
+
+    def small_disk(database: Path, **kwargs: float) -> sqlite3.Connection:
+        connection = original(database, **kwargs)
+        connection.execute("PRAGMA max_page_count = 40")  # what a full disk looks like to SQLite
+        return connection
+
+    monkeypatch.setattr(batch, "connect", small_disk)
+    status, err = _cli(["batch", str(root), "--db", str(tmp_path / "full.sqlite")], capsys)
+    assert status == 2 and "disk is full" in err and len(err.strip().splitlines()) == 1
+    monkeypatch.setattr(batch, "connect", original)
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+    (root / "new.cells.json").write_bytes(gr.write(SAMPLE_FOR_CRASH, "cells"))
+    real_connect = sqlite3.connect
+
+    def read_only(database: object, *args: object, **kwargs: object) -> sqlite3.Connection:
+        return real_connect(f"file:{database}?mode=ro", uri=True)
+
+    monkeypatch.setattr(batch.sqlite3, "connect", read_only)
+    status, err = _cli(["batch", str(root), "--db", str(database)], capsys)
+    assert status == 2 and "read-only" in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_export_never_leaves_a_partial_file(
+    tree: tuple[Path, dict[str, Path]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import errno
+
+    import govinfo_report.export as export
+
+    root, _ = tree
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+    target = tmp_path / "out" / "cells.csv"
+    target.parent.mkdir()
+    target.write_text("the previous export\n")
+    real = export._write_csv
+
+    def fills_the_disk(handle, data):  # type: ignore[no-untyped-def]
+        handle.write("path,edition\n" * 1000)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(export, "_write_csv", fills_the_disk)
+    status, err = _cli(
+        ["export", "--db", str(database), "--table", "cells", "-o", str(target)], capsys
+    )
+    assert status == 2 and "No space left" in err and len(err.strip().splitlines()) == 1
+    assert target.read_text() == "the previous export\n"
+    assert [p.name for p in target.parent.iterdir()] == ["cells.csv"]
+    monkeypatch.setattr(export, "_write_csv", real)
+    assert main(["export", "--db", str(database), "--table", "cells", "-o", str(target)]) == 0
+    assert target.read_text().startswith("path,edition,year,agency,key")
+
+
+def test_export_to_a_closed_pipe(tree: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root, _ = tree
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+    export = subprocess.Popen(
+        [sys.executable, "-m", "govinfo_report.cli", "export", "--db", str(database), "--table",
+         "cells"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert export.stdout is not None and export.stderr is not None
+    export.stdout.readline()
+    export.stdout.close()
+    err = export.stderr.read().decode()
+    assert export.wait() == 2
+    assert "closed" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_finished_database_on_read_only_media_exports(
+    tree: tuple[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("needs unshare and root to mount a folder read-only")
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"mount --bind -o ro {tmp_path} {tmp_path}"],
+        capture_output=True,
+    )
+    if probe.returncode != 0:
+        pytest.skip("cannot mount read-only here")
+    root, _ = tree
+    media = tmp_path / "media"
+    media.mkdir()
+    database = media / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+    command = (
+        f"mount --bind -o ro {media} {media} && "
+        f"{sys.executable} -m govinfo_report.cli export --db {database} --table cells"
+    )
+    done = subprocess.run(["unshare", "-m", "sh", "-c", command], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == table(database, "SELECT COUNT(*) FROM cells")[0][0] + 1
+
+
+# ---- issue 16: bounded work in flight, group commits, series from the stored cells
+
+
+def test_jobs_in_flight_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    import govinfo_report.batch as batch
+
+    submitted = pools = 0
+
+    class Counting(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            nonlocal pools
+            pools += 1
+            super().__init__(*args, **kwargs)
+
+        def submit(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            nonlocal submitted
+            submitted += 1
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(batch.concurrent.futures, "ProcessPoolExecutor", Counting)
+    monkeypatch.setattr(batch, "RECYCLE_FILES", 6)  # a fresh pool after 12 files
+    root = tmp_path / "reports"
+    root.mkdir()
+    data = gr.write(SAMPLE_FOR_CRASH, "cells")
+    for index in range(30):
+        (root / f"r{index:02d}.cells.json").write_bytes(data)
+    ahead = []
+    for received, _ in enumerate(
+        local_executor(2)([str(p) for p in sorted(root.iterdir())]), start=1
+    ):
+        ahead.append(submitted - received)
+    assert len(ahead) == 30 and submitted == 30
+    assert max(ahead) < 8 * 2, "more jobs in flight than the window allows"
+    assert pools == 3, "workers are not replaced after RECYCLE_FILES files"
+
+
+def test_files_are_committed_in_groups_and_an_interrupt_keeps_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import govinfo_report.batch as batch
+
+    statements: list[str] = []
+    original = batch.connect
+
+    def traced(database: Path, **kwargs: float) -> sqlite3.Connection:
+        connection = original(database, **kwargs)
+        connection.set_trace_callback(statements.append)
+        return connection
+
+    monkeypatch.setattr(batch, "connect", traced)
+    root = tmp_path / "reports"
+    root.mkdir()
+    data = gr.write(SAMPLE_FOR_CRASH, "cells")
+    for index in range(40):
+        (root / f"r{index:02d}.cells.json").write_bytes(data)
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+    commits = sum(1 for s in statements if s.strip().upper() == "COMMIT")
+    assert table(database, "SELECT COUNT(*) FROM files") == [(40,)]
+    assert commits < 40 / 4, f"{commits} commits for 40 files"
+
+
+def test_series_are_checked_from_the_stored_cells(
+    tree: tuple[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    from govinfo_report.batch import check_series, connect
+
+    root, _ = tree
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+    before = table(database, "SELECT * FROM series_findings ORDER BY agency, year, code, cells")
+    assert before
+    connection = connect(database)
+    connection.execute("UPDATE files SET report_json = NULL")
+    connection.commit()
+    for workers in (1, 2):
+        check_series(connection, workers=workers, database=database)
+        after = table(database, "SELECT * FROM series_findings ORDER BY agency, year, code, cells")
+        assert after == before, workers
+    connection.close()
+
+
+# ---- issue 18: what researchers take away
+
+
+def test_the_cells_export_has_the_shape_of_the_tidy_csv(
+    tree: tuple[Path, dict[str, Path]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+    import io
+
+    root, files = tree
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+    assert main(["export", "--db", str(database), "--table", "cells"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    source = files["docx"]
+    tidy = list(
+        csv.DictReader(io.StringIO(gr.write(gr.read(source).report, "csv").decode("utf-8")))
+    )
+    mine = [r for r in rows if r["path"] == str(source)]
+    assert [{k: r[k] for k in tidy[0]} for r in mine] == tidy
+    assert {"section", "row", "column", "agency", "year", "edition"} <= set(mine[0])
+    received = next(r for r in mine if r["key"] == "applications.received.total")
+    assert received["agency"] == AGENCY and received["count"] == received["value"]
+
+
+def test_the_wide_export_and_typed_parquet(
+    tree: tuple[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    import csv
+    from decimal import Decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root, files = tree
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+    reports = table(database, "SELECT COUNT(*) FROM files WHERE outcome = 'ok'")[0][0]
+    wide_csv = tmp_path / "wide.csv"
+    assert main(["export", "--db", str(database), "--table", "wide", "-o", str(wide_csv)]) == 0
+    with wide_csv.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == reports
+    docx = next(r for r in rows if r["source"] == str(files["docx"]))
+    report = gr.read(files["docx"]).report
+    assert docx["applications.received.total"] == str(
+        report.cell("applications.received.total").value
+    )
+    target = tmp_path / "wide.parquet"
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(database),
+                "--table",
+                "wide",
+                "--to",
+                "parquet",
+                "-o",
+                str(target),
+            ]
+        )
+        == 0
+    )
+    data = pq.read_table(target)
+    assert data.num_rows == reports
+    assert data.schema.field("applications.received.total").type == pa.int64()
+    money = [f for f in data.schema if pa.types.is_decimal(f.type)]
+    assert money, "money cells are decimals"
+    assert data.schema.field("applications.received.total:state").type == pa.string()
+    record = next(r for r in data.to_pylist() if r["source"] == str(files["docx"]))
+    for spec, cell in report.cells():
+        if cell.state.value == "absent":
+            continue
+        value, state = record[spec.key], record[f"{spec.key}:state"]
+        assert state == cell.state.value
+        if cell.state.value == "blank":
+            assert value is None
+        elif cell.state.value == "number":
+            assert value == cell.value
+            assert isinstance(value, Decimal if spec.kind.value == "money" else int)
+    cells = tmp_path / "cells.parquet"
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(database),
+                "--table",
+                "cells",
+                "--to",
+                "parquet",
+                "-o",
+                str(cells),
+            ]
+        )
+        == 0
+    )
+    typed = pq.read_table(cells)
+    assert typed.schema.field("count").type == pa.int64()
+    assert pa.types.is_decimal(typed.schema.field("money").type)
+    pytest.importorskip("openpyxl")
+    from openpyxl import load_workbook
+
+    sheet_file = tmp_path / "wide.xlsx"
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(database),
+                "--table",
+                "wide",
+                "--to",
+                "xlsx",
+                "-o",
+                str(sheet_file),
+            ]
+        )
+        == 0
+    )
+    sheet = load_workbook(sheet_file).active
+    assert sheet is not None and sheet.max_row == reports + 1
+    assert [c.value for c in sheet[1]][:4] == ["edition", "year", "agency", "source"]
+
+
+def test_csv_for_excel_and_files_without_json(
+    tree: tuple[Path, dict[str, Path]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, _ = tree
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+    target = tmp_path / "findings.csv"
+    assert main(["export", "--db", str(database), "--excel", "-o", str(target)]) == 0
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfpath,code")
+    assert main(["export", "--db", str(database), "--table", "files"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert "report_json" not in header and header.startswith("path,sha256")
+    assert main(["export", "--db", str(database), "--table", "files", "--with-json"]) == 0
+    assert "report_json" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_resume_by_content_however_the_path_is_spelt(
+    tree: tuple[Path, dict[str, Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, files = tree
+    database = tmp_path / "c.sqlite"
+    first = run_batch([root.resolve()], database, submit=local_executor(1))
+    series_before = table(database, "SELECT COUNT(*) FROM series_findings")
+    monkeypatch.chdir(root.parent)
+    again = run_batch([Path(root.name)], database, submit=local_executor(1))
+    assert (again.read, again.skipped) == (0, len(files))
+    assert table(database, "SELECT COUNT(*) FROM files") == [(first.discovered,)]
+    assert table(database, "SELECT COUNT(*) FROM series_findings") == series_before
+    moved = root.parent / "moved-corpus"
+    root.rename(moved)
+    third = run_batch([moved], database, submit=local_executor(1))
+    assert (third.read, third.moved) == (0, len(files))
+    assert table(database, "SELECT COUNT(*) FROM files") == [(len(files),)]
+    assert table(database, f"SELECT COUNT(*) FROM files WHERE path LIKE '{moved}%'") == [
+        (len(files),)
+    ]
+
+
+class _DocReader:
+    @staticmethod
+    @gr.hookspecs.hookimpl
+    def register_readers(register):  # type: ignore[no-untyped-def]
+        def refuse(data: bytes, name: str) -> gr.document.Document:
+            raise gr.ReportReadError(name, "this .doc is damaged")
+
+        register(gr.Reader("doc", load=lambda: refuse, suffixes=(".doc",)))
+
+
+def test_every_file_met_is_recorded(
+    tree: tuple[Path, dict[str, Path]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from govinfo_report.testing import registered_plugin
+
+    root, files = tree
+    (root / "old").mkdir()
+    (root / "old" / "2019.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    (root / "old" / "2019.wps").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    (root / "old" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    database = tmp_path / "c.sqlite"
+    summary = run_batch([root], database, submit=local_executor(1))
+    assert summary.discovered == len(files) + 3 and summary.unsupported == 3
+    reasons = dict(table(database, "SELECT path, error FROM files WHERE outcome = 'unsupported'"))
+    assert ".doc" in reasons[str(root / "old" / "2019.doc")]
+    assert ".wps" in reasons[str(root / "old" / "2019.wps")]
+    assert "格式不支持 3 个" in summary.line_zh() and "3 in no supported format" in summary.line()
+    # a plugin that reads .doc makes the registry send those files to it
+    with registered_plugin(_DocReader(), name="doc"):
+        (root / "old" / "2019.doc").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(700))
+        again = run_batch([root], database, submit=local_executor(1))
+    assert again.read == 1 and again.errors == 1
+    [(outcome, error)] = table(
+        database, f"SELECT outcome, error FROM files WHERE path = '{root / 'old' / '2019.doc'}'"
+    )
+    assert outcome == "error" and "damaged" in error
+
+
+def test_the_summary_does_not_contradict_itself(
+    tree: tuple[Path, dict[str, Path]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, files = tree
+    assert main(["batch", str(root), "--db", str(tmp_path / "c.sqlite"), "--workers", "1"]) == 2
+    out = capsys.readouterr().out
+    processed = len(files)
+    assert f"本次处理 {processed} 个（读出 {processed - 1} 个，无法读取 1 个" in out
+
+
+def test_duplicate_years_name_their_files(tmp_path: Path) -> None:
+    root = tmp_path / "reports"
+    root.mkdir()
+    first, second, _ = broken_series()
+    (root / "2020.cells.json").write_bytes(gr.write(first, "cells"))
+    (root / "2021.cells.json").write_bytes(gr.write(second, "cells"))
+    (root / "2021-corrected.json").write_bytes(gr.write(second, "json"))
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+    [(paths, message)] = table(
+        database,
+        "SELECT paths, message FROM series_findings WHERE code = 'series.duplicate_year'",
+    )
+    named = {str(root / "2021.cells.json"), str(root / "2021-corrected.json")}
+    assert set(json.loads(paths)) == named
+    assert all(name in message for name in named)
+
+
+def test_every_table_exports_to_every_format(
+    tree: tuple[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    pytest.importorskip("openpyxl")
+    import pyarrow.parquet as pq
+    from openpyxl import load_workbook
+
+    root, _ = tree
+    raw = os.fsencode(root) + b"/" + "报告".encode("gbk") + b".cells.json"
+    with open(raw, "wb") as handle:
+        handle.write(gr.write(SAMPLE_FOR_CRASH, "cells"))
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+    for name in ("cells", "findings", "files", "series_findings", "wide"):
+        rows = len(table(database, f"SELECT * FROM {name}")) if name != "wide" else None
+        for to in ("csv", "parquet", "xlsx"):
+            target = tmp_path / f"{name}.{to}"
+            argv = ["export", "--db", str(database), "--table", name, "--to", to, "-o", str(target)]
+            assert main(argv) == 0, (name, to)
+            if rows is None:
+                continue
+            if to == "parquet":
+                assert pq.read_table(target).num_rows == rows
+            elif to == "xlsx":
+                sheet = load_workbook(target).active
+                assert sheet is not None and sheet.max_row == rows + 1

@@ -1,36 +1,64 @@
 """Batch a corpus into one SQLite database: read in worker processes, store every cell and finding,
-resume by file hash, then check every agency's series across years.
+resume by content, then check every agency's series across years.
 
 The database is plain SQLite (standard library) so users can query it with ``sqlite3`` or pandas:
 
-- ``files``: one row per input file: path, sha256, size, reader, outcome (``ok`` / ``error``), the
-  error, metadata, the report as JSON (``report_json``, the library's lossless form).
+- ``files``: one row per file met under the roots: path (absolute; bytes that are not UTF-8 shown
+  as ``\\xNN``, the exact bytes in ``path_bytes``), sha256, size, reader, outcome (``ok``,
+  ``error``, or ``unsupported`` when no installed reader reads the file), the error or reason,
+  metadata, the report as JSON (``report_json``, the library's lossless form).
 - ``cells``: one row per cell: path, key, value (as in the cells export, exact text), number (for
   arithmetic in SQL), raw text, state, kind, page.
 - ``findings``: reading and validation findings of each file.
-- ``series_findings``: cross-year findings, rebuilt after every batch.
+- ``series_findings``: cross-year findings, rebuilt after every batch from the stored cells; ``paths``
+  lists the files involved.
 
-Each file is committed in its own transaction, so a crash or a kill loses at most the files in
-flight; the next run skips files whose path and hash are already stored.
+Workers hand back rows ready to insert; the parent keeps a bounded number of files in flight and
+commits them in groups (at least every :data:`COMMIT_SECONDS`), flushing the group on any error or
+interrupt, so a crash loses no finished file and a kill -9 at most the last group, which the next run
+reads again. The next run skips files whose content is already stored under the same absolute path,
+and recognises a moved file by its hash.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import ctypes
 import hashlib
+import itertools
 import json
+import multiprocessing
 import os
+import signal
 import sqlite3
+import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import ReportReadError
 from .limits import Limits, current_limits, time_budget, using_limits, with_command_budget
 
-__all__ = ["SCHEMA", "BatchSummary", "FileResult", "discover", "process_file", "run_batch"]
+__all__ = [
+    "SCHEMA",
+    "BatchSummary",
+    "FileResult",
+    "StorageError",
+    "connect",
+    "dask_executor",
+    "default_workers",
+    "discover",
+    "local_executor",
+    "path_key",
+    "process_file",
+    "run_batch",
+]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -47,7 +75,8 @@ CREATE TABLE IF NOT EXISTS files (
     document_number TEXT,
     date_of_issue TEXT,
     report_json TEXT,
-    read_at TEXT NOT NULL
+    read_at TEXT NOT NULL,
+    path_bytes BLOB
 );
 CREATE TABLE IF NOT EXISTS cells (
     path TEXT NOT NULL REFERENCES files(path) ON DELETE CASCADE,
@@ -84,18 +113,51 @@ CREATE TABLE IF NOT EXISTS series_findings (
     cells TEXT NOT NULL,
     expected TEXT,
     actual TEXT,
-    rule TEXT
+    rule TEXT,
+    paths TEXT
 );
 CREATE INDEX IF NOT EXISTS findings_code ON findings(code);
+CREATE INDEX IF NOT EXISTS findings_path ON findings(path);
 CREATE INDEX IF NOT EXISTS cells_key ON cells(key);
+CREATE INDEX IF NOT EXISTS files_sha256 ON files(sha256);
 """
 
-SKIPPED_NAMES = frozenset({".DS_Store", "Thumbs.db"})
+# Columns added after the first release: an older database gains them on open.
+_ADDED_COLUMNS = (("files", "path_bytes", "BLOB"), ("series_findings", "paths", "TEXT"))
+
+SKIPPED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+
+BUSY_TIMEOUT = 60.0
+"""Seconds a batch or an export waits for a database another program holds locked."""
+
+COMMIT_FILES = 64
+COMMIT_SECONDS = 1.0
+"""A group of stored files is committed at this many files or after this many seconds."""
+
+RECYCLE_FILES = 1000
+"""A worker process reads at most this many files, then a fresh one takes over, so what native
+libraries keep between files cannot accumulate over a large corpus."""
+
+CONFIDENT_SNIFF = 0.3
+"""A file no reader claims by suffix is read only when a reader's sniff is at least this sure."""
+
+_FILE_COLUMNS = (
+    "path, sha256, size, reader, outcome, error, edition, year, agency, title, document_number, "
+    "date_of_issue, report_json, read_at, path_bytes"
+)
+
+CellRow = tuple[str, str, str | None, str | None, str, str, str, int | None]
+FindingRow = tuple[str, str, str, str, str, str, str | None, str | None, str | None, str | None]
+
+
+class StorageError(Exception):
+    """The database or an export file cannot be used: one line naming the file and the cause."""
 
 
 @dataclass
 class FileResult:
-    """What a worker sends back for one file (plain data, so it crosses process boundaries)."""
+    """What a worker sends back for one file: rows ready to insert (plain data, so it crosses
+    process boundaries cheaply)."""
 
     path: str
     sha256: str
@@ -105,20 +167,23 @@ class FileResult:
     error: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     report_json: str | None = None
-    cells: list[tuple[str, str | None, str | None, str, str, str, int | None]] = field(
-        default_factory=list
-    )
-    findings: list[dict[str, Any]] = field(default_factory=list)
+    cells: list[CellRow] = field(default_factory=list)
+    findings: list[FindingRow] = field(default_factory=list)
+    path_bytes: bytes | None = None
 
 
 @dataclass
 class BatchSummary:
-    """Counts of one batch run."""
+    """Counts of one batch run. ``read`` counts the files processed in this run: ``ok`` of them were
+    read, ``errors`` could not be read, ``unsupported`` are in no format an installed reader reads."""
 
     discovered: int = 0
     skipped: int = 0
     read: int = 0
+    ok: int = 0
     errors: int = 0
+    unsupported: int = 0
+    moved: int = 0
     failing_reports: int = 0
     series_findings: int = 0
     failing_series: int = 0
@@ -126,11 +191,62 @@ class BatchSummary:
 
     def line(self) -> str:
         return (
-            f"{self.discovered} files: {self.read} read, {self.skipped} unchanged and skipped, "
-            f"{self.errors} unreadable; {self.failing_reports} with errors or inconsistencies; "
+            f"{self.discovered} files: {self.read} processed ({self.ok} read, {self.errors} "
+            f"unreadable, {self.unsupported} in no supported format), {self.skipped} unchanged and "
+            f"skipped; {self.failing_reports} with errors or inconsistencies; "
             f"{self.series_findings} cross-year findings, {self.failing_series} of them "
             f"inconsistencies ({self.seconds:.1f} s)"
         )
+
+    def line_zh(self) -> str:
+        return (
+            f"共 {self.discovered} 个文件：本次处理 {self.read} 个（读出 {self.ok} 个，无法读取 "
+            f"{self.errors} 个，格式不支持 {self.unsupported} 个），未变跳过 {self.skipped} 个；"
+            f"{self.failing_reports} 份报告有错误或不一致；跨年核对发现 {self.series_findings} 项"
+            f"（其中不一致 {self.failing_series} 项），用时 {self.seconds:.1f} 秒"
+        )
+
+
+# ---- paths and names
+
+
+def path_key(path: str) -> str:
+    """The stored form of a path: itself when it is valid Unicode, else its bytes with those that
+    are not UTF-8 written ``\\xNN`` (the exact bytes go to ``path_bytes``)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return path
+
+
+def _path_bytes(path: str) -> bytes | None:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return None
+
+
+def readable(path: str) -> str:
+    """A path for people: a name that is not UTF-8 is shown as GB18030 (what Chinese archives
+    use) when it decodes as such, else with ``\\xNN`` escapes."""
+    raw = os.fsencode(path)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def _clean(text: str) -> str:
+    """Text safe for SQLite: surrogates left by undecodable file names become ``\\xNN``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
 
 
 def _sha256(path: Path) -> str:
@@ -141,11 +257,20 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _companions(database: Path) -> set[Path]:
+    resolved = database.resolve()
+    return {resolved, *(Path(f"{resolved}{end}") for end in ("-wal", "-shm", "-journal"))}
+
+
 def discover(
-    roots: Iterable[Path], suffixes: Iterable[str], exclude: Iterable[Path] = ()
+    roots: Iterable[Path], suffixes: Iterable[str] | None = None, exclude: Iterable[Path] = ()
 ) -> list[Path]:
-    """Files under ``roots`` whose names end with one of ``suffixes``, sorted, without duplicates."""
-    endings = tuple(s.lower() for s in suffixes)
+    """Regular files under ``roots`` as absolute resolved paths, sorted, without duplicates.
+
+    Hidden files and system litter (``Thumbs.db``) are left out; ``suffixes`` (optional) keeps only
+    names ending so. Whether a file is a report is the reader registry's decision, in the worker.
+    """
+    endings = tuple(s.lower() for s in suffixes) if suffixes is not None else None
     excluded = {p.resolve() for p in exclude}
     found: set[Path] = set()
     for root in roots:
@@ -153,60 +278,100 @@ def discover(
         for path in candidates:
             if path.name in SKIPPED_NAMES or path.name.startswith("."):
                 continue
-            if path.name.lower().endswith(endings) and path.resolve() not in excluded:
-                found.add(path)
+            if endings is not None and not path.name.lower().endswith(endings):
+                continue
+            resolved = path.resolve()
+            if resolved not in excluded:
+                found.add(resolved)
     return sorted(found)
 
 
+# ---- one file, in a worker
+
+
 def process_file(path_text: str, limits: Limits | None = None) -> FileResult:
-    """Read, validate and flatten one file. Runs in a worker; never raises for a bad file."""
+    """Read, validate and flatten one file into rows. Runs in a worker; never raises for a bad file."""
     with using_limits(with_command_budget(limits or current_limits())):
         return _process_file(path_text)
 
 
 def _process_file(path_text: str) -> FileResult:
     path = Path(path_text)
+    key, raw_name = path_key(path_text), _path_bytes(path_text)
     try:
+        if not path.is_file():
+            raise OSError("not a regular file")
         sha, size = _sha256(path), path.stat().st_size
     except OSError as exc:
-        return FileResult(path_text, "", 0, "error", error=f"cannot open: {exc}")
+        return FileResult(
+            key, "", 0, "error", error=_clean(f"cannot open: {exc}"), path_bytes=raw_name
+        )
     try:
         # The same budget as read()'s, around reading and checking: the first to end decides.
-        with time_budget(current_limits().max_seconds, path_text):
-            return _process(path, path_text, sha, size)
+        with time_budget(current_limits().max_seconds, key):
+            result = _process(path, key, sha, size)
     except ReportReadError as exc:
-        return FileResult(path_text, sha, size, "error", error=str(exc))
+        result = FileResult(key, sha, size, "error", error=_clean(str(exc)))
+    result.path_bytes = raw_name
+    return result
 
 
-def _process(path: Path, path_text: str, sha: str, size: int) -> FileResult:
-    from . import ReportReadError, read, to_cells, to_json, validate
-    from .serialize import findings_to_data
+def _reader_for(path: Path) -> str | None:
+    """The reader the registry gives this file: one claiming its suffix, or a confident sniff."""
+    from .plugins import SNIFF_BYTES, registry
+
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    name = path.name
+    claims = [
+        c
+        for c in registry().candidates(head, name)
+        if c.suffix_length or c.score >= CONFIDENT_SNIFF
+    ]
+    return registry().choose(head, name).name if claims else None
+
+
+def _process(path: Path, key: str, sha: str, size: int) -> FileResult:
+    from . import ReportReadError, read, validate
+    from .serialize import cell_export_value, findings_to_data, to_json
 
     try:
-        result = read(path)
+        reader = _reader_for(path)
+    except (OSError, LookupError) as exc:
+        return FileResult(key, sha, size, "error", error=_clean(str(exc)))
+    if reader is None:
+        suffix = path.suffix.lower() or "(no suffix)"
+        return FileResult(
+            key,
+            sha,
+            size,
+            "unsupported",
+            error=f"no installed reader reads {suffix} files",
+        )
+    try:
+        result = read(path, reader=reader)
         report = result.report
         findings = [*result.findings, *validate(report)]
-        flat = to_cells(report)["cells"]
-        cells = []
+        cells: list[CellRow] = []
         for spec, cell in report.cells():
-            if spec.key not in flat:
+            if cell.state.value == "absent":
                 continue
-            value = flat[spec.key]
-            page = cell.provenance.page if cell.provenance is not None else None
+            value = cell_export_value(cell, spec.kind)
             cells.append(
                 (
+                    key,
                     spec.key,
-                    None if value is None else str(value),
+                    None if value is None else _clean(str(value)),
                     None if cell.value is None else str(cell.value),
-                    cell.raw,
+                    _clean(cell.raw),
                     cell.state.value,
                     spec.kind.value,
-                    page,
+                    cell.provenance.page if cell.provenance is not None else None,
                 )
             )
         meta = report.meta
         return FileResult(
-            path_text,
+            key,
             sha,
             size,
             "ok",
@@ -214,32 +379,19 @@ def _process(path: Path, path_text: str, sha: str, size: int) -> FileResult:
             meta={
                 "edition": report.edition.value,
                 "year": meta.year,
-                "agency": meta.agency,
-                "title": meta.title,
-                "document_number": meta.document_number,
+                "agency": meta.agency and _clean(meta.agency),
+                "title": meta.title and _clean(meta.title),
+                "document_number": meta.document_number and _clean(meta.document_number),
                 "date_of_issue": meta.date_of_issue.isoformat() if meta.date_of_issue else None,
             },
-            report_json=to_json(report, indent=None),
+            report_json=_clean(to_json(report, indent=None)),
             cells=cells,
-            findings=findings_to_data(findings),
+            findings=[_finding_row(key, f) for f in findings_to_data(findings)],
         )
     except ReportReadError as exc:
-        return FileResult(path_text, sha, size, "error", error=str(exc))
+        return FileResult(key, sha, size, "error", error=_clean(str(exc)))
     except Exception as exc:  # a reader bug must not stop the batch; it is recorded with the file
-        return FileResult(path_text, sha, size, "error", error=f"unexpected {exc!r}")
-
-
-def connect(database: Path) -> sqlite3.Connection:
-    """Open (and create) the batch database."""
-    connection = sqlite3.connect(database)
-    connection.execute("PRAGMA foreign_keys = ON")
-    connection.execute("PRAGMA journal_mode = WAL")
-    connection.executescript(SCHEMA)
-    return connection
-
-
-def _known(connection: sqlite3.Connection) -> dict[str, str]:
-    return dict(connection.execute("SELECT path, sha256 FROM files"))
+        return FileResult(key, sha, size, "error", error=_clean(f"unexpected {exc!r}"))
 
 
 def _place(finding: dict[str, Any]) -> str | None:
@@ -250,158 +402,158 @@ def _place(finding: dict[str, Any]) -> str | None:
     return " ".join(parts) or None
 
 
-def store(connection: sqlite3.Connection, result: FileResult) -> None:
-    """Replace everything stored for one file, in one transaction."""
-    now = time.strftime("%Y-%m-%dT%H:%M:%S")
-    meta = result.meta
-    with connection:
-        connection.execute("DELETE FROM files WHERE path = ?", (result.path,))
-        connection.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                result.path,
-                result.sha256,
-                result.size,
-                result.reader,
-                result.outcome,
-                result.error,
-                meta.get("edition"),
-                meta.get("year"),
-                meta.get("agency"),
-                meta.get("title"),
-                meta.get("document_number"),
-                meta.get("date_of_issue"),
-                result.report_json,
-                now,
-            ),
-        )
-        connection.executemany(
-            "INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(result.path, *cell) for cell in result.cells],
-        )
-        connection.executemany(
-            "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    result.path,
-                    f["code"],
-                    f["severity"],
-                    f["message"],
-                    f["message_en"],
-                    json.dumps(f.get("cells", []), ensure_ascii=False),
-                    None if f.get("expected") is None else str(f["expected"]),
-                    None if f.get("actual") is None else str(f["actual"]),
-                    f.get("rule"),
-                    _place(f),
-                )
-                for f in result.findings
-            ],
-        )
-
-
-def check_series(connection: sqlite3.Connection, aliases: dict[str, str] | None = None) -> int:
-    """Run the cross-year rules over every stored report; replaces ``series_findings``.
-
-    Only metadata is read for the whole corpus; the reports themselves are loaded one agency's
-    series at a time, so memory stays bounded by the longest series, not the corpus.
-    """
-    from . import from_json, validate_series
-    from .serialize import findings_to_data
-    from .validation import normalise_agency
-
-    alias_map = {normalise_agency(k): normalise_agency(v) for k, v in (aliases or {}).items()}
-
-    def series_key(agency: str | None) -> str:
-        name = normalise_agency(agency or "")
-        return alias_map.get(name, name)
-
-    groups: dict[str, list[str]] = {}
-    unplaced: list[str] = []
-    rows = connection.execute(
-        "SELECT path, agency, year FROM files WHERE outcome = 'ok' AND report_json IS NOT NULL "
-        "ORDER BY path"
+def _finding_row(key: str, f: dict[str, Any]) -> FindingRow:
+    return (
+        key,
+        f["code"],
+        f["severity"],
+        _clean(f["message"]),
+        _clean(f["message_en"]),
+        _clean(json.dumps(f.get("cells", []), ensure_ascii=False)),
+        None if f.get("expected") is None else _clean(str(f["expected"])),
+        None if f.get("actual") is None else _clean(str(f["actual"])),
+        f.get("rule"),
+        _place(f),
     )
-    for path, agency, year in rows:
-        if not agency or year is None:
-            unplaced.append(path)
-        else:
-            groups.setdefault(series_key(agency), []).append(path)
-    count = 0
-    with connection:
-        connection.execute("DELETE FROM series_findings")
-        for members in [*groups.values(), *([unplaced] if unplaced else [])]:
-            reports = []
-            paths: dict[int, str] = {}
-            for path in members:
-                (text,) = connection.execute(
-                    "SELECT report_json FROM files WHERE path = ?", (path,)
-                ).fetchone()
-                report = from_json(text, source=path)
-                reports.append(report)
-                if report.meta.year is not None:
-                    paths.setdefault(report.meta.year, path)
-            findings = validate_series(reports, aliases=aliases)
-            for finding, item in zip(findings, findings_to_data(findings), strict=True):
-                path = paths.get(finding.year or 0) if finding.agency else None
-                connection.execute(
-                    "INSERT INTO series_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        finding.agency,
-                        finding.year,
-                        finding.related_year,
-                        path,
-                        finding.code,
-                        finding.severity.value,
-                        finding.message,
-                        finding.message_en,
-                        json.dumps(list(finding.cells), ensure_ascii=False),
-                        None if item.get("expected") is None else str(item["expected"]),
-                        None if item.get("actual") is None else str(item["actual"]),
-                        finding.rule,
-                    ),
-                )
-            count += len(findings)
-    return count
 
+
+# ---- worker processes die with the batch
+
+
+def _die_with_parent(parent: int) -> None:
+    """Run in each worker: end when the batch process ends, even by kill -9."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            if libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the call
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="govinfo-parent-watch", daemon=True).start()
+
+
+# ---- executors
 
 Submit = Callable[[Sequence[str]], Iterator[FileResult]]
 
 
+def _window(workers: int) -> int:
+    return max(2, 4 * workers)
+
+
 def local_executor(workers: int, limits: Limits | None = None) -> Submit:
-    """Worker processes on this machine (``workers`` 1: in this process)."""
+    """Worker processes on this machine (``workers`` 1: in this process).
+
+    At most four files per worker are in flight, and each pool of workers is replaced after
+    :data:`RECYCLE_FILES` files per worker, so memory does not grow with the corpus. A worker
+    that dies inside a parser costs only its file: the files that were in flight are retried one
+    per process, and the rest go on in a fresh pool.
+    """
     chosen = limits or current_limits()
 
     def run(paths: Sequence[str]) -> Iterator[FileResult]:
         if workers <= 1:
             yield from (process_file(p, chosen) for p in paths)
             return
-        done: set[str] = set()
-        try:
-            with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(process_file, p, chosen): p for p in paths}
-                for future in concurrent.futures.as_completed(futures):
-                    result = future.result()
-                    done.add(futures[future])
-                    yield result
-        except concurrent.futures.process.BrokenProcessPool:
-            # A worker died inside a parser. Which file killed it is unknown, so the files not
-            # finished are retried one per process: only the culprit is recorded as a crash.
-            for path in (p for p in paths if p not in done):
+        pending = deque(paths)
+        while pending:
+            suspects: list[str] = []
+            pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+            )
+            in_flight: dict[concurrent.futures.Future[FileResult], str] = {}
+            quota = workers * RECYCLE_FILES
+            try:
+                while (pending and quota) or in_flight:
+                    while pending and quota and len(in_flight) < _window(workers):
+                        quota -= 1
+                        path = pending.popleft()
+                        try:
+                            in_flight[pool.submit(process_file, path, chosen)] = path
+                        except concurrent.futures.process.BrokenProcessPool:
+                            pending.appendleft(path)
+                            raise
+                    done, _ = concurrent.futures.wait(
+                        in_flight, return_when=concurrent.futures.FIRST_COMPLETED
+                    )
+                    for future in done:
+                        path = in_flight.pop(future)
+                        try:
+                            result = future.result()
+                        except concurrent.futures.process.BrokenProcessPool:
+                            suspects.append(path)
+                            continue
+                        yield result
+            except concurrent.futures.process.BrokenProcessPool:
+                pass
+            finally:
+                suspects.extend(in_flight.values())
+                pool.shutdown(wait=True, cancel_futures=True)
+            # Which in-flight file killed the worker is unknown: each is retried on its own, so only
+            # the culprit is recorded as a crash.
+            for path in suspects:
                 yield _isolated(path, chosen)
 
     return run
 
 
+def _crashed(path: str, why: str) -> FileResult:
+    return FileResult(path_key(path), "", 0, "error", error=why, path_bytes=_path_bytes(path))
+
+
 def _isolated(path: str, limits: Limits) -> FileResult:
     try:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=1) as pool:
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=1, initializer=_die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             return pool.submit(process_file, path, limits).result()
     except concurrent.futures.process.BrokenProcessPool:
-        return FileResult(path, "", 0, "error", error="the worker process crashed on this file")
+        return _crashed(path, "the worker process crashed on this file")
+
+
+def _child(connection: Any, parent: int, path: str, limits: Limits) -> None:
+    _die_with_parent(parent)
+    connection.send(process_file(path, limits))
+    connection.close()
+
+
+def guarded_process_file(path: str, limits: Limits) -> FileResult:
+    """:func:`process_file` in a child process of the caller, for executors whose tasks run in
+    threads (Dask): the time budget then holds (in the child's main thread, and by killing the
+    child past it) and a file that kills its process is recorded instead of killing the worker."""
+    context = multiprocessing.get_context()
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sending, os.getpid(), path, limits), daemon=True)
+    child.start()
+    sending.close()
+    budget = with_command_budget(limits).max_seconds or 0.0
+    try:
+        if receiving.poll(budget + 5.0 if budget > 0 else None):
+            try:
+                result: FileResult = receiving.recv()
+                return result
+            except EOFError:
+                return _crashed(path, "the worker process crashed on this file")
+        return _crashed(path, f"{path_key(path)}: gave up after {budget:g} s (limit max_seconds)")
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
 
 
 def dask_executor(address: str | None, limits: Limits | None = None) -> Submit:
-    """The same work on a Dask cluster (``pip install 'govinfo-report[dask]'``)."""
+    """The same work on a Dask cluster (``pip install 'govinfo-report[dask]'``), with the local
+    executor's guarantees: the time budget, a crash costs only its file, bounded files in flight."""
     try:
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - depends on the optional extra
@@ -410,16 +562,395 @@ def dask_executor(address: str | None, limits: Limits | None = None) -> Submit:
     def run(paths: Sequence[str]) -> Iterator[FileResult]:
         with Client(address) if address else Client(processes=True, n_workers=2) as client:
             chosen = limits or current_limits()
-            futures = [client.submit(process_file, p, chosen, pure=False) for p in paths]
-            for future in as_completed(futures):
-                yield future.result()
+            window = _window(max(1, sum(client.nthreads().values())))
+            pending = deque(paths)
+            in_flight: dict[Any, str] = {}
+            completed = as_completed()
+            while pending or in_flight:
+                while pending and len(in_flight) < window:
+                    path = pending.popleft()
+                    future = client.submit(guarded_process_file, path, chosen, pure=False)
+                    in_flight[future] = path
+                    completed.add(future)
+                future = next(completed)
+                path = in_flight.pop(future)
+                try:
+                    result = future.result()
+                except Exception as exc:  # KilledWorker and the like: recorded with the file
+                    result = _crashed(path, f"the Dask worker failed on this file: {exc!r}")
+                future.release()
+                yield result
 
     return run
 
 
-def _progress(stream: TextIO, done: int, total: int, path: str) -> None:
-    stream.write(f"\r[{done}/{total}] {path[-60:]:<60}")
+def default_workers() -> int:
+    """One worker per core, at most 8."""
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+# ---- storage
+
+
+def _storage_message(database: Path, exc: BaseException, waited: float) -> str:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
+        return f"{database}: {exc.strerror or exc}"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return f"{database}: the database is locked by another program (waited {waited:g} s)"
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return f"{database}: the disk is full"
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
+        return f"{database}: the database is read-only"
+    if name.startswith("SQLITE_NOTADB") or "not a database" in text:
+        return f"{database}: not an SQLite database"
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return f"{database}: cannot open the database file"
+    if isinstance(exc, sqlite3.DatabaseError) and "no such" in text:
+        return f"{database}: not a batch database ({text})"
+    return f"{database}: {text}"
+
+
+@contextlib.contextmanager
+def storage_errors(database: Path, waited: float = BUSY_TIMEOUT) -> Iterator[None]:
+    """Turn SQLite and file-system errors into :class:`StorageError` naming ``database``."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        raise StorageError(_storage_message(database, exc, waited)) from exc
+
+
+def connect(database: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
+    """Open (and create) the batch database; a lock is waited on for ``busy_timeout`` seconds."""
+    if database.is_dir():
+        raise StorageError(f"{database}: is a folder, not a database file")
+    if not database.parent.is_dir():
+        raise StorageError(f"{database}: the folder {database.parent} does not exist")
+    with storage_errors(database, busy_timeout):
+        connection = sqlite3.connect(database, timeout=busy_timeout)
+        try:
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA journal_mode = WAL")
+            # WAL with synchronous NORMAL: a commit is durable against a crash of this process
+            # (what kill -9 does), without a disk flush per group.
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.executescript(SCHEMA)
+            for table, column, kind in _ADDED_COLUMNS:
+                present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+                if column not in present:
+                    connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        except BaseException:
+            connection.close()
+            raise
+    return connection
+
+
+def store(connection: sqlite3.Connection, result: FileResult, *, replace: bool = True) -> None:
+    """Write everything for one file (replacing what was stored for its path) inside the current
+    transaction, all or nothing; the caller commits."""
+    if not connection.in_transaction:
+        connection.execute("BEGIN")
+    connection.execute("SAVEPOINT one_file")
+    try:
+        _insert(connection, result, replace)
+    except BaseException:
+        # SQLite may have rolled back the whole transaction already (a full disk does).
+        with contextlib.suppress(sqlite3.Error):
+            connection.execute("ROLLBACK TO one_file")
+            connection.execute("RELEASE one_file")
+        raise
+    connection.execute("RELEASE one_file")
+
+
+def _insert(connection: sqlite3.Connection, result: FileResult, replace: bool) -> None:
+    now = time.strftime("%Y-%m-%dT%H:%M:%S")
+    meta = result.meta
+    if replace:
+        connection.execute("DELETE FROM files WHERE path = ?", (result.path,))
+    connection.execute(
+        f"INSERT INTO files ({_FILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            result.path,
+            result.sha256,
+            result.size,
+            result.reader,
+            result.outcome,
+            result.error,
+            meta.get("edition"),
+            meta.get("year"),
+            meta.get("agency"),
+            meta.get("title"),
+            meta.get("document_number"),
+            meta.get("date_of_issue"),
+            result.report_json,
+            now,
+            result.path_bytes,
+        ),
+    )
+    if result.cells:
+        connection.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?)", result.cells)
+    if result.findings:
+        connection.executemany(
+            "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", result.findings
+        )
+
+
+def _move(connection: sqlite3.Connection, old: str, new: str, new_bytes: bytes | None) -> None:
+    """A stored file found again under another path (a moved or re-spelt corpus): keep its rows."""
+    if not connection.in_transaction:
+        connection.execute("BEGIN")
+    connection.execute("PRAGMA defer_foreign_keys = ON")
+    connection.execute(
+        "UPDATE files SET path = ?, path_bytes = ? WHERE path = ?", (new, new_bytes, old)
+    )
+    for table in ("cells", "findings"):
+        connection.execute(f"UPDATE {table} SET path = ? WHERE path = ?", (new, old))
+
+
+def _number(text: str | None, kind: str) -> int | Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text) if kind == "money" else int(text)
+    except (ValueError, InvalidOperation):
+        return None
+
+
+def _stored_report(
+    connection: sqlite3.Connection,
+    path: str,
+    edition: str,
+    agency: str | None,
+    year: int | None,
+) -> Any:
+    """A report rebuilt from its stored cells (what the series rules read: states and numbers)."""
+    from .model import ReportMeta, build_report
+    from .values import Cell, CellState, parse_cell_text
+
+    cells = {}
+    for key, number, raw, state, kind in connection.execute(
+        "SELECT key, CAST(number AS TEXT), raw, state, kind FROM cells WHERE path = ?", (path,)
+    ):
+        if state == "number":
+            cells[key] = Cell(CellState.NUMBER, value=_number(number, kind), raw=raw or "")
+        elif state == "blank":
+            cells[key] = Cell(CellState.BLANK, raw=raw or "")
+        else:
+            from .values import CellKind
+
+            cells[key] = parse_cell_text(raw or "", CellKind(kind))
+    report, _ = build_report(edition, cells, meta=ReportMeta(agency=agency, year=year), source=path)
+    return report
+
+
+Member = tuple[str, str, str | None, int | None]
+"""A stored report as the series checks group it: path, edition, agency, year."""
+
+
+def _series_rows(
+    connection: sqlite3.Connection,
+    groups: Sequence[Sequence[Member]],
+    aliases: dict[str, str] | None,
+) -> list[tuple[Any, ...]]:
+    """The ``series_findings`` rows of some series, each rebuilt from its stored cells."""
+    from . import validate_series
+    from .serialize import findings_to_data
+    from .validation import default_catalogue
+
+    catalogue = default_catalogue()
+    rows: list[tuple[Any, ...]] = []
+    for members in groups:
+        reports = [_stored_report(connection, *member) for member in members]
+        by_year: dict[int, list[str]] = {}
+        for path, _, _, year in members:
+            if year is not None:
+                by_year.setdefault(year, []).append(path)
+        findings = validate_series(reports, aliases=aliases, catalogue=catalogue)
+        for finding, item in zip(findings, findings_to_data(findings), strict=True):
+            involved: list[str] = []
+            if finding.agency:
+                for year in (finding.related_year, finding.year):
+                    if year is None:
+                        continue
+                    named = by_year.get(year, [])
+                    involved += named if finding.code == "series.duplicate_year" else named[:1]
+            message, message_en = finding.message, finding.message_en
+            if finding.code == "series.duplicate_year" and involved:
+                message += f"（文件：{'；'.join(involved)}）"
+                message_en += f" (files: {'; '.join(involved)})"
+            rows.append(
+                (
+                    finding.agency,
+                    finding.year,
+                    finding.related_year,
+                    by_year.get(finding.year or 0, [None])[0] if finding.agency else None,
+                    finding.code,
+                    finding.severity.value,
+                    _clean(message),
+                    _clean(message_en),
+                    json.dumps(list(finding.cells), ensure_ascii=False),
+                    None if item.get("expected") is None else str(item["expected"]),
+                    None if item.get("actual") is None else str(item["actual"]),
+                    finding.rule,
+                    json.dumps(involved, ensure_ascii=False),
+                )
+            )
+    return rows
+
+
+def _series_task(
+    database: str, groups: Sequence[Sequence[Member]], aliases: dict[str, str] | None
+) -> list[tuple[Any, ...]]:
+    from urllib.parse import quote
+
+    connection = sqlite3.connect(f"file:{quote(database)}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+    try:
+        return _series_rows(connection, groups, aliases)
+    finally:
+        connection.close()
+
+
+def _chunks(groups: list[list[Member]], size: int = 200) -> Iterator[list[list[Member]]]:
+    """Whole series in chunks of about ``size`` reports."""
+    chunk: list[list[Member]] = []
+    filled = 0
+    for group in groups:
+        chunk.append(group)
+        filled += len(group)
+        if filled >= size:
+            yield chunk
+            chunk, filled = [], 0
+    if chunk:
+        yield chunk
+
+
+def check_series(
+    connection: sqlite3.Connection,
+    aliases: dict[str, str] | None = None,
+    *,
+    workers: int = 1,
+    database: Path | None = None,
+) -> int:
+    """Run the cross-year rules over every stored report; replaces ``series_findings``.
+
+    Reports are rebuilt from the stored cells one agency's series at a time, so memory stays bounded
+    by the longest series, not the corpus. With ``workers`` above 1 (and the ``database`` path,
+    committed), the series are checked in that many worker processes.
+    """
+    from .validation import normalise_agency
+
+    alias_map = {normalise_agency(k): normalise_agency(v) for k, v in (aliases or {}).items()}
+
+    def series_key(agency: str | None) -> str:
+        name = normalise_agency(agency or "")
+        return alias_map.get(name, name)
+
+    groups: dict[str, list[Member]] = {}
+    unplaced: list[Member] = []
+    stored = connection.execute(
+        "SELECT path, edition, agency, year FROM files WHERE outcome = 'ok' AND edition IS NOT NULL "
+        "ORDER BY path"
+    ).fetchall()
+    for path, edition, agency, year in stored:
+        if not agency or year is None:
+            unplaced.append((path, edition, agency, year))
+        else:
+            groups.setdefault(series_key(agency), []).append((path, edition, agency, year))
+    every = [*groups.values(), *([unplaced] if unplaced else [])]
+    del stored
+    insert = "INSERT INTO series_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    # Readers of other processes see the committed cells while this transaction replaces the
+    # findings; each chunk's rows are inserted as they come, so nothing accumulates.
+    connection.execute("DELETE FROM series_findings")
+    count = 0
+    if workers > 1 and database is not None and len(every) > 1:
+        chunks = _chunks(every)
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            in_flight: deque[concurrent.futures.Future[list[tuple[Any, ...]]]] = deque()
+            for chunk in itertools.islice(chunks, 2 * workers):
+                in_flight.append(pool.submit(_series_task, str(database), chunk, aliases))
+            while in_flight:
+                rows = in_flight.popleft().result()
+                for chunk in itertools.islice(chunks, 1):
+                    in_flight.append(pool.submit(_series_task, str(database), chunk, aliases))
+                connection.executemany(insert, rows)
+                count += len(rows)
+    else:
+        for chunk in _chunks(every):
+            rows = _series_rows(connection, chunk, aliases)
+            connection.executemany(insert, rows)
+            count += len(rows)
+    connection.commit()
+    return count
+
+
+# ---- the run
+
+
+def _progress(stream: TextIO, done: int, total: int, result: FileResult) -> None:
+    shown = readable(os.fsdecode(result.path_bytes)) if result.path_bytes else result.path
+    stream.write(f"\r[{done}/{total}] {shown[-60:]:<60}")
     stream.flush()
+
+
+def _plan(
+    connection: sqlite3.Connection, files: Sequence[Path], summary: BatchSummary
+) -> tuple[list[str], set[str]]:
+    """The files to read (and which of them replace stored rows); moves stored rows of files found
+    under another path."""
+    known: dict[str, tuple[str, int]] = {}
+    exact: dict[str, bytes] = {}
+    for path, sha, size, raw in connection.execute(
+        "SELECT path, sha256, size, path_bytes FROM files"
+    ):
+        known[path] = (sha, size)
+        if raw is not None:
+            exact[path] = raw
+    todo: list[str] = []
+    replacing: set[str] = set()
+    new: list[tuple[str, str, Path]] = []
+    seen: set[str] = set()
+    for path in files:
+        text = str(path)
+        key = path_key(text)
+        seen.add(key)
+        stored = known.get(key)
+        if stored is None:
+            new.append((text, key, path))
+            continue
+        replacing.add(key)
+        try:
+            same = stored[1] == path.stat().st_size and stored[0] == _sha256(path)
+        except OSError:
+            same = False
+        if same:
+            summary.skipped += 1
+        else:
+            todo.append(text)
+    # Stored files that are no longer where they were stored: the same content found under a new
+    # path is the same file, moved or spelt differently (a relative root in an older database).
+    gone: dict[str, str] = {}
+    for key, (sha, _) in known.items():
+        if key not in seen and sha and not os.path.lexists(exact.get(key, key)):
+            gone.setdefault(sha, key)
+    for text, key, path in new:
+        if gone:
+            try:
+                sha = _sha256(path)
+            except OSError:
+                sha = ""
+            old = gone.pop(sha, None)
+            if old is not None:
+                _move(connection, old, key, _path_bytes(text))
+                summary.skipped += 1
+                summary.moved += 1
+                continue
+        todo.append(text)
+    connection.commit()
+    return todo, replacing
 
 
 def run_batch(
@@ -430,47 +961,60 @@ def run_batch(
     aliases: dict[str, str] | None = None,
     suffixes: Iterable[str] | None = None,
     progress: TextIO | None = None,
+    busy_timeout: float = BUSY_TIMEOUT,
+    series_workers: int = 1,
 ) -> BatchSummary:
-    """Read every file under ``roots`` into ``database`` and check the series; see the module."""
-    from .plugins import registry
+    """Read every file under ``roots`` into ``database`` and check the series; see the module.
 
+    ``series_workers`` processes check the series after the files are stored. Raises
+    :class:`StorageError` (one line) when the database cannot be used.
+    """
     started = time.perf_counter()
-    endings = suffixes or sorted({s for r in registry().readers.values() for s in r.suffixes})
-    files = discover(roots, endings, exclude=[database])
-    summary = BatchSummary(discovered=len(files))
-    connection = connect(database)
+    connection = connect(database, busy_timeout=busy_timeout)
     try:
-        known = _known(connection)
-        todo: list[str] = []
-        for path in files:
-            text = str(path)
-            if text in known and known[text] == _sha256(path):
-                summary.skipped += 1
-            else:
-                todo.append(text)
-        show = progress if progress is not None and progress.isatty() else None
-        for count, result in enumerate(submit(todo), start=1):
-            store(connection, result)
-            summary.read += 1
-            if result.outcome != "ok":
-                summary.errors += 1
+        with storage_errors(database, busy_timeout):
+            files = discover(roots, suffixes, exclude=_companions(database))
+            summary = BatchSummary(discovered=len(files))
+            todo, replacing = _plan(connection, files, summary)
+            show = progress if progress is not None and progress.isatty() else None
+            pending = 0
+            last_commit = time.monotonic()
+            try:
+                for count, result in enumerate(submit(todo), start=1):
+                    store(connection, result, replace=result.path in replacing)
+                    pending += 1
+                    summary.read += 1
+                    if result.outcome == "ok":
+                        summary.ok += 1
+                    elif result.outcome == "unsupported":
+                        summary.unsupported += 1
+                    else:
+                        summary.errors += 1
+                    if pending >= COMMIT_FILES or time.monotonic() - last_commit > COMMIT_SECONDS:
+                        connection.commit()
+                        pending, last_commit = 0, time.monotonic()
+                    if show is not None:
+                        _progress(show, count, len(todo), result)
+                connection.commit()
+            except BaseException:
+                # Whatever ended the loop (an interrupt, a worker error), the finished files are kept.
+                if connection.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        connection.commit()
+                raise
             if show is not None:
-                _progress(show, count, len(todo), result.path)
-        if show is not None:
-            show.write("\n")
-        summary.series_findings = check_series(connection, aliases)
-        summary.failing_reports = connection.execute(
-            "SELECT COUNT(DISTINCT path) FROM findings WHERE severity IN ('error', 'inconsistency')"
-        ).fetchone()[0]
-        summary.failing_series = connection.execute(
-            "SELECT COUNT(*) FROM series_findings WHERE severity IN ('error', 'inconsistency')"
-        ).fetchone()[0]
+                show.write("\n")
+            summary.series_findings = check_series(
+                connection, aliases, workers=series_workers, database=database
+            )
+            summary.failing_reports = connection.execute(
+                "SELECT COUNT(DISTINCT path) FROM findings "
+                "WHERE severity IN ('error', 'inconsistency')"
+            ).fetchone()[0]
+            summary.failing_series = connection.execute(
+                "SELECT COUNT(*) FROM series_findings WHERE severity IN ('error', 'inconsistency')"
+            ).fetchone()[0]
     finally:
         connection.close()
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def default_workers() -> int:
-    """One worker per core, at most 8."""
-    return max(1, min(8, os.cpu_count() or 1))

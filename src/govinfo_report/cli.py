@@ -8,7 +8,9 @@ and the validation rules are imported by the command that needs them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -232,13 +234,22 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_checks.add_commands(commands)
 
-    export = commands.add_parser("export", help="export a batch database as CSV or Parquet")
+    export = commands.add_parser("export", help="export a batch database as CSV, Parquet or xlsx")
     export.add_argument("--db", required=True)
-    export.add_argument("--to", choices=("csv", "parquet"), default="csv")
+    export.add_argument("--to", choices=("csv", "parquet", "xlsx"), default="csv")
     export.add_argument(
-        "--table", choices=("cells", "findings", "files", "series_findings"), default="findings"
+        "--table",
+        choices=("cells", "findings", "files", "series_findings", "wide"),
+        default="findings",
+        help="a table of the database, or wide: one row per report, a column per cell",
     )
     export.add_argument("-o", "--output", help="output file (CSV may go to standard output)")
+    export.add_argument(
+        "--excel", action="store_true", help="CSV as UTF-8 with a byte-order mark, for Excel"
+    )
+    export.add_argument(
+        "--with-json", action="store_true", help="files: keep the report_json column"
+    )
     return parser
 
 
@@ -620,13 +631,20 @@ def _batch(args: argparse.Namespace) -> int:
 
     import attrs
 
-    from .batch import dask_executor, default_workers, local_executor, run_batch
+    from .batch import (
+        StorageError,
+        dask_executor,
+        default_workers,
+        local_executor,
+        run_batch,
+    )
     from .limits import DEFAULT_LIMITS
 
     roots = [Path(root) for root in args.roots]
     missing = [str(root) for root in roots if not root.exists()]
     if missing:
         raise _UsageError(f"no such file or folder: {', '.join(missing)}")
+    workers = args.workers or default_workers()
     limits = DEFAULT_LIMITS
     if args.seconds_per_document is not None:
         limits = attrs.evolve(limits, max_seconds=args.seconds_per_document)
@@ -636,25 +654,22 @@ def _batch(args: argparse.Namespace) -> int:
         except RuntimeError as exc:
             raise _UsageError(str(exc)) from exc
     else:
-        submit = local_executor(args.workers or default_workers(), limits)
-    summary = run_batch(
-        roots,
-        Path(args.db),
-        submit=submit,
-        aliases=_load_aliases(args.aliases),
-        progress=sys.stderr,
-    )
+        submit = local_executor(workers, limits)
+    try:
+        summary = run_batch(
+            roots,
+            Path(args.db),
+            submit=submit,
+            aliases=_load_aliases(args.aliases),
+            progress=sys.stderr,
+            series_workers=workers,
+        )
+    except StorageError as exc:
+        raise _UsageError(str(exc)) from exc
     if args.format == "json":
         print(json.dumps(dataclasses.asdict(summary), ensure_ascii=False))
-    elif args.lang == "en":
-        print(summary.line())
     else:
-        print(
-            f"共 {summary.discovered} 个文件：读取 {summary.read} 个，未变跳过 {summary.skipped} 个，"
-            f"无法读取 {summary.errors} 个；{summary.failing_reports} 份报告有错误或不一致；"
-            f"跨年核对发现 {summary.series_findings} 项（其中不一致 {summary.failing_series} 项）"
-            f"，用时 {summary.seconds:.1f} 秒"
-        )
+        print(summary.line() if args.lang == "en" else summary.line_zh())
     status = EXIT_FINDINGS if summary.failing_reports or summary.failing_series else EXIT_CLEAN
     if summary.errors:
         status = max(status, _UNREADABLE_STATUS[args.unreadable])
@@ -662,49 +677,31 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    import sqlite3
+    from .batch import StorageError
+    from .export import export
 
-    database = Path(args.db)
-    if not database.exists():
-        raise _UsageError(f"no such database: {database}")
-    connection = sqlite3.connect(database)
+    output = Path(args.output) if args.output else None
     try:
-        cursor = connection.execute(
-            f"SELECT * FROM {args.table}"
-        )  # the name is from a fixed choice
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-    except sqlite3.Error as exc:
-        raise _UsageError(f"{database}: not a batch database ({exc})") from exc
-    finally:
-        connection.close()
-    if args.to == "parquet":
-        if not args.output:
-            raise _UsageError("parquet output needs a file: give -o")
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-        except ImportError as exc:
-            raise _UsageError(
-                "parquet export needs: pip install 'govinfo-report[parquet]'"
-            ) from exc
-        table = pa.table({name: [row[i] for row in rows] for i, name in enumerate(columns)})
-        pq.write_table(table, args.output)
-        return EXIT_CLEAN
-    if args.output:
-        with open(args.output, "w", newline="", encoding="utf-8") as handle:
-            _write_csv(handle, columns, rows)
-    else:
-        _write_csv(sys.stdout, columns, rows)
+        export(
+            Path(args.db),
+            args.table,
+            args.to,
+            output,
+            excel=args.excel,
+            with_json=args.with_json,
+        )
+        if output is None:
+            sys.stdout.flush()
+    except StorageError as exc:
+        raise _UsageError(str(exc)) from exc
+    except BrokenPipeError:
+        # The reader of standard output went away (| head): say so once, without a traceback at
+        # exit when Python flushes the closed pipe again.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        raise _UsageError("standard output was closed before the export finished") from None
     return EXIT_CLEAN
-
-
-def _write_csv(handle: TextIO, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    import csv
-
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
 
 
 _COMMANDS = {

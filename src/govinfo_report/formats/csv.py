@@ -10,12 +10,19 @@ from collections.abc import Callable, Sequence
 from ..errors import ReportReadError
 from ..findings import Finding
 from ..hookspecs import hookimpl
-from ..model import AnnualReport, Edition, ReportMeta, build_report, template_cells
+from ..model import (
+    AnnualReport,
+    Edition,
+    ReportMeta,
+    TemplateCell,
+    build_report,
+    template_cells,
+)
 from ..plugins import Reader, ReadFunction, ReadResult, WriteFunction, Writer
 from ..reading import reading_finding
 from ..values import CellState, Provenance, canonical_text, parse_cell_text
 
-__all__ = ["TIDY_COLUMNS", "read_tidy_csv", "write_tidy_csv", "write_wide_csv"]
+__all__ = ["TIDY_COLUMNS", "read_tidy_csv", "tidy_labels", "write_tidy_csv", "write_wide_csv"]
 
 TIDY_COLUMNS = (
     "edition",
@@ -32,6 +39,12 @@ TIDY_COLUMNS = (
 )
 """Columns of the tidy CSV: report identity, the canonical key, the Chinese labels, the value as in
 the cells export, the raw text as printed, the cell's state and the template cell's kind."""
+
+
+def tidy_labels(spec: TemplateCell) -> tuple[str, str, str]:
+    """The tidy table's section, row and column labels of a template cell (shared with the batch
+    database's cells export)."""
+    return spec.labels[0], "·".join(spec.labels[1:-1]), spec.labels[-1]
 
 
 def _value_text(state: CellState, cell_value: object, text: str) -> str:
@@ -54,9 +67,7 @@ def write_tidy_csv(report: AnnualReport, findings: Sequence[Finding]) -> bytes:
             [
                 *identity,
                 spec.key,
-                spec.labels[0],
-                "·".join(spec.labels[1:-1]),
-                spec.labels[-1],
+                *tidy_labels(spec),
                 _value_text(cell.state, cell.value, canonical_text(cell)),
                 cell.raw,
                 cell.state.value,
