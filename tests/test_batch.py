@@ -941,3 +941,25 @@ def test_every_table_exports_to_every_format(
             elif to == "xlsx":
                 sheet = load_workbook(target).active
                 assert sheet is not None and sheet.max_row == rows + 1
+
+
+def test_stored_findings_carry_the_baseline_fingerprint(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parents[1] / "examples" / "reports"
+    database = tmp_path / "corpus.sqlite"
+    run_batch([examples], database, submit=local_executor(1))
+    with sqlite3.connect(database) as connection:
+        stored = connection.execute("SELECT path, code, fingerprint FROM findings").fetchall()
+        series_prints = connection.execute("SELECT fingerprint FROM series_findings").fetchall()
+    assert stored and series_prints
+    expected = set()
+    for path in {row[0] for row in stored}:
+        report = gr.read(path).report
+        for finding in gr.validate(report):
+            expected.add(
+                (
+                    finding.code,
+                    gr.fingerprint(finding, agency=report.meta.agency, year=report.meta.year),
+                )
+            )
+    assert {(code, print_) for _, code, print_ in stored} == expected
+    assert all(isinstance(value, str) and len(value) == 16 for (value,) in series_prints)

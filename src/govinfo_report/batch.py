@@ -99,7 +99,8 @@ CREATE TABLE IF NOT EXISTS findings (
     expected TEXT,
     actual TEXT,
     rule TEXT,
-    place TEXT
+    place TEXT,
+    fingerprint TEXT
 );
 CREATE TABLE IF NOT EXISTS series_findings (
     agency TEXT,
@@ -114,16 +115,23 @@ CREATE TABLE IF NOT EXISTS series_findings (
     expected TEXT,
     actual TEXT,
     rule TEXT,
-    paths TEXT
+    paths TEXT,
+    fingerprint TEXT
 );
 CREATE INDEX IF NOT EXISTS findings_code ON findings(code);
+CREATE INDEX IF NOT EXISTS findings_fingerprint ON findings(fingerprint);
 CREATE INDEX IF NOT EXISTS findings_path ON findings(path);
 CREATE INDEX IF NOT EXISTS cells_key ON cells(key);
 CREATE INDEX IF NOT EXISTS files_sha256 ON files(sha256);
 """
 
 # Columns added after the first release: an older database gains them on open.
-_ADDED_COLUMNS = (("files", "path_bytes", "BLOB"), ("series_findings", "paths", "TEXT"))
+_ADDED_COLUMNS = (
+    ("files", "path_bytes", "BLOB"),
+    ("series_findings", "paths", "TEXT"),
+    ("findings", "fingerprint", "TEXT"),
+    ("series_findings", "fingerprint", "TEXT"),
+)
 
 SKIPPED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
@@ -147,7 +155,9 @@ _FILE_COLUMNS = (
 )
 
 CellRow = tuple[str, str, str | None, str | None, str, str, str, int | None]
-FindingRow = tuple[str, str, str, str, str, str, str | None, str | None, str | None, str | None]
+FindingRow = tuple[
+    str, str, str, str, str, str, str | None, str | None, str | None, str | None, str
+]
 
 
 class StorageError(Exception):
@@ -386,7 +396,9 @@ def _process(path: Path, key: str, sha: str, size: int) -> FileResult:
             },
             report_json=_clean(to_json(report, indent=None)),
             cells=cells,
-            findings=[_finding_row(key, f) for f in findings_to_data(findings)],
+            findings=[
+                _finding_row(key, f, meta.agency, meta.year) for f in findings_to_data(findings)
+            ],
         )
     except ReportReadError as exc:
         return FileResult(key, sha, size, "error", error=_clean(str(exc)))
@@ -402,18 +414,26 @@ def _place(finding: dict[str, Any]) -> str | None:
     return " ".join(parts) or None
 
 
-def _finding_row(key: str, f: dict[str, Any]) -> FindingRow:
+def _finding_row(key: str, f: dict[str, Any], agency: str | None, year: int | None) -> FindingRow:
+    """A ``findings`` row; its fingerprint (:func:`~govinfo_report.baseline.fingerprint`) is what
+    ``validate --baseline`` records, so reviewed findings can be matched in the database."""
+    from .baseline import fingerprint_fields
+
+    cells = f.get("cells", [])
     return (
         key,
         f["code"],
         f["severity"],
         _clean(f["message"]),
         _clean(f["message_en"]),
-        _clean(json.dumps(f.get("cells", []), ensure_ascii=False)),
+        _clean(json.dumps(cells, ensure_ascii=False)),
         None if f.get("expected") is None else _clean(str(f["expected"])),
         None if f.get("actual") is None else _clean(str(f["actual"])),
         f.get("rule"),
         _place(f),
+        fingerprint_fields(
+            f["code"], agency, year, cells, rule=f.get("rule"), message_en=f["message_en"]
+        ),
     )
 
 
@@ -692,7 +712,7 @@ def _insert(connection: sqlite3.Connection, result: FileResult, replace: bool) -
         connection.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?)", result.cells)
     if result.findings:
         connection.executemany(
-            "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", result.findings
+            "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", result.findings
         )
 
 
@@ -755,6 +775,7 @@ def _series_rows(
 ) -> list[tuple[Any, ...]]:
     """The ``series_findings`` rows of some series, each rebuilt from its stored cells."""
     from . import validate_series
+    from .baseline import fingerprint
     from .serialize import findings_to_data
     from .validation import default_catalogue
 
@@ -794,6 +815,7 @@ def _series_rows(
                     None if item.get("actual") is None else str(item["actual"]),
                     finding.rule,
                     json.dumps(involved, ensure_ascii=False),
+                    fingerprint(finding),
                 )
             )
     return rows
@@ -859,7 +881,7 @@ def check_series(
             groups.setdefault(series_key(agency), []).append((path, edition, agency, year))
     every = [*groups.values(), *([unplaced] if unplaced else [])]
     del stored
-    insert = "INSERT INTO series_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    insert = "INSERT INTO series_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     # Readers of other processes see the committed cells while this transaction replaces the
     # findings; each chunk's rows are inserted as they come, so nothing accumulates.
     connection.execute("DELETE FROM series_findings")
