@@ -212,7 +212,9 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument(
         "--aliases", metavar="FILE", help="JSON object of old → current agency names"
     )
-    batch.add_argument("--lang", choices=("zh", "en"), default="zh")
+    batch.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="language of the summary (default: zh)"
+    )
     batch.add_argument(
         "--format", choices=("text", "json"), default="text", help="the summary as text or JSON"
     )
@@ -235,8 +237,13 @@ def _parser() -> argparse.ArgumentParser:
     cli_checks.add_commands(commands)
 
     export = commands.add_parser("export", help="export a batch database as CSV, Parquet or xlsx")
-    export.add_argument("--db", required=True)
-    export.add_argument("--to", choices=("csv", "parquet", "xlsx"), default="csv")
+    export.add_argument("--db", required=True, help="the batch database to export from")
+    export.add_argument(
+        "--to",
+        choices=("csv", "parquet", "xlsx"),
+        default="csv",
+        help="output format (default: csv; parquet needs pyarrow, xlsx openpyxl)",
+    )
     export.add_argument(
         "--table",
         choices=("cells", "findings", "files", "series_findings", "wide"),

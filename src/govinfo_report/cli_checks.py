@@ -21,7 +21,12 @@ def add_commands(commands: Any) -> None:
     )
     compare.add_argument("old", help="the earlier report")
     compare.add_argument("new", help="the later report")
-    compare.add_argument("--format", choices=("text", "json", "html"), default="text")
+    compare.add_argument(
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="text (default), json (schema: data/compare.schema.json) or an html page",
+    )
     compare.add_argument("--lang", choices=("zh", "en"), default="zh", help="text language")
     compare.add_argument("-o", "--output", help="output file (default: standard output)")
     compare.add_argument("--all", action="store_true", help="text: list every changed cell")
@@ -37,8 +42,12 @@ def add_commands(commands: Any) -> None:
         "--manifest", metavar="CSV", help="with --db: CSV of parent,unit agency names"
     )
     rollup.add_argument("--aliases", metavar="FILE", help="JSON of old → current agency names")
-    rollup.add_argument("--format", choices=("text", "json"), default="text")
-    rollup.add_argument("--lang", choices=("zh", "en"), default="zh")
+    rollup.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
+    )
+    rollup.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="text language (default: zh)"
+    )
     rollup.add_argument("--reader", help="force a reader by name")
 
 
