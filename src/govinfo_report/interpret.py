@@ -312,26 +312,56 @@ def _values_after(
     """The ``count`` value cells after a label, and the non-empty cells left over.
 
     Empty cells beyond ``count`` are layout (merged label columns, colspan fillers, trailing
-    separators). When exactly ``count`` cells are non-empty, those are the values. Otherwise empty
-    cells are dropped from the end first, then from the start; ``right_aligned`` (a table whose
-    values are its last columns, where a converter drops covered cells at the left) drops from the
-    start first. Positions stay as printed otherwise, so a blank value stays blank; missing
-    trailing values are ``None`` (absent).
+    separators). When exactly ``count`` cells are non-empty, those are the values; when more are,
+    text among them (a wrapped label's tail, a merged label repeated) is a label fragment, not a
+    value. Otherwise empty cells are dropped from the end, or from the start when
+    ``right_aligned`` (a table whose values are its last columns, where a converter drops covered
+    cells at the left). Positions stay as printed, so a blank value stays blank; missing trailing
+    values are ``None`` (absent).
+
+    When the layout does not say which empty cells are values (the row holds cells that printed
+    several values, or an empty cell borders the empty layout cells dropped, or layout is dropped at
+    both ends), the row's values come back
+    followed by ``None``: :func:`_store` then places none of them and names the candidates.
     """
     run = list(cells)
     filled = [cell for cell in run if cell.text.strip()]
     if len(filled) > count:
         run = _thousands_joined(run, count)
         filled = [cell for cell in run if cell.text.strip()]
+    if len(filled) > count:
+        run = [
+            attrs.evolve(cell, text="") if _state(cell.text) is CellState.TEXT else cell
+            for cell in run
+        ]
+        filled = [cell for cell in run if cell.text.strip()]
     if len(run) > count and len(filled) == count:
         return list(filled), []
+    unplaced: list[GridCell | None] = [*filled, *([None] * (count - len(filled)))]
+    if len(run) > count and 0 < len(filled) < count:
+        if any(isinstance(cell, ValuePiece) for cell in run):
+            # A converter merged neighbouring columns: the cells are not the template's.
+            return unplaced, []
+    dropped_start = dropped_end = False
     if right_aligned:
         while len(run) > count and not run[0].text.strip():
             run.pop(0)
+            dropped_start = True
     while len(run) > count and not run[-1].text.strip():
         run.pop()
+        dropped_end = True
     while len(run) > count and not run[0].text.strip():
         run.pop(0)
+        dropped_start = True
+    kept = run[:count]
+    if kept and 0 < len(filled) < count and (
+        (dropped_start and not kept[0].text.strip())
+        or (dropped_end and not kept[-1].text.strip())
+        or (dropped_start and dropped_end)
+    ):
+        # An empty cell next to the empty layout cells dropped, or layout dropped at both ends
+        # around an empty cell: value or layout, nothing says.
+        return unplaced, []
     values: list[GridCell | None] = list(run[:count])
     values.extend([None] * (count - len(values)))
     extra = [cell for cell in run[count:] if cell.text.strip()]
@@ -624,9 +654,13 @@ def _applications(
                 # The values of a label printed on a row of its own; a wrapped label's tail may
                 # stand before them.
                 label_key, label_cell = pending
+                # Values start after the last label fragment (a wrapped label's tail).
                 start = 0
-                while start < len(row.cells) and _state(row.cells[start].text) is CellState.TEXT:
-                    start += 1
+                for position, cell in enumerate(row.cells):
+                    if _state(cell.text) is CellState.TEXT:
+                        start = position + 1
+                    elif _is_number_text(cell.text):
+                        break
                 values, extra = _values_after(row.cells[start:], 7, right_aligned=True)
                 if label_key not in found or _all_blank(found[label_key][0]):
                     found[label_key] = (values, label_cell)
