@@ -17,7 +17,13 @@ from typing import NamedTuple
 
 import attrs
 
-from .align import ValuePiece, could_be_thousands, paragraph_row, split_value_cells
+from .align import (
+    ValuePiece,
+    could_be_thousands,
+    is_placeholder,
+    paragraph_row,
+    split_value_cells,
+)
 from .document import Document, GridCell, Paragraph, Table
 from .errors import ReportReadError
 from .findings import Finding
@@ -129,6 +135,9 @@ _TABLE_SECTIONS = ("active", "applications", "reviews")
 class _Row(NamedTuple):
     section: str | None
     cells: tuple[GridCell, ...]
+    # A converter's placeholder header (Col1 | Col2 | 6 | 1 …) holding values: the rest of a row
+    # broken by a page, printed at the top of the next.
+    placeholder_header: bool = False
 
 
 # ---------------------------------------------------------------- entry point
@@ -244,7 +253,8 @@ def _walk(
             continue
         assert isinstance(block, Table)
         for cells in _table_rows(block):
-            rows.append(_Row(section, split_value_cells(cells)))
+            placeholders = any(is_placeholder(cell.text) for cell in cells)
+            rows.append(_Row(section, split_value_cells(cells), placeholders))
     close_narrative()
     return paragraphs, rows, narrative
 
@@ -668,6 +678,15 @@ def _applications(
                 _stray(extra, f"「{label_cell.text.strip()}」行", findings)
                 used.add(index)
                 pending = None
+            elif (
+                sequence
+                and isinstance(sequence[-1], str)
+                and sequence[-1] in found
+                and has_numbers
+                and _continues(row)
+            ):
+                _withdraw(sequence[-1], row, found, edition, findings)
+                used.add(index)
             elif has_numbers and _values_only(row) and _value_slots(row) <= _APPLICANT_COLUMNS:
                 sequence.append(index)
             continue
@@ -730,6 +749,48 @@ def _applications(
                         source=label_cell.provenance,
                     )
                 )
+
+
+_WRAPPED_PIECE = re.compile(r"^0\d+$")  # 00, 05: the tail of a number wrapped in its cell
+
+
+def _continues(row: _Row) -> bool:
+    """Whether a short row of values without a label is the rest of the labelled row before it:
+    numbers wrapped inside narrow cells (a piece such as ``00`` is no count of its own), or a
+    converter's placeholder header holding values (a row broken by a page, its rest at the top of
+    the next)."""
+    filled = [c for c in row.cells if _state(c.text) is not CellState.TEXT and c.text.strip()]
+    if not filled or len(filled) >= _APPLICANT_COLUMNS:
+        return False
+    pieces = [t for c in filled for t in unicodedata.normalize("NFKC", c.text).split()]
+    return row.placeholder_header or any(_WRAPPED_PIECE.match(piece) for piece in pieces)
+
+
+def _withdraw(
+    key: str,
+    row: _Row,
+    found: dict[str, tuple[list[GridCell | None], GridCell]],
+    edition: Edition,
+    findings: list[Finding],
+) -> None:
+    """A labelled row whose numbers go on in the row after it: none of its values is stored (a
+    number cut in two must not pass for a whole one); the finding names its cells."""
+    values, label_cell = found.pop(key)
+    keys = tuple(spec.key for spec in _row_specs(edition, f"applications.{key}"))
+    printed = [v.text.strip() for v in values if v is not None and v.text.strip()]
+    rest = [c.text.strip() for c in row.cells if c.text.strip()]
+    where = f"「{label_cell.text.strip()}」行"
+    findings.append(
+        reading_finding(
+            "read.unplaced_values",
+            f"{where}的数字在下一行继续（{' '.join(rest)}），数字被折断，无法确定各值：{'、'.join(keys)}",
+            f"{where}: its numbers go on in the next row ({' '.join(rest)}), cut in two; none is "
+            f"stored. Cells: {', '.join(keys)}",
+            cells=keys,
+            actual=" ".join([*printed, "|", *rest]),
+            source=label_cell.provenance,
+        )
+    )
 
 
 def _place_by_position(
