@@ -43,6 +43,8 @@ EXACT_AT_LEAST = {
     "lo-long-2021-copied.txt": 186,
     "lo-long-2021-markitdown.md": 186,
     "lo-long-2021-pymupdf4llm.md": 200,
+    "lo-random-a-markitdown.md": 172,
+    "lo-random-b-markitdown.md": 172,
 }
 
 

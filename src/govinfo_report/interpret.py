@@ -709,6 +709,9 @@ def _applications(
         else:
             # First sight, or a blank first sight (a header such as 总计) that real values replace.
             if key not in found or not _all_blank(values):
+                if not _all_blank(values) and _blank_may_be_lost(rows, index, values):
+                    _withdraw_blanks(key, values, label_cell, edition, findings)
+                    values = [None] * len(values)
                 found[key] = (values, label_cell)
                 sequence.append(key)
             where = f"「{label_cell.text.strip()}」行"
@@ -766,6 +769,64 @@ def _continues(row: _Row) -> bool:
     return row.placeholder_header or any(_WRAPPED_PIECE.match(piece) for piece in pieces)
 
 
+def _row_keys(edition: Edition, key: str) -> tuple[str, ...]:
+    """The cell keys of a section 三 row (（六）其他处理 printed as one row or with sub-rows)."""
+    prefix = f"applications.{key}"
+    specs = _row_specs(edition, prefix) or _row_specs(edition, prefix, single_other_row=True)
+    return tuple(spec.key for spec in specs)
+
+
+def _blank_may_be_lost(rows: Sequence[_Row], index: int, values: Sequence[GridCell | None]) -> bool:
+    """Whether a blank among a row's values may be a value the converter moved out of its cell:
+    a loose line that names no row right before or after it (``1,23`` / ``4`` around a row whose
+    cell printed ``1,234``), or the unlabelled row of the same table next to it holding text in the
+    blank's column (``见附`` above, ``件`` below)."""
+    blanks = {v.column for v in values if v is not None and not v.text.strip()}
+    if not blanks:
+        return False
+    table = next((v.provenance.table for v in values if v is not None), None)
+    for neighbour in (index - 1, index + 1):
+        if not 0 <= neighbour < len(rows):
+            continue
+        cells = [c for c in rows[neighbour].cells if c.text.strip()]
+        if not cells or any(_application_label(c.text) for c in cells):
+            continue
+        if _is_column_header(rows[neighbour]):
+            continue
+        if all(c.provenance.table is None for c in cells):
+            return True  # a loose line
+        if table is not None and any(
+            c.provenance.table == table and c.column in blanks for c in cells
+        ):
+            return True
+    return False
+
+
+def _withdraw_blanks(
+    key: str,
+    values: Sequence[GridCell | None],
+    label_cell: GridCell,
+    edition: Edition,
+    findings: list[Finding],
+) -> None:
+    keys = _row_keys(edition, key)
+    printed = [v.text.strip() or "（空）" for v in values if v is not None]
+    where = f"「{label_cell.text.strip()}」行"
+    findings.append(
+        reading_finding(
+            "read.unplaced_values",
+            f"{where}有空单元格，而相邻处有未归属的文字或数字，空格可能是被移出的值，"
+            f"该行各值均不采用：{'、'.join(keys)}",
+            f"{where} has empty cells next to text or numbers that belong to no row: a value may "
+            f"have been moved out of its cell; none of the row's values is stored. Cells: "
+            f"{', '.join(keys)}",
+            cells=keys,
+            actual=" ".join(printed),
+            source=label_cell.provenance,
+        )
+    )
+
+
 def _withdraw(
     key: str,
     row: _Row,
@@ -776,7 +837,7 @@ def _withdraw(
     """A labelled row whose numbers go on in the row after it: none of its values is stored (a
     number cut in two must not pass for a whole one); the finding names its cells."""
     values, label_cell = found.pop(key)
-    keys = tuple(spec.key for spec in _row_specs(edition, f"applications.{key}"))
+    keys = _row_keys(edition, key)
     printed = [v.text.strip() for v in values if v is not None and v.text.strip()]
     rest = [c.text.strip() for c in row.cells if c.text.strip()]
     where = f"「{label_cell.text.strip()}」行"
