@@ -348,10 +348,13 @@ def _values_after(
     if len(run) > count and len(filled) == count:
         return list(filled), []
     unplaced: list[GridCell | None] = [*filled, *([None] * (count - len(filled)))]
-    if len(run) > count and 0 < len(filled) < count:
-        if any(isinstance(cell, ValuePiece) for cell in run):
-            # A converter merged neighbouring columns: the cells are not the template's.
-            return unplaced, []
+    if (
+        len(run) > count
+        and 0 < len(filled) < count
+        and any(isinstance(cell, ValuePiece) for cell in run)
+    ):
+        # A converter merged neighbouring columns: the cells are not the template's.
+        return unplaced, []
     dropped_start = dropped_end = False
     if right_aligned:
         while len(run) > count and not run[0].text.strip():
@@ -364,10 +367,14 @@ def _values_after(
         run.pop(0)
         dropped_start = True
     kept = run[:count]
-    if kept and 0 < len(filled) < count and (
-        (dropped_start and not kept[0].text.strip())
-        or (dropped_end and not kept[-1].text.strip())
-        or (dropped_start and dropped_end)
+    if (
+        kept
+        and 0 < len(filled) < count
+        and (
+            (dropped_start and not kept[0].text.strip())
+            or (dropped_end and not kept[-1].text.strip())
+            or (dropped_start and dropped_end)
+        )
     ):
         # An empty cell next to the empty layout cells dropped, or layout dropped at both ends
         # around an empty cell: value or layout, nothing says.

@@ -15,7 +15,6 @@ Every other line is a paragraph. Each cell keeps its line number.
 from __future__ import annotations
 
 import codecs
-
 import re
 from collections.abc import Callable
 
