@@ -39,16 +39,18 @@ def corpus() -> Path:
     return CORPUS
 
 
-CORPUS_NEXT = Path(
-    os.environ.get("GOVINFO_REPORT_CORPUS_NEXT", SHARED_CORPUS.parent / "corpus-next")
-)
+# Likewise the damaged forms of real reports (tests/corpus-next, a copy of ../shared/corpus-next).
+REPO_CORPUS_NEXT = REPO / "tests" / "corpus-next"
+CORPUS_NEXT = Path(os.environ.get("GOVINFO_REPORT_CORPUS_NEXT", REPO_CORPUS_NEXT))
 
 
 @pytest.fixture(scope="session")
 def corpus_next() -> Path:
     """Real documents in the damaged forms users hand us (PDF-viewer copies, converters' Markdown),
-    held to the same standard as :func:`corpus` (``../shared/corpus-next``, or
-    ``$GOVINFO_REPORT_CORPUS_NEXT``); skipped with a reason when absent."""
+    held to the same standard as :func:`corpus` (``tests/corpus-next``, or
+    ``$GOVINFO_REPORT_CORPUS_NEXT``)."""
     if not CORPUS_NEXT.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"corpus-next is required in CI but {CORPUS_NEXT} does not exist")
         pytest.skip(f"corpus-next not found at {CORPUS_NEXT} (set GOVINFO_REPORT_CORPUS_NEXT)")
     return CORPUS_NEXT

@@ -1,4 +1,5 @@
-"""The real reports kept in ``tests/corpus`` are the team's shared corpus, byte for byte."""
+"""The real reports kept in ``tests/corpus`` and ``tests/corpus-next`` are the team's shared
+corpora, byte for byte."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 REPO_CORPUS = REPO / "tests" / "corpus"
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+REPO_CORPUS_NEXT = REPO / "tests" / "corpus-next"
+SHARED_CORPUS_NEXT = REPO.parent / "shared" / "corpus-next"
 
 
 def _documents(root: Path) -> dict[str, bytes]:
@@ -42,6 +45,26 @@ def test_the_repository_copy_matches_the_shared_corpus() -> None:
         pytest.skip(f"no shared corpus at {SHARED_CORPUS} to compare with")
     shared = _documents(SHARED_CORPUS)
     ours = _documents(REPO_CORPUS)
+    assert sorted(ours) == sorted(shared)
+    changed = [name for name in shared if ours[name] != shared[name]]
+    assert changed == []
+
+
+def test_corpus_next_travels_with_the_repository() -> None:
+    documents = _documents(REPO_CORPUS_NEXT)
+    inputs = [name for name in documents if "/" not in name]
+    assert len(inputs) >= 4
+    readme = (REPO_CORPUS_NEXT / "README.md").read_text(encoding="utf-8")
+    for name in inputs:
+        assert f"truth/{Path(name).stem}.json" in documents, f"{name} has no truth file"
+        assert name in readme, f"README does not say where {name} came from"
+
+
+def test_the_repository_copy_matches_the_shared_corpus_next() -> None:
+    if not SHARED_CORPUS_NEXT.is_dir():
+        pytest.skip(f"no shared corpus-next at {SHARED_CORPUS_NEXT} to compare with")
+    shared = _documents(SHARED_CORPUS_NEXT)
+    ours = _documents(REPO_CORPUS_NEXT)
     assert sorted(ours) == sorted(shared)
     changed = [name for name in shared if ours[name] != shared[name]]
     assert changed == []

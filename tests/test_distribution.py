@@ -57,6 +57,8 @@ def test_sdist_carries_the_test_suite_and_builds_without_warnings(tmp_path: Path
         "tests/fixtures/make_fixtures.py",
         "tests/corpus/README.md",
         "tests/corpus/real/truth/huaian-2024.json",
+        "tests/corpus-next/README.md",
+        "tests/corpus-next/truth/huaian-2024-copied.json",
         "examples/reports/2023.txt",
         "docs/conftest.py",
     ):

@@ -118,3 +118,79 @@ def test_section_four_without_its_title_is_recognised_by_its_shape(writer: str) 
     result = gr.read(page.encode("utf-8"), name=f"r.{'md' if writer == 'markdown' else 'html'}")
     assert gr.to_cells(result.report)["cells"] == gr.to_cells(report)["cells"]
     assert result.findings == ()
+
+
+def _with_line(start: str, line: str) -> bytes:
+    page = "\n".join(line if ln.startswith(start) else ln for ln in markdown_of().splitlines())
+    return page.encode()
+
+
+def test_a_placeholder_header_cell_is_layout_not_a_value() -> None:
+    data = _with_line(
+        "| 三、本年度办理结果 | （一）予以公开 |",
+        "| 三、本年度办理结果 | （一）予以公开 | Col3 | 20 | 2 | 0 | 0 | 0 | 0 | 22 |",
+    )
+    result = gr.read(data, name="r.md")
+    row = [result.report.cell(f"applications.granted.{c}").value for c in COLUMNS]
+    assert row == [20, 2, 0, 0, 0, 0, 22]
+
+
+def test_a_label_piece_among_values_is_never_a_value() -> None:
+    data = _with_line(
+        "| 一、本年新收",
+        "| 一、本年新收政府信息公开申请数量 | 他处理 | 用、行政机关 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |",
+    )
+    result = gr.read(data, name="r.md")
+    row = [result.report.cell(f"applications.received.{c}").value for c in COLUMNS]
+    assert row == [5, 0, 0, 0, 0, 0, 5]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Merged columns (two values in a cell) and one value short: which cell is blank?
+        "| 一、本年新收政府信息公开申请数量 |  |  |  | 118 9 | 1 | 0 2 | 130 |",
+        # An empty cell next to the empty layout cells: a blank value or layout?
+        "| 一、本年新收政府信息公开申请数量 |  |  |  |  | 8 | 1 | 0 | 0 | 2 | 127 |",
+    ],
+)
+def test_a_row_whose_columns_the_layout_leaves_open_stays_absent(line: str) -> None:
+    result = gr.read(_with_line("| 一、本年新收", line), name="r.md")
+    for column in COLUMNS:
+        assert result.report.cell(f"applications.received.{column}").value is None
+    unplaced = [f for f in result.findings if f.code == "read.unplaced_values"]
+    assert any("applications.received.natural_person" in f.cells for f in unplaced)
+
+
+def test_layout_dropped_at_both_ends_of_a_short_row_leaves_it_absent() -> None:
+    result = gr.read(_with_line("| 规章 |", "| 规章 |  |  | 1 |  | 0 |  |  |"), name="r.md")
+    for column in ("issued", "repealed", "in_force"):
+        assert result.report.cell(f"active.rules.{column}").state is gr.CellState.ABSENT
+
+
+def test_a_row_whose_numbers_go_on_in_the_next_row_stores_none() -> None:
+    data = _with_line(
+        "| 三、本年度办理结果 | （一）予以公开 |",
+        "| 三、本年度办理结果 | （一）予以公开 |  | 60 | 10 | 0 | 0 | 0 | 0 | 70 |\n"
+        "|  |  |  | 00 | 00 |  |  |  |  | 00 |",
+    )
+    result = gr.read(data, name="r.md")
+    for column in COLUMNS:
+        assert result.report.cell(f"applications.granted.{column}").value is None
+    unplaced = [f for f in result.findings if f.code == "read.unplaced_values"]
+    assert any("applications.granted.total" in f.cells for f in unplaced)
+
+
+def test_a_blank_next_to_a_loose_piece_of_a_value_is_not_stored_as_blank() -> None:
+    data = _with_line(
+        "| 三、本年度办理结果 | （一）予以公开 |",
+        "1,23\n| 三、本年度办理结果 | （一）予以公开 |  | 7 | 0 |  | 0 | 0 | 0 | 7 |\n4",
+    )
+    result = gr.read(data, name="r.md")
+    assert result.report.cell("applications.granted.research").state is gr.CellState.ABSENT
+
+
+def test_a_line_of_copied_text_may_end_in_a_value_with_its_note() -> None:
+    text = "二、主动公开政府信息情况\n规章 1 0 9（其中修订2件）\n"
+    cell = gr.read(text=text, name="r.txt").report.cell("active.rules.in_force")
+    assert (cell.value, cell.note) == (9, "(其中修订2件)")

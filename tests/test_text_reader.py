@@ -151,3 +151,13 @@ def test_section_four_printed_as_one_row_per_group() -> None:
     assert values["reviews.litigation_direct.corrected"] == 1
     assert values["reviews.litigation_after_review.pending"] == 4
     assert not [f for f in [*result.findings, *gr.validate(result.report)] if f.severity.fails]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_undecodable_text_names_the_byte_where_utf8_failed(bom: bytes) -> None:
+    # A UTF-8 file cut mid-character, then bytes no encoding accepts: the place is the cut.
+    line = "一、本年新收政府信息公开申请数量".encode()
+    data = bom + line[:-1] + b"\n" + b"\xff" * 4
+    with pytest.raises(gr.ReportReadError) as caught:
+        gr.read(data, name="cut.txt", reader="text")
+    assert f"byte {len(bom) + len(line) - 3}" in str(caught.value)

@@ -16,14 +16,26 @@ import attrs
 
 from .document import GridCell, Paragraph
 
-__all__ = ["ValuePiece", "is_page_furniture", "paragraph_row", "split_value_cells", "value_tokens"]
+__all__ = [
+    "ValuePiece",
+    "is_page_furniture",
+    "is_placeholder",
+    "paragraph_row",
+    "split_value_cells",
+    "value_tokens",
+]
 
-_VALUE_TOKEN = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:万元|元|%)?$|^[/\\\-—－]+$|^无$")
+# A value: a number (with a unit), a marker, or a number with its note (``9（其中修订2件）``).
+_VALUE_TOKEN = re.compile(
+    r"^[+-]?\d+(?:\.\d+)?(?:万元|元|%)?$|^[/\\\-—－]+$|^无$|^\d+\([^()\s]+\)$"
+)
 _PAGE_FURNITURE = re.compile(
     r"^(?:[-－—]\s*\d{1,4}\s*[-－—]?|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4})$"
 )
 _THOUSANDS_GROUPS = re.compile(r"^\d{1,3}(?: \d{3})+$")
+# Converters name the columns of a header they could not read (pymupdf4llm: ``Col3``).
+_PLACEHOLDER = re.compile(r"^Col\d{1,3}$")
 
 
 @attrs.frozen
@@ -54,10 +66,19 @@ def is_page_furniture(text: str) -> bool:
     return bool(_PAGE_FURNITURE.match(unicodedata.normalize("NFKC", text).strip()))
 
 
+def is_placeholder(text: str) -> bool:
+    """A column name a converter made up (``Col3``): layout, never a label or a value."""
+    return bool(_PLACEHOLDER.match(text.strip()))
+
+
 def split_value_cells(cells: Sequence[GridCell]) -> tuple[GridCell, ...]:
-    """The cells of a row with every cell that prints several values cut into one piece per value."""
+    """The cells of a row with every cell that prints several values cut into one piece per value,
+    and converters' placeholder column names (``Col3``) emptied: they are layout."""
     out: list[GridCell] = []
     for cell in cells:
+        if is_placeholder(cell.text):
+            out.append(attrs.evolve(cell, text=""))
+            continue
         tokens = value_tokens(cell.text) if " " in cell.text.strip() else None
         if tokens is None or len(tokens) < 2:
             out.append(cell)

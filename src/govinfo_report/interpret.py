@@ -17,7 +17,13 @@ from typing import NamedTuple
 
 import attrs
 
-from .align import ValuePiece, could_be_thousands, paragraph_row, split_value_cells
+from .align import (
+    ValuePiece,
+    could_be_thousands,
+    is_placeholder,
+    paragraph_row,
+    split_value_cells,
+)
 from .document import Document, GridCell, Paragraph, Table
 from .errors import ReportReadError
 from .findings import Finding
@@ -129,6 +135,9 @@ _TABLE_SECTIONS = ("active", "applications", "reviews")
 class _Row(NamedTuple):
     section: str | None
     cells: tuple[GridCell, ...]
+    # A converter's placeholder header (Col1 | Col2 | 6 | 1 …) holding values: the rest of a row
+    # broken by a page, printed at the top of the next.
+    placeholder_header: bool = False
 
 
 # ---------------------------------------------------------------- entry point
@@ -244,7 +253,8 @@ def _walk(
             continue
         assert isinstance(block, Table)
         for cells in _table_rows(block):
-            rows.append(_Row(section, split_value_cells(cells)))
+            placeholders = any(is_placeholder(cell.text) for cell in cells)
+            rows.append(_Row(section, split_value_cells(cells), placeholders))
     close_narrative()
     return paragraphs, rows, narrative
 
@@ -312,26 +322,63 @@ def _values_after(
     """The ``count`` value cells after a label, and the non-empty cells left over.
 
     Empty cells beyond ``count`` are layout (merged label columns, colspan fillers, trailing
-    separators). When exactly ``count`` cells are non-empty, those are the values. Otherwise empty
-    cells are dropped from the end first, then from the start; ``right_aligned`` (a table whose
-    values are its last columns, where a converter drops covered cells at the left) drops from the
-    start first. Positions stay as printed otherwise, so a blank value stays blank; missing
-    trailing values are ``None`` (absent).
+    separators). When exactly ``count`` cells are non-empty, those are the values; when more are,
+    text among them (a wrapped label's tail, a merged label repeated) is a label fragment, not a
+    value. Otherwise empty cells are dropped from the end, or from the start when
+    ``right_aligned`` (a table whose values are its last columns, where a converter drops covered
+    cells at the left). Positions stay as printed, so a blank value stays blank; missing trailing
+    values are ``None`` (absent).
+
+    When the layout does not say which empty cells are values (the row holds cells that printed
+    several values, or an empty cell borders the empty layout cells dropped, or layout is dropped at
+    both ends), the row's values come back
+    followed by ``None``: :func:`_store` then places none of them and names the candidates.
     """
     run = list(cells)
     filled = [cell for cell in run if cell.text.strip()]
     if len(filled) > count:
         run = _thousands_joined(run, count)
         filled = [cell for cell in run if cell.text.strip()]
+    if len(filled) > count:
+        run = [
+            attrs.evolve(cell, text="") if _state(cell.text) is CellState.TEXT else cell
+            for cell in run
+        ]
+        filled = [cell for cell in run if cell.text.strip()]
     if len(run) > count and len(filled) == count:
         return list(filled), []
+    unplaced: list[GridCell | None] = [*filled, *([None] * (count - len(filled)))]
+    if (
+        len(run) > count
+        and 0 < len(filled) < count
+        and any(isinstance(cell, ValuePiece) for cell in run)
+    ):
+        # A converter merged neighbouring columns: the cells are not the template's.
+        return unplaced, []
+    dropped_start = dropped_end = False
     if right_aligned:
         while len(run) > count and not run[0].text.strip():
             run.pop(0)
+            dropped_start = True
     while len(run) > count and not run[-1].text.strip():
         run.pop()
+        dropped_end = True
     while len(run) > count and not run[0].text.strip():
         run.pop(0)
+        dropped_start = True
+    kept = run[:count]
+    if (
+        kept
+        and 0 < len(filled) < count
+        and (
+            (dropped_start and not kept[0].text.strip())
+            or (dropped_end and not kept[-1].text.strip())
+            or (dropped_start and dropped_end)
+        )
+    ):
+        # An empty cell next to the empty layout cells dropped, or layout dropped at both ends
+        # around an empty cell: value or layout, nothing says.
+        return unplaced, []
     values: list[GridCell | None] = list(run[:count])
     values.extend([None] * (count - len(values)))
     extra = [cell for cell in run[count:] if cell.text.strip()]
@@ -624,9 +671,13 @@ def _applications(
                 # The values of a label printed on a row of its own; a wrapped label's tail may
                 # stand before them.
                 label_key, label_cell = pending
+                # Values start after the last label fragment (a wrapped label's tail).
                 start = 0
-                while start < len(row.cells) and _state(row.cells[start].text) is CellState.TEXT:
-                    start += 1
+                for position, cell in enumerate(row.cells):
+                    if _state(cell.text) is CellState.TEXT:
+                        start = position + 1
+                    elif _is_number_text(cell.text):
+                        break
                 values, extra = _values_after(row.cells[start:], 7, right_aligned=True)
                 if label_key not in found or _all_blank(found[label_key][0]):
                     found[label_key] = (values, label_cell)
@@ -634,6 +685,15 @@ def _applications(
                 _stray(extra, f"「{label_cell.text.strip()}」行", findings)
                 used.add(index)
                 pending = None
+            elif (
+                sequence
+                and isinstance(sequence[-1], str)
+                and sequence[-1] in found
+                and has_numbers
+                and _continues(row)
+            ):
+                _withdraw(sequence[-1], row, found, edition, findings)
+                used.add(index)
             elif has_numbers and _values_only(row) and _value_slots(row) <= _APPLICANT_COLUMNS:
                 sequence.append(index)
             continue
@@ -656,6 +716,9 @@ def _applications(
         else:
             # First sight, or a blank first sight (a header such as 总计) that real values replace.
             if key not in found or not _all_blank(values):
+                if not _all_blank(values) and _blank_may_be_lost(rows, index, values):
+                    _withdraw_blanks(key, values, label_cell, edition, findings)
+                    values = [None] * len(values)
                 found[key] = (values, label_cell)
                 sequence.append(key)
             where = f"「{label_cell.text.strip()}」行"
@@ -696,6 +759,106 @@ def _applications(
                         source=label_cell.provenance,
                     )
                 )
+
+
+_WRAPPED_PIECE = re.compile(r"^0\d+$")  # 00, 05: the tail of a number wrapped in its cell
+
+
+def _continues(row: _Row) -> bool:
+    """Whether a short row of values without a label is the rest of the labelled row before it:
+    numbers wrapped inside narrow cells (a piece such as ``00`` is no count of its own), or a
+    converter's placeholder header holding values (a row broken by a page, its rest at the top of
+    the next)."""
+    filled = [c for c in row.cells if _state(c.text) is not CellState.TEXT and c.text.strip()]
+    if not filled or len(filled) >= _APPLICANT_COLUMNS:
+        return False
+    pieces = [t for c in filled for t in unicodedata.normalize("NFKC", c.text).split()]
+    return row.placeholder_header or any(_WRAPPED_PIECE.match(piece) for piece in pieces)
+
+
+def _row_keys(edition: Edition, key: str) -> tuple[str, ...]:
+    """The cell keys of a section 三 row (（六）其他处理 printed as one row or with sub-rows)."""
+    prefix = f"applications.{key}"
+    specs = _row_specs(edition, prefix) or _row_specs(edition, prefix, single_other_row=True)
+    return tuple(spec.key for spec in specs)
+
+
+def _blank_may_be_lost(rows: Sequence[_Row], index: int, values: Sequence[GridCell | None]) -> bool:
+    """Whether a blank among a row's values may be a value the converter moved out of its cell:
+    a loose line that names no row right before or after it (``1,23`` / ``4`` around a row whose
+    cell printed ``1,234``), or the unlabelled row of the same table next to it holding text in the
+    blank's column (``见附`` above, ``件`` below)."""
+    blanks = {v.column for v in values if v is not None and not v.text.strip()}
+    if not blanks:
+        return False
+    table = next((v.provenance.table for v in values if v is not None), None)
+    for neighbour in (index - 1, index + 1):
+        if not 0 <= neighbour < len(rows):
+            continue
+        cells = [c for c in rows[neighbour].cells if c.text.strip()]
+        if not cells or any(_application_label(c.text) for c in cells):
+            continue
+        if _is_column_header(rows[neighbour]):
+            continue
+        if all(c.provenance.table is None for c in cells):
+            return True  # a loose line
+        if table is not None and any(
+            c.provenance.table == table and c.column in blanks for c in cells
+        ):
+            return True
+    return False
+
+
+def _withdraw_blanks(
+    key: str,
+    values: Sequence[GridCell | None],
+    label_cell: GridCell,
+    edition: Edition,
+    findings: list[Finding],
+) -> None:
+    keys = _row_keys(edition, key)
+    printed = [v.text.strip() or "（空）" for v in values if v is not None]
+    where = f"「{label_cell.text.strip()}」行"
+    findings.append(
+        reading_finding(
+            "read.unplaced_values",
+            f"{where}有空单元格，而相邻处有未归属的文字或数字，空格可能是被移出的值，"
+            f"该行各值均不采用：{'、'.join(keys)}",
+            f"{where} has empty cells next to text or numbers that belong to no row: a value may "
+            f"have been moved out of its cell; none of the row's values is stored. Cells: "
+            f"{', '.join(keys)}",
+            cells=keys,
+            actual=" ".join(printed),
+            source=label_cell.provenance,
+        )
+    )
+
+
+def _withdraw(
+    key: str,
+    row: _Row,
+    found: dict[str, tuple[list[GridCell | None], GridCell]],
+    edition: Edition,
+    findings: list[Finding],
+) -> None:
+    """A labelled row whose numbers go on in the row after it: none of its values is stored (a
+    number cut in two must not pass for a whole one); the finding names its cells."""
+    values, label_cell = found.pop(key)
+    keys = _row_keys(edition, key)
+    printed = [v.text.strip() for v in values if v is not None and v.text.strip()]
+    rest = [c.text.strip() for c in row.cells if c.text.strip()]
+    where = f"「{label_cell.text.strip()}」行"
+    findings.append(
+        reading_finding(
+            "read.unplaced_values",
+            f"{where}的数字在下一行继续（{' '.join(rest)}），数字被折断，无法确定各值：{'、'.join(keys)}",
+            f"{where}: its numbers go on in the next row ({' '.join(rest)}), cut in two; none is "
+            f"stored. Cells: {', '.join(keys)}",
+            cells=keys,
+            actual=" ".join([*printed, "|", *rest]),
+            source=label_cell.provenance,
+        )
+    )
 
 
 def _place_by_position(

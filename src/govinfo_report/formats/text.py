@@ -14,6 +14,7 @@ Every other line is a paragraph. Each cell keeps its line number.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 
@@ -40,15 +41,18 @@ def decode_text(data: bytes, name: str) -> str:
     """Text from bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+        return data[bom:].decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        # Where UTF-8 failed is the useful place: the file is most likely UTF-8 cut or damaged
+        # there, and GB18030 (which accepts most bytes) fails later or elsewhere.
+        utf8_at = bom + utf8_error.start
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise ReportReadError(
-            name, "text is neither UTF-8 nor GB18030", place=f"byte {exc.start}"
+            name, "text is neither UTF-8 nor GB18030", place=f"byte {utf8_at}"
         ) from exc
 
 
