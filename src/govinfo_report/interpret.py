@@ -51,10 +51,22 @@ _SPACE = re.compile(r"\s+")
 def normalise_label(text: str) -> str:
     """Comparison form of a label: NFKC (full-width brackets and digits to ASCII), no spaces,
     one kind of quotes."""
+    if len(text) <= _CACHED_LENGTH:
+        return _normalised_short(text)
     return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
 
 
-_compact = functools.lru_cache(maxsize=16384)(normalise_label)  # the same few texts, every report
+_CACHED_LENGTH = 80
+"""Short texts (labels, numbers) recur in every report and are worked out once; long ones are
+not kept, so hostile input cannot fill the caches."""
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalised_short(text: str) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
+
+
+_compact = normalise_label
 
 _SECTION_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("overview", re.compile(r"总体情况")),
@@ -313,6 +325,13 @@ def _is_number_text(text: str) -> bool:
 
 
 def _state(text: str) -> CellState:
+    if len(text) <= _CACHED_LENGTH:
+        return _short_state(text)
+    return parse_cell_text(text).state
+
+
+@functools.lru_cache(maxsize=8192)  # cell texts repeat: small numbers, blanks, markers
+def _short_state(text: str) -> CellState:
     return parse_cell_text(text).state
 
 
