@@ -93,6 +93,22 @@ class _Shape:
     """Per equation: fetch the lhs and the rhs values in one C call each."""
     statements: dict[str, tuple[str, ...]]
     """Per language, per equation: the equation in words (the same for every report)."""
+    differences: Callable[[Sequence[Number | None]], tuple[Number, ...]]
+    """Every equation's ``lhs - rhs`` in one call, blanks counted as 0 (compiled per shape)."""
+    operands: Getter
+    """Fetch every cell that takes part in some equation, in one C call."""
+    section_three: frozenset[int]
+    """Indices of the equations of section 三 (the ones a wrong cell can explain)."""
+    patterns: dict[tuple[bytes, tuple[CellState, ...]], _BlankPattern] = attrs.field(factory=dict)
+    """What the blank operands of a report imply, by which operands are blank and how (cached)."""
+    candidates: dict[tuple[frozenset[int], frozenset[int]], tuple[int, ...]] = attrs.field(
+        factory=dict
+    )
+    """Cells that could explain a set of broken equations, given the unassessable ones."""
+    cell_groups: dict[tuple[int, tuple[int, ...]], tuple[str, ...]] = attrs.field(factory=dict)
+    """A wrong cell's key and the keys of the other operands of its equations."""
+    detail_heads: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    """Per language, per equation: ``code where: statement: `` (a broken equation's detail)."""
 
 
 def short_label(spec: TemplateCell) -> str:
@@ -161,26 +177,80 @@ def _shape(edition: Edition, single_other_row: bool) -> _Shape:
                 f"group {group}",
             )
         )
+    operands = sorted({i for eq in equations for i in eq.operands})
     return _Shape(
         template,
         tuple(equations),
         {cell: tuple(numbers) for cell, numbers in membership.items()},
         tuple((_getter(eq.lhs), _getter(eq.rhs)) for eq in equations),
         {lang: tuple(_statement(eq, template, lang) for eq in equations) for lang in ("zh", "en")},
+        _compile_differences(equations, edition),
+        operator.itemgetter(*operands),
+        frozenset(n for n, eq in enumerate(equations) if eq.code != _REVIEW_TOTAL),
+        detail_heads=(
+            tuple(f"{eq.code} {eq.where}: {_statement(eq, template, 'zh')}: " for eq in equations),
+            tuple(
+                f"{eq.code} {eq.where_en}: {_statement(eq, template, 'en')}: " for eq in equations
+            ),
+        ),
     )
+
+
+def _compile_differences(
+    equations: Sequence[Equation], edition: Edition
+) -> Callable[[Sequence[Number | None]], tuple[Number, ...]]:
+    """``lhs - rhs`` of every equation in one generated function: a few bytecodes per operand
+    instead of two getters, two sums and a subtraction per equation.
+
+    Blanks (``None``) count as 0 (``v or 0``). Only whether a difference is 0 is read from it: a
+    0 that replaces a blank, or a ``Decimal`` zero, changes no sum's value, so the zero test is
+    the test of the published operands; a broken equation's difference is then recomputed from
+    the values as published (:func:`_difference`), which is what findings print.
+    """
+
+    def side(indices: tuple[int, ...]) -> str:
+        return "(0 + " + " + ".join(f"(v[{i}] or 0)" for i in indices) + ")"
+
+    rows = [f"        {side(eq.lhs)} - {side(eq.rhs)}," for eq in equations]
+    source = "def differences(v):\n    return (\n" + "\n".join(rows) + "\n    )\n"
+    namespace: dict[str, object] = {}
+    # The source is built from the template's own cell indices, never from input.
+    exec(compile(source, f"<govinfo_report sums {edition.value}>", "exec"), namespace)
+    return namespace["differences"]  # type: ignore[return-value]
+
+
+@attrs.frozen(eq=False)
+class _Unassessable:
+    """One equation that a blank-operand pattern leaves unassessable, worded once."""
+
+    number: int
+    rule: str
+    keys: tuple[str, ...]
+    first_missing: int
+    """Cell index of the first blank operand (the finding's source)."""
+    holds: tuple[str, str]
+    """Chinese and English messages when the equation would hold if blanks meant 0."""
+    fails: tuple[str, str]
+    """… and when it would fail even so."""
+    details: tuple[str, ...]
+    details_en: tuple[str, ...]
+
+
+@attrs.frozen(eq=False)
+class _BlankPattern:
+    """What one pattern of blank operands means for a shape's equations."""
+
+    unassessable: tuple[_Unassessable, ...]
+    """In equation order."""
+    numbers: frozenset[int]
+    """The unassessable equations."""
+    assessable: tuple[int, ...]
+    """The other equations, in order."""
 
 
 def equations_for(report: AnnualReport) -> tuple[Equation, ...]:
     """The sum equations of a report's shape (sections 三 and 四)."""
     return _shape(report.edition, report.single_other_row).equations
-
-
-def _sum(values: Iterable[Number | None]) -> Number:
-    total: Number = 0
-    for value in values:
-        if value is not None:
-            total += value
-    return total
 
 
 def _statement(equation: Equation, template: Sequence[TemplateCell], lang: str) -> str:
@@ -192,48 +262,116 @@ def _statement(equation: Equation, template: Sequence[TemplateCell], lang: str) 
     return f"{side(equation.lhs)} = {side(equation.rhs)}"
 
 
-def _broken_detail(number: int, shape: _Shape, values: Sequence[Number | None], lang: str) -> str:
-    equation = shape.equations[number]
-    left = _sum(values[i] for i in equation.lhs)
-    right = _sum(values[i] for i in equation.rhs)
-    where = equation.where_en if lang == "en" else equation.where
-    return f"{equation.code} {where}: {shape.statements[lang][number]}: {left} ≠ {right}"
-
-
 def sum_rule_findings(report: AnnualReport) -> list[Finding]:
     """Findings for every broken or unassessable sum rule of sections 三 and 四."""
     shape = _shape(report.edition, report.single_other_row)
-    cells = report.cell_tuple()
-    values = (*report.value_tuple(), 0)  # the trailing 0 pads single-operand getters
-    broken: dict[int, Number] = {}
-    unassessable: set[int] = set()
+    values = report.value_tuple()
+    differences = shape.differences(values)
     findings: list[Finding] = []
-    complete = None not in values
-    for number, (left, right) in enumerate(shape.getters):
-        lhs, rhs = left(values), right(values)
-        if not complete and (None in lhs or None in rhs):
-            findings.append(_not_assessable(number, shape, cells, lhs, rhs))
-            unassessable.add(number)
-            continue
-        difference: Number = sum(lhs) - sum(rhs)  # type: ignore[arg-type]
-        if difference:
-            broken[number] = difference
-    if not broken:
-        return findings
-    section_three = {n: r for n, r in broken.items() if shape.equations[n].code != _REVIEW_TOTAL}
+    if None in values:
+        pattern = _blank_pattern(shape, report.state_tuple(), values)
+        cells = report.cell_tuple()
+        for entry in pattern.unassessable:
+            message, message_en = entry.fails if differences[entry.number] else entry.holds
+            findings.append(
+                Finding(
+                    NOT_ASSESSABLE,
+                    Severity.INFO,
+                    message,
+                    message_en,
+                    entry.keys,
+                    None,
+                    None,
+                    entry.details,
+                    entry.details_en,
+                    entry.rule,
+                    cells[entry.first_missing].provenance,
+                )
+            )
+        if not any(differences[n] for n in pattern.assessable):
+            return findings
+        numbers = [n for n in pattern.assessable if differences[n]]
+        unassessable = pattern.numbers
+    else:
+        if not any(differences):
+            return findings
+        numbers = [n for n, difference in enumerate(differences) if difference]
+        unassessable = frozenset()
+    padded = (*values, 0)  # the trailing 0 pads single-operand getters
+    broken = {n: _difference(shape, n, padded) for n in numbers}
+    section_three = {n: r for n, r in broken.items() if n in shape.section_three}
     explained = _explain(section_three, unassessable, shape, values)
-    for cell, expected, numbers in explained:
-        findings.append(_wrong_cell(cell, expected, numbers, shape, cells, values))
-    covered = {n for _, _, numbers in explained for n in numbers}
+    cells = report.cell_tuple()
+    for cell, expected, covered_numbers in explained:
+        findings.append(_wrong_cell(cell, expected, covered_numbers, shape, cells, padded))
+    covered = {n for _, _, covered_numbers in explained for n in covered_numbers}
     for number, residual in broken.items():
         if number not in covered:
-            findings.append(_broken_equation(number, residual, cells, values, shape))
+            findings.append(_broken_equation(number, residual, cells, padded, shape))
     return findings
+
+
+def _difference(shape: _Shape, number: int, padded: Sequence[Number | None]) -> Number:
+    """``sum(lhs) - sum(rhs)`` of one equation over the values as published (all present)."""
+    left, right = shape.getters[number]
+    return sum(left(padded)) - sum(right(padded))  # type: ignore[arg-type, no-any-return]
+
+
+_PATTERNS_KEPT = 4096
+"""Blank-operand patterns remembered per shape (real reports repeat a few; memory stays bounded)."""
+
+
+def _blank_pattern(
+    shape: _Shape, states: Sequence[CellState], values: Sequence[Number | None]
+) -> _BlankPattern:
+    operand_values = shape.operands(values)
+    blank = bytes(map(operator.is_, operand_values, _NONES))
+    key = (blank, tuple(itertools.compress(shape.operands(states), blank)))
+    pattern = shape.patterns.get(key)
+    if pattern is None:
+        if len(shape.patterns) >= _PATTERNS_KEPT:
+            shape.patterns.clear()
+        pattern = shape.patterns[key] = _word_pattern(shape, states, values)
+    return pattern
+
+
+def _word_pattern(
+    shape: _Shape, states: Sequence[CellState], values: Sequence[Number | None]
+) -> _BlankPattern:
+    unassessable: list[_Unassessable] = []
+    assessable: list[int] = []
+    for number, equation in enumerate(shape.equations):
+        missing = tuple(i for i in equation.operands if values[i] is None)
+        if not missing:
+            assessable.append(number)
+            continue
+        present = [i for i in equation.operands if values[i] is not None]
+        kinds = ", ".join(sorted({states[i].value for i in missing}))
+        head = f"{equation.where}无法核对 {equation.code}：{len(missing)} 个单元格无数值；"
+        head_en = (
+            f"{equation.where_en}: {equation.code} not assessable, {len(missing)} cell(s) "
+            f"without a number ({kinds}); "
+        )
+        unassessable.append(
+            _Unassessable(
+                number,
+                equation.code,
+                tuple(shape.template[i].key for i in (*missing, *present)),
+                missing[0],
+                (head + "若空白视为 0 则成立", head_en + "holds if blanks mean 0"),
+                (head + "即使空白视为 0 也不成立", head_en + "fails even if blanks mean 0"),
+                (shape.statements["zh"][number],),
+                (shape.statements["en"][number],),
+            )
+        )
+    return _BlankPattern(
+        tuple(unassessable), frozenset(u.number for u in unassessable), tuple(assessable)
+    )
 
 
 def _explain(
     broken: dict[int, Number],
-    unassessable: set[int],
+    unassessable: frozenset[int],
     shape: _Shape,
     values: Sequence[Number | None],
 ) -> list[tuple[int, Number, tuple[int, ...]]]:
@@ -241,32 +379,49 @@ def _explain(
     if len(broken) < 2:
         return []
     candidates: list[tuple[int, Number, frozenset[int]]] = []
-    seen: set[int] = set()
-    for number in broken:
-        for cell in shape.equations[number].operands:
-            if cell in seen:
-                continue
-            seen.add(cell)
-            candidate = _candidate(cell, broken, unassessable, shape, values)
-            if candidate is not None:
-                candidates.append(candidate)
+    for cell in _structural_candidates(frozenset(broken), unassessable, shape):
+        candidate = _candidate(cell, broken, unassessable, shape, values)
+        if candidate is not None:
+            candidates.append(candidate)
     covers = list(_exact_covers(frozenset(broken), candidates, (), limit=2))
     if len(covers) != 1:
         return []
     return [(cell, expected, tuple(sorted(eqs))) for cell, expected, eqs in covers[0]]
 
 
+def _structural_candidates(
+    broken: frozenset[int], unassessable: frozenset[int], shape: _Shape
+) -> tuple[int, ...]:
+    """Operands of the broken equations, in the order they are met, whose assessable equations
+    (two or more) are all broken: the only cells that may explain them, whatever the values."""
+    key = (broken, unassessable)
+    found = shape.candidates.get(key)
+    if found is None:
+        cells: list[int] = []
+        seen: set[int] = set()
+        for number in sorted(broken):
+            for cell in shape.equations[number].operands:
+                if cell in seen:
+                    continue
+                seen.add(cell)
+                assessable = [n for n in shape.membership.get(cell, ()) if n not in unassessable]
+                if len(assessable) >= 2 and all(n in broken for n in assessable):
+                    cells.append(cell)
+        if len(shape.candidates) >= _PATTERNS_KEPT:
+            shape.candidates.clear()
+        found = shape.candidates[key] = tuple(cells)
+    return found
+
+
 def _candidate(
     cell: int,
     broken: dict[int, Number],
-    unassessable: set[int],
+    unassessable: frozenset[int],
     shape: _Shape,
     values: Sequence[Number | None],
 ) -> tuple[int, Number, frozenset[int]] | None:
-    # Only equations that could be assessed speak for or against the cell.
+    """The cell with the one value that repairs all its (broken) equations, if there is one."""
     assessable = [n for n in shape.membership.get(cell, ()) if n not in unassessable]
-    if len(assessable) < 2 or any(n not in broken for n in assessable):
-        return None
     current = values[cell]
     assert current is not None
     expected: Number | None = None
@@ -308,30 +463,46 @@ def _wrong_cell(
     numbers: tuple[int, ...],
     shape: _Shape,
     cells: Sequence[Cell],
-    values: Sequence[Number | None],
+    padded: Sequence[Number | None],
 ) -> Finding:
     spec = shape.template[cell]
-    equations = [shape.equations[n] for n in numbers]
-    others = sorted({i for eq in equations for i in eq.operands if i != cell})
-    actual = values[cell]
+    keys = shape.cell_groups.get((cell, numbers))
+    if keys is None:  # the cell and every other operand of its equations, worded once
+        others = sorted({i for n in numbers for i in shape.equations[n].operands if i != cell})
+        keys = shape.cell_groups[cell, numbers] = (
+            spec.key,
+            *(shape.template[i].key for i in others),
+        )
+    actual = padded[cell]
+    details, details_en = _details(shape, numbers, padded)
     return Finding(
-        code=_WRONG_CELL,
-        severity=Severity.INCONSISTENCY,
-        message=(
-            f"「{short_label(spec)}」印为 {actual}，应为 {expected}："
-            f"该值同时满足 {len(equations)} 条不成立的勾稽关系"
-        ),
-        message_en=(
-            f"{spec.key} is printed as {actual}; {expected} would satisfy all "
-            f"{len(equations)} broken sum rules it takes part in"
-        ),
-        cells=(spec.key, *(shape.template[i].key for i in others)),
-        expected=expected,
-        actual=actual,
-        details=tuple(_broken_detail(n, shape, values, "zh") for n in numbers),
-        details_en=tuple(_broken_detail(n, shape, values, "en") for n in numbers),
+        _WRONG_CELL,
+        Severity.INCONSISTENCY,
+        f"「{short_label(spec)}」印为 {actual}，应为 {expected}："
+        f"该值同时满足 {len(numbers)} 条不成立的勾稽关系",
+        f"{spec.key} is printed as {actual}; {expected} would satisfy all "
+        f"{len(numbers)} broken sum rules it takes part in",
+        keys,
+        expected,
+        actual,
+        details,
+        details_en,
         source=cells[cell].provenance,
     )
+
+
+def _details(
+    shape: _Shape, numbers: Iterable[int], padded: Sequence[Number | None]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every broken equation in words with its two sums, in Chinese and in English."""
+    zh: list[str] = []
+    en: list[str] = []
+    for number in numbers:
+        left, right = shape.getters[number]
+        sums = f"{sum(left(padded))} ≠ {sum(right(padded))}"  # type: ignore[arg-type]
+        zh.append(shape.detail_heads[0][number] + sums)
+        en.append(shape.detail_heads[1][number] + sums)
+    return tuple(zh), tuple(en)
 
 
 _TITLES = {
@@ -346,7 +517,7 @@ def _broken_equation(
     number: int,
     residual: Number,
     cells: Sequence[Cell],
-    values: Sequence[Number | None],
+    padded: Sequence[Number | None],
     shape: _Shape,
 ) -> Finding:
     equation = shape.equations[number]
@@ -354,65 +525,20 @@ def _broken_equation(
     first = equation.lhs[0]
     keys = tuple(shape.template[i].key for i in equation.operands)
     single_total = len(equation.lhs) == 1
-    expected = _sum(values[i] for i in equation.rhs) if single_total else None
+    expected = sum(shape.getters[number][1](padded)) if single_total else None  # type: ignore[arg-type]
+    details, details_en = _details(shape, (number,), padded)
     return Finding(
-        code=equation.code,
-        severity=Severity.INCONSISTENCY,
-        message=f"{equation.where}{zh}（相差 {residual}）",
-        message_en=f"{equation.where_en}: {en} (off by {residual})",
-        cells=keys,
-        expected=expected,
-        actual=values[first] if single_total else None,
-        details=(_broken_detail(number, shape, values, "zh"),),
-        details_en=(_broken_detail(number, shape, values, "en"),),
+        equation.code,
+        Severity.INCONSISTENCY,
+        f"{equation.where}{zh}（相差 {residual}）",
+        f"{equation.where_en}: {en} (off by {residual})",
+        keys,
+        expected,
+        padded[first] if single_total else None,
+        details,
+        details_en,
         source=cells[first].provenance,
     )
 
 
-def _not_assessable(
-    number: int,
-    shape: _Shape,
-    cells: Sequence[Cell],
-    lhs: tuple[Number | None, ...],
-    rhs: tuple[Number | None, ...],
-) -> Finding:
-    """``lhs`` and ``rhs``: the operands' values as the getters fetch them (a single operand
-    padded with a constant 0, which changes neither the sum nor what is missing)."""
-    equation = shape.equations[number]
-    # filter(None) drops blanks (and zeros, which do not change a sum) in C.
-    holds = sum(filter(None, lhs)) == sum(filter(None, rhs))  # type: ignore[arg-type]
-    present = (*lhs[: len(equation.lhs)], *rhs[: len(equation.rhs)])
-    missing = tuple(itertools.compress(equation.operands, map(operator.is_, present, _NONES)))
-    states = frozenset([cells[i].state for i in missing])
-    message, message_en, keys = _not_assessable_texts(shape, number, missing, holds, states)
-    return Finding(
-        code=NOT_ASSESSABLE,
-        severity=Severity.INFO,
-        message=message,
-        message_en=message_en,
-        cells=keys,
-        details=(shape.statements["zh"][number],),
-        details_en=(shape.statements["en"][number],),
-        rule=equation.code,
-        source=cells[missing[0]].provenance,
-    )
-
-
 _NONES = itertools.repeat(None)
-
-
-@functools.lru_cache(maxsize=4096)
-def _not_assessable_texts(
-    shape: _Shape, number: int, missing: tuple[int, ...], holds: bool, states: frozenset[CellState]
-) -> tuple[str, str, tuple[str, ...]]:
-    # Reports with blank cells repeat the same few patterns: word each pattern once.
-    equation = shape.equations[number]
-    present = [i for i in equation.operands if i not in missing]
-    zh_if = "若空白视为 0 则成立" if holds else "即使空白视为 0 也不成立"
-    en_if = "holds if blanks mean 0" if holds else "fails even if blanks mean 0"
-    return (
-        f"{equation.where}无法核对 {equation.code}：{len(missing)} 个单元格无数值；{zh_if}",
-        f"{equation.where_en}: {equation.code} not assessable, {len(missing)} cell(s) "
-        f"without a number ({', '.join(sorted(state.value for state in states))}); {en_if}",
-        tuple(shape.template[i].key for i in (*missing, *present)),
-    )
