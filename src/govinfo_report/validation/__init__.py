@@ -71,8 +71,27 @@ def validate(
     code prefixes, ``ignore`` drops them. An entry that matches no code raises :class:`ValueError`.
     """
     catalogue = catalogue or default_catalogue()
-    findings = catalogue.run_report(report, _selection(catalogue, profile, select, ignore))
-    return sorted(findings, key=lambda f: f.severity.rank)
+    if select == () and ignore == ():  # the common call: one selection per profile, built once
+        selection = _PLAIN_SELECTIONS.get(profile) or _plain_selection(profile)
+    else:
+        selection = _selection(catalogue, profile, select, ignore)
+    findings = catalogue.run_report(report, selection)
+    if len(findings) > 1:
+        findings.sort(key=_rank)
+    return findings
+
+
+_PLAIN_SELECTIONS: dict[str, Selection] = {}
+
+
+def _plain_selection(profile: str) -> Selection:
+    selection = Selection(profile=profile)  # raises ValueError for an unknown profile
+    _PLAIN_SELECTIONS[profile] = selection
+    return selection
+
+
+def _rank(finding: Finding) -> int:
+    return finding.severity.rank
 
 
 def validate_series(

@@ -84,7 +84,9 @@ class Catalogue:
         self._series_rules: list[SeriesRule] = []
         self._codes: dict[str, CodeInfo] = {}
         self._enabled_cache: dict[Selection, dict[str, bool]] = {}
-        self._rules_cache: dict[Selection, tuple[ReportRule, ...]] = {}
+        self._plans: dict[
+            Selection, tuple[tuple[ReportRule, ...], dict[str, bool], frozenset[str]]
+        ] = {}
 
     def add(self, rule: ReportRule | SeriesRule) -> None:
         """Add a rule; its codes must not be registered already with a different meaning."""
@@ -93,7 +95,7 @@ class Catalogue:
             self._series_rules.append(rule)
         else:
             self._report_rules.append(rule)
-        self._rules_cache.clear()
+        self._plans.clear()
 
     def document(self, *infos: CodeInfo) -> None:
         """Register codes that are emitted outside any rule (by readers or the series grouping)."""
@@ -104,7 +106,7 @@ class Catalogue:
         for info in infos:
             self._codes[info.code] = info
         self._enabled_cache.clear()
-        self._rules_cache.clear()
+        self._plans.clear()
 
     def copy(self) -> Catalogue:
         """An independent copy (adding to it leaves this one unchanged)."""
@@ -142,17 +144,30 @@ class Catalogue:
 
     def run_report(self, report: AnnualReport, selection: Selection) -> list[Finding]:
         """Run every enabled report rule and keep the findings whose codes are enabled."""
-        enabled = self._enabled(selection)
+        plan = self._plans.get(selection)
+        if plan is None:  # which rules a selection runs is fixed until a rule or code is added
+            plan = self._plans[selection] = self._plan(selection)
+        rules, enabled, disabled = plan
         findings: list[Finding] = []
-        rules = self._rules_cache.get(selection)
-        if rules is None:  # which rules a selection runs is fixed until a rule or code is added
-            rules = tuple(r for r in self._report_rules if _wanted(r.codes, enabled))
-            self._rules_cache[selection] = rules
         for rule in rules:
             found = rule.check(report)
-            if found:  # an empty list or tuple ends here (a generator is always truthy)
+            if not found:  # an empty list or tuple ends here (a generator is always truthy)
+                continue
+            if selection.ignore:
                 findings.extend(_kept(found, enabled, selection))
+            elif disabled:
+                findings.extend([f for f in found if enabled.get(f.code, True)])
+            else:
+                findings.extend(found)
         return findings
+
+    def _plan(
+        self, selection: Selection
+    ) -> tuple[tuple[ReportRule, ...], dict[str, bool], frozenset[str]]:
+        enabled = self._enabled(selection)
+        rules = tuple(r for r in self._report_rules if _wanted(r.codes, enabled))
+        disabled = frozenset(code for code, on in enabled.items() if not on)
+        return rules, enabled, disabled
 
     def run_series(self, series: Sequence[AnnualReport], selection: Selection) -> list[Finding]:
         """Run every enabled series rule over one agency's reports."""

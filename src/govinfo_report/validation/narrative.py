@@ -439,14 +439,22 @@ def _cells_under(
     return tuple(keys), tuple(index[key] for key in keys)
 
 
+_Row = list[tuple[str, str, Number, tuple[str, ...]]]
+
+
 class _Table:
-    """The values the readings need, looked up lazily from one report."""
+    """The values the readings need, looked up lazily from one report (each sum taken once)."""
 
     def __init__(self, report: AnnualReport) -> None:
         self.report = report
-        self.index, self.groups = _shape(report.edition, report.single_other_row)
+        self.edition = report.edition
+        self.single_other_row = report.single_other_row
+        self.index, self.groups = _shape(self.edition, self.single_other_row)
         self.values = report.value_tuple()
         self.memo: dict[str, list[Reading]] = {}
+        self.literal: dict[str, list[Number]] = {}
+        self.columns: dict[tuple[str, tuple[str, ...]], tuple[Number | None, tuple[str, ...]]] = {}
+        self.rows: dict[str, _Row] = {}
 
     def value(self, key: str) -> Number | None:
         at = self.index.get(key)
@@ -460,24 +468,29 @@ class _Table:
         self, prefix: str, columns: tuple[str, ...]
     ) -> tuple[Number | None, tuple[str, ...]]:
         """A row's (or group's) value over some columns, blanks skipped; ``None`` if all blank."""
-        keys, indices = _cells_under(
-            self.report.edition, self.report.single_other_row, prefix, columns
-        )
-        values = self.values
-        present = [v for v in map(values.__getitem__, indices) if v is not None]
-        if not present:
-            return None, keys
-        return sum(present, 0), keys
+        found = self.columns.get((prefix, columns))
+        if found is None:
+            keys, indices = _cells_under(self.edition, self.single_other_row, prefix, columns)
+            values = self.values
+            present = [v for v in map(values.__getitem__, indices) if v is not None]
+            found = self.columns[prefix, columns] = (
+                (sum(present, 0), keys) if present else (None, keys)
+            )
+        return found
 
-    def row(self, prefix: str) -> list[tuple[str, str, Number, tuple[str, ...]]]:
+    def row(self, prefix: str) -> _Row:
         """A row's or group's total: as printed, and its columns added (when that differs)."""
-        found: list[tuple[str, str, Number, tuple[str, ...]]] = []
+        found = self.rows.get(prefix)
+        if found is not None:
+            return found
+        found = []
         printed, cells = self.column(prefix, ("total",))
         if printed is not None:
             found.append(("总计", "total", printed, cells))
         added, columns = self.column(prefix, APPLICANT_COLUMNS[:-1])
         if added is not None and added != printed:
             found.append(("各列之和", "columns added", added, columns))
+        self.rows[prefix] = found
         return found
 
 
@@ -577,7 +590,7 @@ def _group_cells(table: _Table, group: str, column: str) -> list[Reading]:
 def _rules_readings(table: _Table, row: str) -> list[Reading]:
     columns = (
         ("issued", "repealed", "in_force")
-        if table.report.edition is Edition.E2021
+        if table.edition is Edition.E2021
         else ("made", "published", "total_published")
     )
     label = "规章" if row == "rules" else "规范性文件"
@@ -775,13 +788,16 @@ def _literal_sums(
 
 
 def _literal_values(table: _Table, topic: str) -> list[Number]:
+    found = table.literal.get(topic)
+    if found is not None:
+        return found
     values = table.values
-    report = table.report
-    found: list[Number] = []
-    for indices in _literal_sums(report.edition, report.single_other_row, topic):
+    found = []
+    for indices in _literal_sums(table.edition, table.single_other_row, topic):
         present = [v for v in map(values.__getitem__, indices) if v is not None]
         if present:
             found.append(sum(present, 0))
+    table.literal[topic] = found
     return found
 
 

@@ -4,9 +4,10 @@ section 五, sections missing or misnumbered, blank cells)."""
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ..findings import CodeInfo, Finding, Severity
 from ..model import AnnualReport, Edition, template_cells
@@ -99,12 +100,16 @@ def _empty(text: str) -> bool:
 
 
 @functools.cache
-def _table_three_four(edition: Edition, single_other_row: bool) -> tuple[int, ...]:
-    return tuple(
+def _table_three_four(
+    edition: Edition, single_other_row: bool
+) -> tuple[int, Callable[[Sequence[CellState]], tuple[CellState, ...]]]:
+    """How many cells sections 三 and 四 have, and a getter of their states."""
+    indices = [
         i
         for i, spec in enumerate(template_cells(edition, single_other_row=single_other_row))
         if spec.key.startswith(("applications.", "reviews."))
-    )
+    ]
+    return len(indices), operator.itemgetter(*indices)
 
 
 def quality_findings(report: AnnualReport) -> Sequence[Finding]:
@@ -119,7 +124,7 @@ def quality_findings(report: AnnualReport) -> Sequence[Finding]:
 
 def _quality(report: AnnualReport, states: tuple[CellState, ...]) -> Iterator[Finding]:
     # Tables printed but not filled in; tables not found at all are shape.missing_cell already.
-    printed = any(state is not CellState.ABSENT for state in states)
+    printed = states.count(CellState.ABSENT) != len(states)
     if printed and CellState.NUMBER not in states and CellState.ANNOTATED not in states:
         yield Finding(
             "quality.no_values",
@@ -134,16 +139,17 @@ def _quality(report: AnnualReport, states: tuple[CellState, ...]) -> Iterator[Fi
 
 
 def _blank_cells(report: AnnualReport, states: tuple[CellState, ...]) -> Iterator[Finding]:
-    indices = _table_three_four(report.edition, report.single_other_row)
-    blank = sum(1 for i in indices if states[i] is CellState.BLANK)
-    marked = sum(1 for i in indices if states[i] is CellState.MARKER)
+    size, getter = _table_three_four(report.edition, report.single_other_row)
+    three_four = getter(states)
+    blank = three_four.count(CellState.BLANK)
+    marked = three_four.count(CellState.MARKER)
     if blank or marked:
         yield Finding(
             "quality.blank_cells",
             Severity.INFO,
-            f"表格三、四共 {len(indices)} 个单元格中，空白 {blank} 个，填写符号（如 /、不适用）"
+            f"表格三、四共 {size} 个单元格中，空白 {blank} 个，填写符号（如 /、不适用）"
             f" {marked} 个",
-            f"of the {len(indices)} cells of sections 三 and 四, {blank} are blank and "
+            f"of the {size} cells of sections 三 and 四, {blank} are blank and "
             f"{marked} hold a marker (/, 不适用…)",
             actual=blank + marked,
         )

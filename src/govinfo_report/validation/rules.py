@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -174,6 +175,12 @@ class _Layout:
     """Per column: indices of (carried_out, received, carried_in)."""
     getters: dict[CellKind, Callable[[Sequence[Number | None]], tuple[Number | None, ...]]]
     """Per kind: fetch the values of all cells of that kind in one call."""
+    totals: Callable[[Sequence[CellState]], tuple[CellState, ...]]
+    """Fetch the states of the 总计 cells of the section 三 rows (in ``rows`` order)."""
+    missing: dict[bytes, tuple[tuple[str, str, tuple[str, ...]], ...]] = attrs.field(
+        factory=dict, eq=False
+    )
+    """``shape.missing_cell`` texts by pattern of absent cells."""
 
 
 @functools.cache
@@ -196,7 +203,8 @@ def _layout(edition: Edition, single_other_row: bool) -> _Layout:
         kind: tuple(i for i, spec in enumerate(template) if spec.kind is kind) for kind in CellKind
     }
     getters = {kind: _tuple_getter(indices) for kind, indices in by_kind.items()}
-    return _Layout(template, by_kind, rows, columns, getters)  # type: ignore[arg-type]
+    totals = operator.itemgetter(*(total for total, _ in rows))
+    return _Layout(template, by_kind, rows, columns, getters, totals)  # type: ignore[arg-type]
 
 
 def _tuple_getter(
@@ -216,36 +224,46 @@ def _layout_of(report: AnnualReport) -> _Layout:
     return _layout(report.edition, report.single_other_row)
 
 
-def _domain(report: AnnualReport) -> Iterator[Finding]:
+def _domain(report: AnnualReport) -> list[Finding]:
     layout = _layout_of(report)
-    cells, values, states = report.cell_tuple(), report.value_tuple(), report.state_tuple()
+    values, states = report.value_tuple(), report.state_tuple()
+    suspects = _domain_suspects(layout, values)
+    if not suspects and CellState.TEXT not in states:
+        return []
+    cells = report.cell_tuple()
+    found: list[Finding] = []
     if CellState.TEXT in states:
         for i in [i for i, state in enumerate(states) if state is CellState.TEXT]:
             spec, cell = layout.template[i], cells[i]
-            yield Finding(
-                "cell.text",
-                _E,
-                f"「{short_label(spec)}」的内容「{cell.note}」不是数字",
-                f"{spec.key} holds {cell.note!r}, which is not a number",
-                cells=(spec.key,),
-                actual=cell.note,
-                source=cell.provenance,
+            found.append(
+                Finding(
+                    "cell.text",
+                    _E,
+                    f"「{short_label(spec)}」的内容「{cell.note}」不是数字",
+                    f"{spec.key} holds {cell.note!r}, which is not a number",
+                    cells=(spec.key,),
+                    actual=cell.note,
+                    source=cell.provenance,
+                )
             )
-    for i in _domain_suspects(layout, values):
+    for i in suspects:
         spec, value = layout.template[i], values[i]
         assert value is not None
         problem = _domain_problem(spec.kind, value)
         if problem is not None:
             zh, en = problem
-            yield Finding(
-                "cell.domain",
-                _E,
-                f"「{short_label(spec)}」为 {value}：{zh}",
-                f"{spec.key} is {value}: {en}",
-                cells=(spec.key,),
-                actual=value,
-                source=cells[i].provenance,
+            found.append(
+                Finding(
+                    "cell.domain",
+                    _E,
+                    f"「{short_label(spec)}」为 {value}：{zh}",
+                    f"{spec.key} is {value}: {en}",
+                    cells=(spec.key,),
+                    actual=value,
+                    source=cells[i].provenance,
+                )
             )
+    return found
 
 
 def _domain_suspects(layout: _Layout, values: tuple[Number | None, ...]) -> list[int]:
@@ -298,108 +316,144 @@ def _domain_problem(kind: CellKind, value: Number) -> tuple[str, str] | None:
     return None
 
 
-def _shape(report: AnnualReport) -> Iterator[Finding]:
-    layout = _layout_of(report)
+def _shape(report: AnnualReport) -> list[Finding]:
     states = report.state_tuple()
-    absent = (
-        [i for i, state in enumerate(states) if state is CellState.ABSENT]
-        if CellState.ABSENT in states
-        else []
-    )
-    missing: dict[str, list[str]] = {}
-    first_label: dict[str, str] = {}
-    for i in absent:
-        spec = layout.template[i]
-        row = spec.key.rsplit(".", 1)[0]
-        missing.setdefault(row, []).append(spec.key)
-        first_label.setdefault(row, "·".join(spec.labels[1:-1]) or spec.labels[0])
-    for row, keys in missing.items():
-        yield Finding(
-            "shape.missing_cell",
-            _E,
-            f"「{first_label[row]}」缺少 {len(keys)} 个单元格",
-            f"{row}: {len(keys)} cell(s) of the template not found",
-            cells=tuple(keys),
+    found: list[Finding] = []
+    if CellState.ABSENT in states:
+        layout = _layout_of(report)
+        for message, message_en, keys in _missing_rows(layout, states):
+            found.append(Finding("shape.missing_cell", _E, message, message_en, keys))
+    if report.single_other_row and report.edition is Edition.E2021:
+        found.append(
+            Finding(
+                "shape.single_other_row",
+                _N,
+                "（六）其他处理按 2019 年版格式列为一行，未分三项",
+                "（六）其他处理 is one row, as in the 2019 edition, not three sub-rows",
+                cells=tuple(f"applications.other.{c}" for c in APPLICANT_COLUMNS),
+            )
         )
-    if report.edition is Edition.E2021 and report.single_other_row:
-        yield Finding(
-            "shape.single_other_row",
-            _N,
-            "（六）其他处理按 2019 年版格式列为一行，未分三项",
-            "（六）其他处理 is one row, as in the 2019 edition, not three sub-rows",
-            cells=tuple(f"applications.other.{c}" for c in APPLICANT_COLUMNS),
+    return found
+
+
+def _missing_rows(
+    layout: _Layout, states: tuple[CellState, ...]
+) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Per row with absent cells: the messages and the absent keys (worded once per pattern)."""
+    absent = bytes(map(operator.is_, states, _ABSENTS))
+    worded = layout.missing.get(absent)
+    if worded is None:
+        missing: dict[str, list[str]] = {}
+        first_label: dict[str, str] = {}
+        for i in itertools.compress(range(len(states)), absent):
+            spec = layout.template[i]
+            row = spec.key.rsplit(".", 1)[0]
+            missing.setdefault(row, []).append(spec.key)
+            first_label.setdefault(row, "·".join(spec.labels[1:-1]) or spec.labels[0])
+        if len(layout.missing) >= _PATTERNS_KEPT:
+            layout.missing.clear()
+        worded = layout.missing[absent] = tuple(
+            (
+                f"「{first_label[row]}」缺少 {len(keys)} 个单元格",
+                f"{row}: {len(keys)} cell(s) of the template not found",
+                tuple(keys),
+            )
+            for row, keys in missing.items()
         )
+    return worded
+
+
+_ABSENTS = itertools.repeat(CellState.ABSENT)
+_PATTERNS_KEPT = 1024
+"""Absent-cell patterns remembered per shape (memory stays bounded)."""
 
 
 _YUAN_IN_WAN_THRESHOLD = Decimal(1_000_000)
 
 
-def _money(report: AnnualReport) -> Iterator[Finding]:
+def _money(report: AnnualReport) -> list[Finding]:
     layout = _layout_of(report)
     cells = report.cell_tuple()
+    found: list[Finding] = []
     for i in layout.by_kind[CellKind.MONEY]:
         spec, cell = layout.template[i], cells[i]
         if not isinstance(cell.value, Decimal):
             continue
         exponent = cell.value.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -4:
-            yield Finding(
-                "money.precision",
-                _W,
-                f"「{short_label(spec)}」金额 {cell.value} 小数位超过 4 位",
-                f"{spec.key} has more than 4 decimals: {cell.value}",
-                cells=(spec.key,),
-                actual=cell.value,
-                source=cell.provenance,
+            found.append(
+                Finding(
+                    "money.precision",
+                    _W,
+                    f"「{short_label(spec)}」金额 {cell.value} 小数位超过 4 位",
+                    f"{spec.key} has more than 4 decimals: {cell.value}",
+                    cells=(spec.key,),
+                    actual=cell.value,
+                    source=cell.provenance,
+                )
             )
         if spec.key == "active.fees.amount" and (
             cell.unit == "元" or cell.value >= _YUAN_IN_WAN_THRESHOLD
         ):
-            yield Finding(
-                "money.unit",
-                _W,
-                f"「{short_label(spec)}」单位为万元，{cell.text()} 疑似按元填写",
-                f"{spec.key} is in 万元 (10,000 yuan); {cell.text()} looks like yuan",
-                cells=(spec.key,),
-                actual=cell.value,
-                source=cell.provenance,
+            found.append(
+                Finding(
+                    "money.unit",
+                    _W,
+                    f"「{short_label(spec)}」单位为万元，{cell.text()} 疑似按元填写",
+                    f"{spec.key} is in 万元 (10,000 yuan); {cell.text()} looks like yuan",
+                    cells=(spec.key,),
+                    actual=cell.value,
+                    source=cell.provenance,
+                )
             )
+    return found
 
 
-def _applications_plausible(report: AnnualReport) -> Iterator[Finding]:
+def _applications_plausible(report: AnnualReport) -> list[Finding]:
     layout = _layout_of(report)
-    cells, values = report.cell_tuple(), report.value_tuple()
+    values = report.value_tuple()
+    found: list[Finding] = []
     keys = layout.template
     # Only a blank 总计 can be "left blank while components are filled".
-    rows = layout.rows if CellState.BLANK in report.state_tuple() else ()
-    for total, components in rows:
-        filled = [i for i in components if values[i]]
-        if filled and cells[total].state is CellState.BLANK:
-            label = short_label(keys[total]).rsplit("·", 1)[0]
-            yield Finding(
-                "apply.total_blank",
-                _W,
-                f"「{label}」行总计为空白，但有 {len(filled)} 列填有数字",
-                f"{keys[total].key} is blank while {len(filled)} applicant column(s) hold numbers",
-                cells=(keys[total].key, *(keys[i].key for i in filled)),
-                source=cells[total].provenance,
-            )
+    if CellState.BLANK in layout.totals(report.state_tuple()):
+        cells = report.cell_tuple()
+        for total, components in layout.rows:
+            if cells[total].state is not CellState.BLANK:
+                continue
+            filled = [i for i in components if values[i]]
+            if filled:
+                label = short_label(keys[total]).rsplit("·", 1)[0]
+                found.append(
+                    Finding(
+                        "apply.total_blank",
+                        _W,
+                        f"「{label}」行总计为空白，但有 {len(filled)} 列填有数字",
+                        f"{keys[total].key} is blank while {len(filled)} applicant column(s) "
+                        "hold numbers",
+                        cells=(keys[total].key, *(keys[i].key for i in filled)),
+                        source=cells[total].provenance,
+                    )
+                )
     for out_i, received_i, in_i in layout.columns:
         out, received, carried_in = values[out_i], values[received_i], values[in_i]
         if out is None or received is None or carried_in is None:
             continue
         if out > received + carried_in:
+            cells = report.cell_tuple()
             key = keys[out_i].key
-            yield Finding(
-                "apply.carried_out_excess",
-                _W,
-                f"「{short_label(keys[out_i])}」为 {out}，多于本年新收与上年结转之和 "
-                f"{received + carried_in}",
-                f"{key} is {out}, more than received + carried in ({received + carried_in})",
-                cells=(key, keys[received_i].key, keys[in_i].key),
-                actual=out,
-                source=cells[out_i].provenance,
+            found.append(
+                Finding(
+                    "apply.carried_out_excess",
+                    _W,
+                    f"「{short_label(keys[out_i])}」为 {out}，多于本年新收与上年结转之和 "
+                    f"{received + carried_in}",
+                    f"{key} is {out}, more than received + carried in ({received + carried_in})",
+                    cells=(key, keys[received_i].key, keys[in_i].key),
+                    actual=out,
+                    source=cells[out_i].provenance,
+                )
             )
+    return found
 
 
 BUILTIN_REPORT_RULES = (
