@@ -175,12 +175,18 @@ class _Layout:
     """Per column: indices of (carried_out, received, carried_in)."""
     getters: dict[CellKind, Callable[[Sequence[Number | None]], tuple[Number | None, ...]]]
     """Per kind: fetch the values of all cells of that kind in one call."""
+    whole: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
+    """Fetch the values of the count and 增/减 cells (whole numbers) in one call."""
     totals: Callable[[Sequence[CellState]], tuple[CellState, ...]]
     """Fetch the states of the 总计 cells of the section 三 rows (in ``rows`` order)."""
     missing: dict[bytes, tuple[tuple[str, str, tuple[str, ...]], ...]] = attrs.field(
         factory=dict, eq=False
     )
     """``shape.missing_cell`` texts by pattern of absent cells."""
+    total_blank: dict[tuple[int, tuple[int, ...]], tuple[str, str, tuple[str, ...]]] = attrs.field(
+        factory=dict, eq=False
+    )
+    """``apply.total_blank`` texts by row and filled columns."""
 
 
 @functools.cache
@@ -204,7 +210,8 @@ def _layout(edition: Edition, single_other_row: bool) -> _Layout:
     }
     getters = {kind: _tuple_getter(indices) for kind, indices in by_kind.items()}
     totals = operator.itemgetter(*(total for total, _ in rows))
-    return _Layout(template, by_kind, rows, columns, getters, totals)  # type: ignore[arg-type]
+    whole = _tuple_getter(tuple(sorted(by_kind[CellKind.COUNT] + by_kind[CellKind.SIGNED])))
+    return _Layout(template, by_kind, rows, columns, getters, whole, totals)  # type: ignore[arg-type]
 
 
 def _tuple_getter(
@@ -268,6 +275,14 @@ def _domain(report: AnnualReport) -> list[Finding]:
 
 def _domain_suspects(layout: _Layout, values: tuple[Number | None, ...]) -> list[int]:
     """Indices whose value may break its domain; screened in C for the common all-good case."""
+    # No negative value anywhere, whole numbers in every count and 增/减 cell, Decimals in the
+    # money cells: nothing to look at (filter(None) drops blanks and zeros before min()).
+    if (
+        min(cast("Iterator[int]", filter(None, values)), default=0) >= 0
+        and set(map(type, layout.whole(values))) <= _INT
+        and set(map(type, layout.getters[CellKind.MONEY](values))) <= _DECIMAL
+    ):
+        return []
     counts = layout.getters[CellKind.COUNT](values)
     signed = layout.getters[CellKind.SIGNED](values)
     money = layout.getters[CellKind.MONEY](values)
@@ -368,6 +383,23 @@ _PATTERNS_KEPT = 1024
 """Absent-cell patterns remembered per shape (memory stays bounded)."""
 
 
+def _total_blank_texts(
+    layout: _Layout, total: int, filled: tuple[int, ...]
+) -> tuple[str, str, tuple[str, ...]]:
+    """``apply.total_blank`` texts for a row and its filled columns (at most 64 per row, so
+    remembered without bound)."""
+    worded = layout.total_blank.get((total, filled))
+    if worded is None:
+        keys = layout.template
+        label = short_label(keys[total]).rsplit("·", 1)[0]
+        worded = layout.total_blank[total, filled] = (
+            f"「{label}」行总计为空白，但有 {len(filled)} 列填有数字",
+            f"{keys[total].key} is blank while {len(filled)} applicant column(s) hold numbers",
+            (keys[total].key, *(keys[i].key for i in filled)),
+        )
+    return worded
+
+
 _YUAN_IN_WAN_THRESHOLD = Decimal(1_000_000)
 
 
@@ -420,17 +452,16 @@ def _applications_plausible(report: AnnualReport) -> list[Finding]:
         for total, components in layout.rows:
             if cells[total].state is not CellState.BLANK:
                 continue
-            filled = [i for i in components if values[i]]
+            filled = tuple(i for i in components if values[i])
             if filled:
-                label = short_label(keys[total]).rsplit("·", 1)[0]
+                message, message_en, keys_of = _total_blank_texts(layout, total, filled)
                 found.append(
                     Finding(
                         "apply.total_blank",
                         _W,
-                        f"「{label}」行总计为空白，但有 {len(filled)} 列填有数字",
-                        f"{keys[total].key} is blank while {len(filled)} applicant column(s) "
-                        "hold numbers",
-                        cells=(keys[total].key, *(keys[i].key for i in filled)),
+                        message,
+                        message_en,
+                        keys_of,
                         source=cells[total].provenance,
                     )
                 )
