@@ -47,7 +47,10 @@ _ZH_LABELS = {
 }
 
 
-@attrs.frozen
+# Not slotted: a frozen slotted class sets each of its 14 fields through object.__setattr__ in
+# __init__, a dict-backed one stores them straight into its __dict__, and validation builds
+# dozens of findings for a report with many blank cells.
+@attrs.frozen(slots=False)
 class Finding:
     """One problem found in a report or a series of reports.
 
