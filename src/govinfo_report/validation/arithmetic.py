@@ -14,6 +14,7 @@ import functools
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 import attrs
 
@@ -95,7 +96,7 @@ class _Shape:
     """Per language, per equation: the equation in words (the same for every report)."""
     differences: Callable[[Sequence[Number | None]], tuple[Number, ...]]
     """Every equation's ``lhs - rhs`` in one call, blanks counted as 0 (compiled per shape)."""
-    operands: Getter
+    operands: Callable[[Sequence[Any]], tuple[Any, ...]]
     """Fetch every cell that takes part in some equation, in one C call."""
     section_three: frozenset[int]
     """Indices of the equations of section 三 (the ones a wrong cell can explain)."""
@@ -314,7 +315,7 @@ def sum_rule_findings(report: AnnualReport) -> list[Finding]:
 def _difference(shape: _Shape, number: int, padded: Sequence[Number | None]) -> Number:
     """``sum(lhs) - sum(rhs)`` of one equation over the values as published (all present)."""
     left, right = shape.getters[number]
-    return sum(left(padded)) - sum(right(padded))  # type: ignore[arg-type, no-any-return]
+    return sum(left(padded)) - sum(right(padded))  # type: ignore[arg-type]
 
 
 _PATTERNS_KEPT = 4096
