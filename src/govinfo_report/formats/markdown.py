@@ -40,9 +40,12 @@ def write_markdown(report: AnnualReport, findings: Sequence[Finding]) -> bytes:
             padding = [""] * (width - len(row))
             padded = [*row, *padding]
             if table.section == "applications" and index in table.value_rows:
-                # Values in the last seven columns, as in the official table: a reader takes a
-                # short row's empty cells for label columns, never for blank values.
-                padded = [*row[:-_APPLICANT_COLUMNS], *padding, *row[-_APPLICANT_COLUMNS:]]
+                # Values in the last seven columns, as in the official table, and the label
+                # repeated over the columns it spans (as a merged cell): no empty layout cell
+                # stands next to a blank value, so a reader cannot take one for the other.
+                labels = row[:-_APPLICANT_COLUMNS]
+                spanned = [labels[-1]] * len(padding) if labels else padding
+                padded = [*labels, *spanned, *row[-_APPLICANT_COLUMNS:]]
             lines.append("| " + " | ".join(_escape(cell) for cell in padded) + " |")
             if index == 0:
                 lines.append("|" + " --- |" * width)
