@@ -68,7 +68,7 @@ def is_page_furniture(text: str) -> bool:
 
 def is_placeholder(text: str) -> bool:
     """A column name a converter made up (``Col3``): layout, never a label or a value."""
-    return bool(_PLACEHOLDER.match(text.strip()))
+    return "Col" in text and bool(_PLACEHOLDER.match(text.strip()))  # "in": a cheap screen first
 
 
 def split_value_cells(cells: Sequence[GridCell]) -> tuple[GridCell, ...]:
