@@ -37,6 +37,13 @@ from govinfo_report.testing.strategies import series
 FORMATS = ("txt", "html", "docx", "cells.json", "json")
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def _agency_name(number: int) -> str:
+    return "示例" + "".join(_DIGITS[int(d)] for d in f"{number:05d}") + "局"
+
+
 def _broken(report: gr.AnnualReport) -> gr.AnnualReport:
     cells = report.cell_map()
     key = "applications.carried_in.total"
@@ -66,7 +73,9 @@ def build_corpus(root: Path, count: int, start: int = 0) -> list[Path]:
             for position, report in enumerate(chain):
                 if len(written) >= count:
                     return written
-                meta = attrs.evolve(report.meta, agency=f"机关{agency:05d}")
+                # A name the metadata reader recognises as an office's (Chinese, ending in 局),
+                # printed in the title, so each agency's years form one series of its own.
+                meta = attrs.evolve(report.meta, agency=_agency_name(agency), title=None)
                 report = attrs.evolve(report, meta=meta)
                 if agency % 6 == 0 and position == 1:
                     report = _broken(report)

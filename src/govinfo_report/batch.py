@@ -833,7 +833,15 @@ def _series_task(
         connection.close()
 
 
-def _chunks(groups: list[list[Member]], size: int = 200) -> Iterator[list[list[Member]]]:
+_SERIES_CHUNK = 200
+"""About this many stored reports are rebuilt at a time for the series checks."""
+
+
+def _slices(members: list[Member], size: int) -> list[list[Member]]:
+    return [members[start : start + size] for start in range(0, len(members), size)]
+
+
+def _chunks(groups: list[list[Member]], size: int = _SERIES_CHUNK) -> Iterator[list[list[Member]]]:
     """Whole series in chunks of about ``size`` reports."""
     chunk: list[list[Member]] = []
     filled = 0
@@ -879,7 +887,9 @@ def check_series(
             unplaced.append((path, edition, agency, year))
         else:
             groups.setdefault(series_key(agency), []).append((path, edition, agency, year))
-    every = [*groups.values(), *([unplaced] if unplaced else [])]
+    # Reports without agency or year form no series with each other: they are checked (and
+    # reported as unplaced) in slices, so a corpus of many such files is never loaded at once.
+    every = [*groups.values(), *_slices(unplaced, _SERIES_CHUNK)]
     del stored
     insert = "INSERT INTO series_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     # Readers of other processes see the committed cells while this transaction replaces the
