@@ -194,3 +194,19 @@ def test_a_line_of_copied_text_may_end_in_a_value_with_its_note() -> None:
     text = "二、主动公开政府信息情况\n规章 1 0 9（其中修订2件）\n"
     cell = gr.read(text=text, name="r.txt").report.cell("active.rules.in_force")
     assert (cell.value, cell.note) == (9, "(其中修订2件)")
+
+
+def test_a_blank_value_before_a_table_continued_under_xubiao_stays_blank() -> None:
+    # 「（续表）」 between the parts of a split table is a caption, not a value moved out of a cell.
+    from govinfo_report.testing.reports import uniform_report
+
+    report = uniform_report("2021", agency="示例县人民政府", year=2023)
+    cells = report.cell_map()
+    cells["applications.received.natural_person"] = gr.parse_cell_text("")
+    report, _ = gr.build_report(report.edition, cells, meta=report.meta)
+    page = gr.write(report, "html").decode("utf-8")
+    cut = page.index("<tr>", page.index("applications.received.total"))
+    page = page[:cut] + "</tbody></table><p>（续表）</p><table><tbody>" + page[cut:]
+    result = gr.read(page.encode("utf-8"), name="split.html")
+    assert result.report.cell("applications.received.natural_person").state is gr.CellState.BLANK
+    assert not [f for f in result.findings if f.code == "read.unplaced_values"]

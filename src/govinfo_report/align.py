@@ -31,7 +31,7 @@ _VALUE_TOKEN = re.compile(
 )
 _PAGE_FURNITURE = re.compile(
     r"^(?:[-－—]\s*\d{1,4}\s*[-－—]?|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4})$"
+    r"|\d{1,4}\s*/\s*\d{1,4}|\(?续上?表\)?)$"  # 续表: a table continued on the next page
 )
 _THOUSANDS_GROUPS = re.compile(r"^\d{1,3}(?: \d{3})+$")
 # Converters name the columns of a header they could not read (pymupdf4llm: ``Col3``).
@@ -62,7 +62,8 @@ def could_be_thousands(whole: str) -> bool:
 
 
 def is_page_furniture(text: str) -> bool:
-    """A page number printed between rows (``- 5 -``, ``第 2 页``, ``3/12``)."""
+    """A page number printed between rows (``- 5 -``, ``第 2 页``, ``3/12``), or 续表 over a
+    table continued on a new page."""
     return bool(_PAGE_FURNITURE.match(unicodedata.normalize("NFKC", text).strip()))
 
 
