@@ -38,7 +38,9 @@ def write_markdown(report: AnnualReport, findings: Sequence[Finding]) -> bytes:
         width = max(len(row) for row in table.rows)
         for index, row in enumerate(table.rows):
             padding = [""] * (width - len(row))
-            padded = [*row, *padding]
+            # A short row of section 二 keeps its own cells only: trailing empty cells would
+            # stand next to a blank value, and a reader could not tell layout from value.
+            padded = [*row, *padding] if index == 0 else list(row)
             if table.section == "applications" and index in table.value_rows:
                 # Values in the last seven columns, as in the official table, and the label
                 # repeated over the columns it spans (as a merged cell): no empty layout cell
