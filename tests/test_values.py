@@ -60,3 +60,19 @@ def test_blank_is_never_zero() -> None:
 def test_raw_text_and_provenance_are_outside_equality() -> None:
     assert parse_cell_text(" 5 ") == parse_cell_text("5")
     assert Cell(CellState.NUMBER, 5, raw="5") != Cell(CellState.NUMBER, 6, raw="5")
+
+
+def test_only_short_texts_are_cached() -> None:
+    # Long texts are worked out again each time, so hostile input cannot fill the caches.
+    from govinfo_report.values import SHORT_TEXT, cache_short_texts
+
+    calls: list[str] = []
+
+    @cache_short_texts(maxsize=8)
+    def length(text: str) -> int:
+        calls.append(text)
+        return len(text)
+
+    short, long = "0", "x" * (SHORT_TEXT + 1)
+    assert [length(short), length(short), length(long), length(long)] == [1, 1, len(long), len(long)]
+    assert calls == [short, long, long]

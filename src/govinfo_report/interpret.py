@@ -38,7 +38,7 @@ from .model import (
     template_cells,
 )
 from .reading import reading_finding
-from .values import Cell, CellState, parse_cell_text
+from .values import Cell, CellState, cache_short_texts, parse_cell_text
 
 __all__ = ["interpret", "normalise_label"]
 
@@ -48,21 +48,10 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": 
 _SPACE = re.compile(r"\s+")
 
 
+@cache_short_texts(maxsize=8192)
 def normalise_label(text: str) -> str:
     """Comparison form of a label: NFKC (full-width brackets and digits to ASCII), no spaces,
     one kind of quotes."""
-    if len(text) <= _CACHED_LENGTH:
-        return _normalised_short(text)
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
-
-
-_CACHED_LENGTH = 80
-"""Short texts (labels, numbers) recur in every report and are worked out once; long ones are
-not kept, so hostile input cannot fill the caches."""
-
-
-@functools.lru_cache(maxsize=8192)
-def _normalised_short(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
 
 
@@ -324,14 +313,8 @@ def _is_number_text(text: str) -> bool:
     return _state(text) is CellState.NUMBER
 
 
+@cache_short_texts(maxsize=8192)
 def _state(text: str) -> CellState:
-    if len(text) <= _CACHED_LENGTH:
-        return _short_state(text)
-    return parse_cell_text(text).state
-
-
-@functools.lru_cache(maxsize=8192)  # cell texts repeat: small numbers, blanks, markers
-def _short_state(text: str) -> CellState:
     return parse_cell_text(text).state
 
 
@@ -504,7 +487,7 @@ def _in_section(rows: Sequence[_Row], section: str) -> list[tuple[int, _Row]]:
 # ---------------------------------------------------------------- section 二
 
 
-@functools.lru_cache(maxsize=4096)
+@cache_short_texts(maxsize=4096)
 def _active_label(text: str) -> str | None:
     if not text.strip() or _VALUE_LIKE.match(text):
         return None
@@ -565,7 +548,7 @@ def _values_only(row: _Row) -> bool:
 # ---------------------------------------------------------------- section 三
 
 
-@functools.lru_cache(maxsize=4096)
+@cache_short_texts(maxsize=4096)
 def _application_label(text: str) -> str | None:
     if not text.strip() or _VALUE_LIKE.match(text):
         return None

@@ -11,7 +11,9 @@ import enum
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -238,7 +240,30 @@ def parse_cell_text(
     return Cell(state, value=value, note=note, unit=unit, raw=raw, provenance=provenance)
 
 
-@functools.lru_cache(maxsize=65536)
+SHORT_TEXT = 80
+"""Texts up to this length (labels, numbers, markers) are cached where they are worked out; longer
+ones are not kept, so hostile input cannot fill the caches with large strings."""
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def cache_short_texts(maxsize: int) -> Callable[[_F], _F]:
+    """An LRU cache over a function whose first argument is a text, used only for short texts:
+    the same few texts recur in every report, and a long one is worked out again each time."""
+
+    def decorate(function: _F) -> _F:
+        cached = functools.lru_cache(maxsize=maxsize)(function)
+
+        @functools.wraps(function)
+        def choose(text: str, *args: Any) -> Any:
+            return (cached if len(text) <= SHORT_TEXT else function)(text, *args)
+
+        return cast(_F, choose)
+
+    return decorate
+
+
+@cache_short_texts(maxsize=65536)
 def _parse_parts(
     raw: str, kind: CellKind
 ) -> tuple[CellState, Number | None, str | None, str | None]:
