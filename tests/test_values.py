@@ -74,5 +74,10 @@ def test_only_short_texts_are_cached() -> None:
         return len(text)
 
     short, long = "0", "x" * (SHORT_TEXT + 1)
-    assert [length(short), length(short), length(long), length(long)] == [1, 1, len(long), len(long)]
+    assert [length(short), length(short), length(long), length(long)] == [
+        1,
+        1,
+        len(long),
+        len(long),
+    ]
     assert calls == [short, long, long]
