@@ -76,7 +76,7 @@ def test_tables_as_images_get_a_clear_finding() -> None:
     ("data", "name", "reason"),
     [
         (b"PK\x03\x04 not really a zip", "broken.docx", "not a .docx"),
-        (b"", "empty.docx", "not a .docx"),
+        (b"", "empty.docx", "the file is empty"),
     ],
 )
 def test_broken_docx_raises_the_documented_error(data: bytes, name: str, reason: str) -> None:

@@ -269,14 +269,15 @@ def _out(text: str, stream: TextIO | None = None) -> None:
 
 
 def _read_input(path: str, reader: str | None, name: str | None, lang: str) -> ReadResult:
-    """Read ``path`` (``-``: standard input) or raise ReportReadError in the user's language."""
+    """Read ``path`` (``-``: standard input) or raise ReportReadError (``lang`` is the caller's
+    message language; the error carries both, see ``ReportReadError.message_for``)."""
     from .errors import ReportReadError
     from .io import read
 
     if path == STDIN:
         return read(sys.stdin.buffer, reader=reader, name=name or "<stdin>")
     if not Path(path).exists():
-        raise ReportReadError(path, "no such file" if lang == "en" else "文件不存在")
+        raise ReportReadError(path, code="file.not_found")
     return read(path, reader=reader, name=name)
 
 
@@ -353,6 +354,17 @@ def _convert(args: argparse.Namespace) -> int:
         )
         print(f"govinfo-report: {message}", file=sys.stderr)
     return EXIT_CLEAN
+
+
+def _unreadable_line(exc: Any, source: str, lang: str) -> str:
+    """One line for an input that cannot be read, in the user's language (an error a plugin raised
+    without a code keeps its own text inside the Chinese framing)."""
+    place = exc.place_for(lang)
+    if lang == "zh":
+        where = f"{source}（{place}）" if place else source
+        return f"{where}：无法读取：{exc.reason_for(lang)}"
+    where = f"{source} ({place})" if place else source
+    return f"{where}: error read.failed {exc.reason}"
 
 
 def _shown(path: str, name: str | None) -> str:
@@ -451,9 +463,10 @@ def _validate(args: argparse.Namespace) -> int:
             result = _read_input(path, args.reader, args.name, args.lang)
         except ReportReadError as exc:
             unreadable = True
-            entries.append({"source": source, "error": str(exc), "findings": []})
-            failed = "无法读取" if args.lang == "zh" else "error read.failed"
-            print(f"{source}: {failed} {exc.reason}", file=sys.stderr)
+            entries.append(
+                {"source": source, "error": str(exc), "error_code": exc.code, "findings": []}
+            )
+            print(_unreadable_line(exc, source, args.lang), file=sys.stderr)
             continue
         findings = list(result.findings) + validate(
             result.report, profile=args.profile, select=select, ignore=ignore
@@ -613,7 +626,9 @@ def _explain(args: argparse.Namespace) -> int:
             with Path(args.input).open("rb") as handle:
                 head = handle.read(SNIFF_BYTES)
         except OSError as exc:
-            raise ReportReadError(args.input, f"cannot open: {exc.strerror or exc}") from exc
+            raise ReportReadError(
+                args.input, code="file.cannot_open", detail=exc.strerror or str(exc)
+            ) from exc
     plugins = registry()
     for candidate in plugins.explain(head, name):
         reader = candidate.reader
@@ -756,7 +771,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with using_limits(with_command_budget(current_limits())):
             return _COMMANDS[args.command](args)
     except ReportReadError as exc:
-        print(f"govinfo-report: {exc}", file=sys.stderr)
+        if getattr(args, "lang", "en") == "zh":
+            print(f"govinfo-report：{_unreadable_line(exc, exc.source, 'zh')}", file=sys.stderr)
+        else:
+            print(f"govinfo-report: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (_UsageError, LookupError) as exc:
         print(f"govinfo-report: {exc}", file=sys.stderr)

@@ -89,7 +89,9 @@ def apply_baseline(args: argparse.Namespace, entries: list[dict[str, Any]]) -> N
     try:
         baseline = Baseline.load(path)
     except ValueError as exc:
-        raise ReportReadError(str(path), str(exc).removeprefix(f"{path}: ")) from exc
+        raise ReportReadError(
+            str(path), code="baseline.invalid", detail=str(exc.__cause__)
+        ) from exc
     for entry in entries:
         entry["findings"] = baseline.new_findings(
             entry["findings"], agency=entry.get("agency"), year=entry.get("year")

@@ -163,11 +163,7 @@ def interpret(document: Document) -> tuple[AnnualReport, list[Finding]]:
         and meta.title is None
         and not _looks_like_report(paragraphs)
     ):
-        raise ReportReadError(
-            document.source,
-            "not a government information disclosure annual report: no section title and no "
-            "table row of the template found",
-        )
+        raise ReportReadError(document.source, code="input.not_a_report")
     report, leftover = build_report(
         edition, cells, meta=meta, narrative=tuple(narrative), source=document.source
     )

@@ -42,9 +42,7 @@ def _load(
                 raise
             # Most likely a report's text passed where a path belongs (read() once took both).
             shown = source if len(source) <= 60 else source[:57] + "..."
-            raise ReportReadError(
-                shown, f"{exc.reason}; a str is always a path: give a report's text as text="
-            ) from None
+            raise ReportReadError(shown, code="input.text_as_path", cause=exc) from None
     elif callable(getattr(source, "read", None)):
         data, label = _read_stream(source, name, limit)
     else:
@@ -53,7 +51,7 @@ def _load(
             "or text="
         )
     if len(data) > limit:
-        raise ReportReadError(label, f"{len(data)} bytes; more than the limit of {limit}")
+        raise ReportReadError(label, code="input.too_large", size=len(data), limit=limit)
     return data, label
 
 
@@ -64,7 +62,9 @@ def _read_stream(stream: IO[bytes], name: str | None, limit: int) -> tuple[bytes
         # One byte past the limit is enough to know the input is too large, without reading it all.
         data = stream.read(limit + 1)
     except OSError as exc:
-        raise ReportReadError(label, f"cannot read: {exc.strerror or exc}") from exc
+        raise ReportReadError(
+            label, code="file.cannot_read", detail=exc.strerror or str(exc)
+        ) from exc
     if isinstance(data, str):
         raise TypeError(f"{label}: the file object gives text; open it in binary mode ('rb')")
     return bytes(data), label
@@ -74,9 +74,11 @@ def _read_file(path: Path, name: str | None, limit: int) -> tuple[bytes, str]:
     try:
         return _read_regular_file(path, limit), name or str(path)
     except FileNotFoundError:
-        raise ReportReadError(str(path), "no such file") from None
+        raise ReportReadError(str(path), code="file.not_found") from None
     except OSError as exc:
-        raise ReportReadError(str(path), f"cannot open: {exc.strerror or exc}") from exc
+        raise ReportReadError(
+            str(path), code="file.cannot_open", detail=exc.strerror or str(exc)
+        ) from exc
 
 
 def _read_regular_file(path: Path, limit: int) -> bytes:
@@ -85,18 +87,14 @@ def _read_regular_file(path: Path, limit: int) -> bytes:
     one byte past the limit is read, whatever the size the file system claimed."""
     status = path.stat()
     if not stat.S_ISREG(status.st_mode):
-        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a device, FIFO or socket"
-        raise ReportReadError(str(path), f"not a regular file ({kind})")
+        folder = stat.S_ISDIR(status.st_mode)
+        raise ReportReadError(str(path), code="file.is_folder" if folder else "file.special")
     if status.st_size > limit:
-        raise ReportReadError(
-            str(path), f"{status.st_size} bytes; more than the limit of {limit} (max_input_bytes)"
-        )
+        raise ReportReadError(str(path), code="input.too_large", size=status.st_size, limit=limit)
     with path.open("rb") as stream:
         data = stream.read(limit + 1)
     if len(data) > limit:
-        raise ReportReadError(
-            str(path), f"more than {limit} bytes; more than the limit of {limit} (max_input_bytes)"
-        )
+        raise ReportReadError(str(path), code="input.grew_too_large", limit=limit)
     return data
 
 
@@ -161,11 +159,13 @@ def _read(
     limits: Limits,
 ) -> ReadResult:
     data, label = _load(source, text, name, limits.max_input_bytes)
+    if not data or data.isspace():  # said plainly, before a reader calls it damaged or not a report
+        raise ReportReadError(label, code="input.empty")
     chosen_registry = plugins or registry()
     try:
         chosen = chosen_registry.choose(data[:SNIFF_BYTES], label, reader)
     except ReaderChoiceError as exc:
-        raise ReportReadError(label, str(exc)) from None
+        raise ReportReadError(label, code=exc.code, **exc.params) from None
     check_text_input(data, label, chosen.media_types)
     try:
         function = chosen.load()
@@ -173,7 +173,9 @@ def _read(
     except ReportReadError:
         raise
     except Exception as exc:  # a reader bug must still name the file
-        raise ReportReadError(label, f"reader {chosen.name!r} failed: {exc!r}") from exc
+        raise ReportReadError(
+            label, code="reader.failed", reader=chosen.name, detail=repr(exc)
+        ) from exc
     if isinstance(result, ReadResult):
         return result
     from .interpret import interpret
@@ -183,7 +185,7 @@ def _read(
     except ReportReadError:
         raise  # the document is not a report: the interpreter's own message names the file
     except Exception as exc:  # an interpreter bug must still name the file, never crash a batch
-        raise ReportReadError(label, f"cannot interpret the document: {exc!r}") from exc
+        raise ReportReadError(label, code="interpret.failed", detail=repr(exc)) from exc
     return ReadResult(report=report, findings=tuple(findings), reader=chosen.name)
 
 

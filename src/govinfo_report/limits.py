@@ -134,7 +134,7 @@ def time_budget(seconds: float | None, name: str) -> Iterator[None]:
     except _OverBudget as exc:
         if not exc.args or exc.args[0] is not mine:
             raise
-        raise ReportReadError(name, f"gave up after {seconds:g} s (limit max_seconds)") from None
+        raise ReportReadError(name, code="limits.seconds", seconds=seconds) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -174,11 +174,7 @@ def check_text_input(data: bytes, name: str, media_types: Iterable[str]) -> None
         return
     limit = current_limits().max_text_bytes
     if len(data) > limit:
-        raise ReportReadError(
-            name,
-            f"{len(data)} bytes of text; a report is a few hundred KB at most; limit {limit} "
-            "(max_text_bytes)",
-        )
+        raise ReportReadError(name, code="limits.text_bytes", size=len(data), limit=limit)
 
 
 def check_zip_members(
@@ -195,18 +191,23 @@ def check_zip_members(
     total = sum(member.file_size for member in chosen)
     if total > limits.max_unpacked_bytes:
         raise ReportReadError(
-            name,
-            f"unpacks to {total} bytes; limit {limits.max_unpacked_bytes} (max_unpacked_bytes)",
+            name, code="limits.unpacked_bytes", size=total, limit=limits.max_unpacked_bytes
         )
     for member in chosen:
         if ceiling is not None and member.file_size > ceiling:
             raise ReportReadError(
-                name, f"{member.filename} unpacks to {member.file_size} bytes; limit {ceiling}"
+                name,
+                code="limits.member_bytes",
+                member=member.filename,
+                size=member.file_size,
+                limit=ceiling,
             )
         ratio = member.file_size / max(member.compress_size, 1)
         if ratio > limits.max_compression_ratio:
             raise ReportReadError(
                 name,
-                f"{member.filename} is compressed {ratio:.0f}:1 (a zip bomb?); limit "
-                f"{limits.max_compression_ratio}:1",
+                code="limits.compression_ratio",
+                member=member.filename,
+                ratio=ratio,
+                limit=limits.max_compression_ratio,
             )

@@ -181,7 +181,15 @@ class Candidate:
 
 
 class ReaderChoiceError(LookupError):
-    """No reader, an unknown reader name, or a tie between third-party readers."""
+    """No reader, an unknown reader name, or a tie between third-party readers. ``code`` and
+    ``params`` are those of the :class:`~govinfo_report.ReportReadError` that ``read`` raises."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        from .errors import READ_ERRORS
+
+        self.code = code
+        self.params = params
+        super().__init__(READ_ERRORS[code].en.format(**params))
 
 
 class Registry:
@@ -222,19 +230,22 @@ class Registry:
                 return self.readers[reader]
             except KeyError:
                 known = ", ".join(sorted(self.readers)) or "none"
-                raise ReaderChoiceError(f"no reader named {reader!r} (readers: {known})") from None
+                raise ReaderChoiceError("reader.unknown_name", reader=reader, known=known) from None
         ranked = [c for c in self.candidates(head, name) if c.score > 0 or c.suffix_length]
         if not ranked:
-            raise ReaderChoiceError(f"no reader recognises {name!r}")
+            raise ReaderChoiceError("reader.none", name=name)
         best = ranked[0]
         for other in ranked[1:]:
             if other.rank_key[:2] != best.rank_key[:2]:
                 break
             if BUILTIN not in (best.reader.plugin, other.reader.plugin):
                 raise ReaderChoiceError(
-                    f"readers {best.reader.name!r} (plugin {best.reader.plugin}) and "
-                    f"{other.reader.name!r} (plugin {other.reader.plugin}) both claim {name!r} "
-                    "equally; pass reader= to choose"
+                    "reader.tie",
+                    first=best.reader.name,
+                    first_plugin=best.reader.plugin,
+                    second=other.reader.name,
+                    second_plugin=other.reader.plugin,
+                    name=name,
                 )
         return best.reader
 

@@ -176,13 +176,13 @@ def from_json(
     try:
         data = json.loads(text, parse_int=parse_json_int)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ReportReadError(where, "not valid JSON", place=_json_place(exc)) from exc
+        raise ReportReadError(where, code="data.invalid_json", place=_json_place(exc)) from exc
     if not isinstance(data, dict):
-        raise ReportReadError(where, "the JSON is not an object")
+        raise ReportReadError(where, code="data.not_an_object")
     try:
         return (converter or _default_converter()).structure(data, AnnualReport)
     except Exception as exc:  # cattrs raises several exception types; all mean "does not fit"
-        raise ReportReadError(where, f"does not fit the report schema: {_describe(exc)}") from exc
+        raise ReportReadError(where, code="data.schema", detail=_describe(exc)) from exc
 
 
 def findings_to_data(
@@ -246,7 +246,7 @@ def _cell_from_export(value: Any, kind: CellKind, key: str, where: str) -> Cell:
     if value is None:
         return Cell(CellState.BLANK)
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ReportReadError(where, f"cell {key!r} holds {value!r}, not a number, text or null")
+        raise ReportReadError(where, code="data.bad_cell", key=key, value=value)
     if isinstance(value, int):
         number: Number = Decimal(value) if kind is CellKind.MONEY else value
         return Cell(CellState.NUMBER, value=number, raw=str(value))
@@ -264,19 +264,19 @@ def from_cells(
     """Read the flat cells export back. Returns the report and the keys that fit no template cell."""
     where = source or "<cells>"
     if not isinstance(data, Mapping) or not isinstance(data.get("cells"), Mapping):
-        raise ReportReadError(where, 'a cells file is an object with a "cells" object')
+        raise ReportReadError(where, code="data.not_cells")
     try:
         edition = Edition(str(data.get("edition")))
     except ValueError:
         raise ReportReadError(
-            where, f'unknown edition {data.get("edition")!r} (expected "2019" or "2021")'
+            where, code="data.unknown_edition", edition=data.get("edition")
         ) from None
     year = data.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        raise ReportReadError(where, f"year {year!r} is not a whole number")
+        raise ReportReadError(where, code="data.bad_year", year=year)
     agency = data.get("agency")
     if agency is not None and not isinstance(agency, str):
-        raise ReportReadError(where, f"agency {agency!r} is not text")
+        raise ReportReadError(where, code="data.bad_agency", agency=agency)
     raw_cells: Mapping[str, Any] = data["cells"]
     kinds = {spec.key: spec.kind for spec in template_cells(edition)}
     kinds.update({spec.key: spec.kind for spec in template_cells(edition, single_other_row=True)})

@@ -157,10 +157,14 @@ def test_content_of_none_of_the_formats_is_refused_without_libreoffice(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(shutil, "which", lambda _: pytest.fail("LibreOffice must not be looked up"))
-    for data in (b"", "不是报告".encode(), b"PK\x03\x04 some other zip"):
+    with pytest.raises(gr.ReportReadError) as empty:
+        gr.read(b"", name="x.doc", reader="office")
+    assert empty.value.code == "input.empty"
+    for data in ("不是报告".encode(), b"PK\x03\x04 some other zip"):
         with pytest.raises(gr.ReportReadError) as error:
             gr.read(data, name="x.doc", reader="office")
         assert "none of .doc, .wps, .rtf or .odt" in str(error.value)
+        assert error.value.code == "office.unknown_kind"
 
 
 def test_oversized_input_is_refused_before_conversion(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -100,20 +100,20 @@ def read_tidy_csv(data: bytes, name: str) -> ReadResult:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ReportReadError(name, "CSV is not UTF-8", place=f"byte {exc.start}") from exc
+        raise ReportReadError(name, code="csv.not_utf8", place=f"byte {exc.start}") from exc
     rows = list(csv.DictReader(io.StringIO(text)))
     if not rows or not {"edition", "key", "value"} <= set(rows[0]):
-        raise ReportReadError(name, "not a tidy report CSV (needs columns edition, key, value)")
+        raise ReportReadError(name, code="csv.not_tidy")
     first = rows[0]
     try:
         edition = Edition(first["edition"])
     except ValueError:
         raise ReportReadError(
-            name, f"unknown edition {first['edition']!r}", place="line 2"
+            name, code="data.unknown_edition", edition=first["edition"], place="line 2"
         ) from None
     year_text = (first.get("year") or "").strip()
     if year_text and not year_text.isdigit():
-        raise ReportReadError(name, f"year {year_text!r} is not a whole number", place="line 2")
+        raise ReportReadError(name, code="data.bad_year", year=year_text, place="line 2")
     kinds = {s.key: s.kind for s in template_cells(edition)}
     kinds.update({s.key: s.kind for s in template_cells(edition, single_other_row=True)})
     cells = {}

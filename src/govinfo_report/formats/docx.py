@@ -62,7 +62,7 @@ def document_xml(data: bytes, name: str) -> bytes:
             try:
                 info = archive.getinfo(DOCUMENT_PART)
             except KeyError:
-                raise ReportReadError(name, f"not a .docx: no {DOCUMENT_PART}") from None
+                raise ReportReadError(name, code="docx.no_document", part=DOCUMENT_PART) from None
             ceiling = min(limits.max_xml_bytes, limits.max_unpacked_bytes)
             check_zip_members([info], name, ceiling=ceiling)
             with archive.open(info) as member:
@@ -70,13 +70,13 @@ def document_xml(data: bytes, name: str) -> bytes:
                 content = member.read(ceiling + 1)
             if len(content) > ceiling:
                 raise ReportReadError(
-                    name, f"{DOCUMENT_PART} unpacks beyond the limit of {ceiling}"
+                    name, code="docx.part_too_large", part=DOCUMENT_PART, limit=ceiling
                 )
             return content
     except zipfile.BadZipFile as exc:
-        raise ReportReadError(name, f"not a .docx (not a zip archive): {exc}") from exc
+        raise ReportReadError(name, code="docx.not_a_zip", detail=str(exc)) from exc
     except (RuntimeError, NotImplementedError, OSError, EOFError, zlib.error) as exc:
-        raise ReportReadError(name, f"cannot open the .docx: {exc}") from exc
+        raise ReportReadError(name, code="docx.cannot_open", detail=str(exc)) from exc
 
 
 def _paragraph_text(p: Any, boxes: list[Any]) -> str:
@@ -278,7 +278,8 @@ class _Reader:
                 if covered > self.max_cells or (r + 1) * columns > self.max_cells:
                     raise ReportReadError(
                         self.name,
-                        f"a table with more than {self.max_cells} cells (limit max_table_cells)",
+                        code="limits.table_cells",
+                        limit=self.max_cells,
                         place=f"table {index + 1}",
                     )
         self.blocks.append(Table(tuple(cells), Provenance(source=self.name, table=index)))
@@ -305,10 +306,12 @@ def read_docx(data: bytes, name: str) -> Document:
     try:
         root = etree.fromstring(xml, parser=_parser())
     except etree.XMLSyntaxError as exc:
-        raise ReportReadError(name, f"damaged {DOCUMENT_PART}: {exc}", place=DOCUMENT_PART) from exc
+        raise ReportReadError(
+            name, code="docx.damaged", part=DOCUMENT_PART, detail=str(exc), place=DOCUMENT_PART
+        ) from exc
     body = root.find(f"{{{W}}}body")
     if body is None:
-        raise ReportReadError(name, f"{DOCUMENT_PART} has no body", place=DOCUMENT_PART)
+        raise ReportReadError(name, code="docx.no_body", part=DOCUMENT_PART, place=DOCUMENT_PART)
     reader = _Reader(name)
     reader.body(body)
     return Document(tuple(reader.blocks), source=name)

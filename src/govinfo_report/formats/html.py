@@ -156,8 +156,8 @@ def decode_html(data: bytes, name: str) -> str:
     where = f"byte {first_error[1]}" if first_error else None
     raise ReportReadError(
         name,
-        "cannot decode the page (not UTF-8, not GB18030, no usable charset)"
-        + (f"; {first_error[0]} fails at byte {first_error[1]}" if first_error else ""),
+        code="html.undecodable",
+        detail=f"{first_error[0]} fails at byte {first_error[1]}" if first_error else None,
         place=where,
     )
 
@@ -228,9 +228,7 @@ class _Walker:
             self.page.append(Paragraph(text, Provenance(source=self.name), role=role))
 
     def too_deep(self) -> ReportReadError:
-        return ReportReadError(
-            self.name, f"elements nested deeper than {self.max_depth} (limit max_nesting_depth)"
-        )
+        return ReportReadError(self.name, code="limits.nesting_depth", limit=self.max_depth)
 
     def walk(self, node: Any, depth: int = 0) -> None:
         if depth > self.max_depth:
@@ -298,7 +296,8 @@ class _Walker:
                 if covered > limit or (r + 1) * width > limit:
                     raise ReportReadError(
                         self.name,
-                        f"a table with more than {limit} cells (limit max_table_cells)",
+                        code="limits.table_cells",
+                        limit=limit,
                         place=f"table {index + 1}",
                     )
                 reach = r + row_span
@@ -393,9 +392,7 @@ def _check_table_sizes(text: str, name: str) -> None:
             counts[-1] += 1
             if counts[-1] > limit:
                 raise ReportReadError(
-                    name,
-                    f"a table with more than {limit} cells (limit max_table_cells)",
-                    place=f"table {index}",
+                    name, code="limits.table_cells", limit=limit, place=f"table {index}"
                 )
 
 
@@ -416,7 +413,7 @@ def _parse(text: str, name: str) -> Any:
     try:
         return etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise ReportReadError(name, f"cannot parse the page: {exc!r}") from exc
+        raise ReportReadError(name, code="html.unparsable", detail=repr(exc)) from exc
 
 
 def read_html(data: bytes, name: str) -> Document:

@@ -252,16 +252,14 @@ def _pdfium_pages(data: bytes, name: str) -> Iterator[_Page]:
     except pdfium.PdfiumError as exc:
         message = str(exc)
         if "password" in message.lower():
-            raise ReportReadError(name, "the PDF is encrypted (a password is needed)") from exc
-        raise ReportReadError(name, f"not a readable PDF: {message}") from exc
+            raise ReportReadError(name, code="pdf.encrypted") from exc
+        raise ReportReadError(name, code="pdf.unreadable", detail=message) from exc
     limits = current_limits()
     number = 0
     try:
         count = len(document)
         if count > limits.max_pages:
-            raise ReportReadError(
-                name, f"{count} pages; more than the limit of {limits.max_pages} (max_pages)"
-            )
+            raise ReportReadError(name, code="limits.pages", count=count, limit=limits.max_pages)
         total = 0
         for index in range(count):
             number = index + 1
@@ -281,7 +279,9 @@ def _pdfium_pages(data: bytes, name: str) -> Iterator[_Page]:
                 page.close()
             yield _Page(number, text, boxes, segments, paths, images, height)
     except pdfium.PdfiumError as exc:
-        raise ReportReadError(name, f"damaged PDF: {exc}", place=f"page {number}") from exc
+        raise ReportReadError(
+            name, code="pdf.damaged", detail=str(exc), place=f"page {number}"
+        ) from exc
     finally:
         document.close()
 
@@ -291,15 +291,16 @@ def _check_characters(chars: int, before: int, name: str, number: int) -> None:
     if chars > limits.max_page_chars:
         raise ReportReadError(
             name,
-            f"{chars} characters on one page; more than the limit of {limits.max_page_chars} "
-            "(max_page_chars)",
+            code="limits.page_chars",
+            count=chars,
+            limit=limits.max_page_chars,
             place=f"page {number}",
         )
     if before + chars > limits.max_document_chars:
         raise ReportReadError(
             name,
-            f"more than {limits.max_document_chars} characters in the document "
-            "(max_document_chars)",
+            code="limits.document_chars",
+            limit=limits.max_document_chars,
             place=f"page {number}",
         )
 
@@ -378,9 +379,7 @@ def _page_objects(
                 paths += 1
                 if paths > limit:
                     raise ReportReadError(
-                        name,
-                        f"more than {limit} lines and shapes on one page (max_page_paths)",
-                        place=f"page {number}",
+                        name, code="limits.page_paths", limit=limit, place=f"page {number}"
                     )
                 if not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
                     continue
@@ -547,14 +546,15 @@ def _check_table_size(group: Sequence[_Segment], name: str, number: int, cells_s
     if size > limits.max_table_cells:
         raise ReportReadError(
             name,
-            f"rulings that make a table of more than {limits.max_table_cells} cells "
-            "(limit max_table_cells)",
+            code="limits.ruled_table_cells",
+            limit=limits.max_table_cells,
             place=f"page {number}",
         )
     if cells_so_far + size > limits.max_document_cells:
         raise ReportReadError(
             name,
-            f"tables of more than {limits.max_document_cells} cells in all (max_document_cells)",
+            code="limits.document_cells",
+            limit=limits.max_document_cells,
             place=f"page {number}",
         )
     return size
@@ -590,9 +590,7 @@ def _pdfium_tables(
         placed += high - low
         if placed > limit:
             raise ReportReadError(
-                name,
-                f"more than {limit} characters in the tables of one page (max_page_chars)",
-                place=f"page {number}",
+                name, code="limits.table_chars", limit=limit, place=f"page {number}"
             )
         # Back in content order (as PDFium gives it) before each cell's text is joined.
         for i, y, x in sorted((i, y, x) for y, x, i in centres[low:high]):
@@ -902,7 +900,7 @@ def read_pdf(data: bytes, name: str) -> Document:
                             block for _, block in sorted(blocks, key=lambda item: item[0])
                         ]
         except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-            raise ReportReadError(name, f"damaged PDF: {exc!r}") from exc
+            raise ReportReadError(name, code="pdf.damaged", detail=repr(exc)) from exc
     findings = _join_broken_rows(per_page, name)
     return Document(
         tuple(block for blocks in per_page for block in blocks),

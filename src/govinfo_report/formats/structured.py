@@ -38,7 +38,7 @@ def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ReportReadError(name, "not UTF-8 text", place=f"byte {exc.start}") from exc
+        raise ReportReadError(name, code="data.not_utf8", place=f"byte {exc.start}") from exc
 
 
 def read_json(data: bytes, name: str) -> ReadResult:
@@ -67,7 +67,7 @@ def read_cells(data: bytes, name: str) -> ReadResult:
         mapping = json.loads(text, parse_int=parse_json_int)
     except ValueError as exc:
         place = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else None
-        raise ReportReadError(name, "not valid JSON", place=place) from exc
+        raise ReportReadError(name, code="data.invalid_json", place=place) from exc
     report, leftover = from_cells(mapping, source=name)
     findings = tuple(
         reading_finding(

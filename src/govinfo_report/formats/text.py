@@ -51,9 +51,7 @@ def decode_text(data: bytes, name: str) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise ReportReadError(
-            name, "text is neither UTF-8 nor GB18030", place=f"byte {utf8_at}"
-        ) from exc
+        raise ReportReadError(name, code="text.undecodable", place=f"byte {utf8_at}") from exc
 
 
 class _Builder:

@@ -82,15 +82,13 @@ def pdf_pages(data: bytes, name: str) -> Iterator[Page]:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise ReportReadError(name, "the PDF is encrypted (a password is needed)") from exc
-        raise ReportReadError(name, f"not a readable PDF: {exc}") from exc
+            raise ReportReadError(name, code="pdf.encrypted") from exc
+        raise ReportReadError(name, code="pdf.unreadable", detail=str(exc)) from exc
     try:
         count = len(document)
         limit = current_limits().max_pages
         if count > limit:
-            raise ReportReadError(
-                name, f"{count} pages; more than the limit of {limit} (max_pages)"
-            )
+            raise ReportReadError(name, code="limits.pages", count=count, limit=limit)
         for index in range(count):
             page = document[index]
             try:
@@ -100,13 +98,13 @@ def pdf_pages(data: bytes, name: str) -> Iterator[Page]:
                     scale = (MAX_PAGE_PIXELS / max(1.0, width * height)) ** 0.5
                 if width * scale < 50 or height * scale < 50:
                     raise ReportReadError(
-                        name, "the page is too small to read", place=f"page {index + 1}"
+                        name, code="image.page_too_small", place=f"page {index + 1}"
                     )
                 bitmap = page.render(scale=scale, grayscale=False)
                 pixels = np.asarray(bitmap.to_numpy(), dtype=np.uint8)
             except pdfium.PdfiumError as exc:
                 raise ReportReadError(
-                    name, f"damaged PDF: {exc}", place=f"page {index + 1}"
+                    name, code="pdf.damaged", detail=str(exc), place=f"page {index + 1}"
                 ) from exc
             finally:
                 page.close()
@@ -127,10 +125,10 @@ def image_pages(data: bytes, name: str) -> Iterator[Page]:
             opened = Image.open(io.BytesIO(data))
             frames = int(getattr(opened, "n_frames", 1))
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise ReportReadError(name, f"not a readable image: {exc}") from exc
+        raise ReportReadError(name, code="image.unreadable", detail=str(exc)) from exc
     limit = current_limits().max_pages
     if frames > limit:
-        raise ReportReadError(name, f"{frames} pages; more than the limit of {limit} (max_pages)")
+        raise ReportReadError(name, code="limits.pages", count=frames, limit=limit)
     with opened:
         for index in range(frames):
             with warnings.catch_warnings():
@@ -147,11 +145,14 @@ def _frame(image: Any, index: int, name: str) -> npt.NDArray[np.uint8]:
         if width * height > MAX_PAGE_PIXELS:
             raise ReportReadError(
                 name,
-                f"a page of {width}×{height} pixels; more than {MAX_PAGE_PIXELS} pixels",
+                code="limits.page_pixels",
+                width=width,
+                height=height,
+                limit=MAX_PAGE_PIXELS,
                 place=place,
             )
         if width < 50 or height < 50:
-            raise ReportReadError(name, "the image is too small to read", place=place)
+            raise ReportReadError(name, code="image.too_small", place=place)
         return np.asarray(image.convert("RGB"), dtype=np.uint8)
     except (OSError, ValueError, EOFError) as exc:
-        raise ReportReadError(name, f"damaged image: {exc}", place=place) from exc
+        raise ReportReadError(name, code="image.damaged", detail=str(exc), place=place) from exc

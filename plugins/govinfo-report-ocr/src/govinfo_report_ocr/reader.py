@@ -111,7 +111,12 @@ def _layout(image: Gray, name: str, page: Page, recogniser: Engine) -> _Layout:
     try:
         grids = find_tables(inks.clean, current_limits().max_table_cells)
     except ValueError as exc:
-        raise ReportReadError(name, str(exc), place=f"page {page.number}") from exc
+        raise ReportReadError(
+            name,
+            code="limits.ruled_table_cells",
+            limit=current_limits().max_table_cells,
+            place=f"page {page.number}",
+        ) from exc
     unit = max(image.shape) / 2339
     inset = max(3, round(6 * unit))
     cells: list[_CellLayout] = []

@@ -91,7 +91,7 @@ def convert_to_docx(data: bytes, name: str, *, timeout: float | None = None) -> 
     """
     soffice = find_soffice()
     if soffice is None:
-        raise ReportReadError(name, f"reading this format needs LibreOffice: {_INSTALL_HINT}")
+        raise ReportReadError(name, code="office.no_libreoffice", detail=_INSTALL_HINT)
     if timeout is None:
         budget = current_limits().max_seconds
         timeout = budget if budget else _NO_BUDGET_SECONDS
@@ -121,14 +121,14 @@ def convert_to_docx(data: bytes, name: str, *, timeout: float | None = None) -> 
                 start_new_session=True,  # its own process group, so a timeout kills it all
             )
         except OSError as exc:
-            raise ReportReadError(name, f"cannot start LibreOffice ({soffice}): {exc}") from exc
+            raise ReportReadError(
+                name, code="office.cannot_start", program=soffice, detail=str(exc)
+            ) from exc
         try:
             _, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(process)
-            raise ReportReadError(
-                name, f"LibreOffice did not convert the file within {timeout:g} seconds"
-            ) from None
+            raise ReportReadError(name, code="office.timeout", seconds=timeout) from None
         except BaseException:  # the library's time budget (max_seconds) or Ctrl-C: no orphan
             _kill_group(process)
             raise
@@ -136,9 +136,7 @@ def convert_to_docx(data: bytes, name: str, *, timeout: float | None = None) -> 
         if process.returncode != 0 or not target.is_file():
             detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
             raise ReportReadError(
-                name,
-                f"LibreOffice could not convert the file (exit status {process.returncode}): "
-                f"{detail[0]}",
+                name, code="office.failed", status=process.returncode, detail=detail[0]
             )
         return target.read_bytes()
 
@@ -158,11 +156,9 @@ def read_office(data: bytes, name: str) -> Document:
     """
     limit = current_limits().max_input_bytes
     if len(data) > limit:  # bounded before LibreOffice spends time on it
-        raise ReportReadError(name, f"{len(data)} bytes is more than the limit of {limit}")
+        raise ReportReadError(name, code="input.too_large", size=len(data), limit=limit)
     if _kind(data[:512]) is None:  # never hand LibreOffice whatever it would open as text
-        raise ReportReadError(
-            name, "the content is none of .doc, .wps, .rtf or .odt (Word 97/WPS, RTF or ODF text)"
-        )
+        raise ReportReadError(name, code="office.unknown_kind")
     return read_docx(convert_to_docx(data, name), name)
 
 

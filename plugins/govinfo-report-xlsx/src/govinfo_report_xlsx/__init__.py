@@ -49,7 +49,7 @@ def _check_archive(data: bytes, name: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except zipfile.BadZipFile as exc:
-        raise ReportReadError(name, f"not an .xlsx workbook (not a zip archive): {exc}") from exc
+        raise ReportReadError(name, code="xlsx.not_a_zip", detail=str(exc)) from exc
     check_zip_members(members, name)
 
 
@@ -122,19 +122,22 @@ def _check_sheets(data: bytes, name: str) -> None:
                 if isinstance(exc, ReportReadError):
                     raise
                 continue
-            for what, count in (("used range", used), ("merged cells", merged)):
+            for code, count in (
+                ("limits.sheet_used_range", used),
+                ("limits.sheet_merged_cells", merged),
+            ):
                 if count > limits.max_table_cells:
                     raise ReportReadError(
                         name,
-                        f"{member.filename}: {what} of {count} cells; more than the limit of "
-                        f"{limits.max_table_cells} (max_table_cells)",
+                        code=code,
+                        member=member.filename,
+                        count=count,
+                        limit=limits.max_table_cells,
                     )
             total += used + merged
             if total > limits.max_document_cells:
                 raise ReportReadError(
-                    name,
-                    f"sheets of more than {limits.max_document_cells} cells in all "
-                    "(max_document_cells)",
+                    name, code="limits.document_cells", limit=limits.max_document_cells
                 )
 
 
@@ -149,9 +152,9 @@ def read_xlsx(data: bytes, name: str) -> Document:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ReportReadError(name, f"not a readable .xlsx workbook: {exc}") from exc
+        raise ReportReadError(name, code="xlsx.unreadable", detail=str(exc)) from exc
     except Exception as exc:  # zipfile and XML errors of a damaged file
-        raise ReportReadError(name, f"damaged .xlsx workbook: {exc!r}") from exc
+        raise ReportReadError(name, code="xlsx.damaged", detail=repr(exc)) from exc
     blocks: list[Block] = []
     for sheet_index, sheet in enumerate(workbook.worksheets):
         spans: dict[tuple[int, int], tuple[int, int]] = {}
