@@ -102,6 +102,8 @@ def test_batch_fills_the_database(tree: tuple[Path, dict[str, Path]], tmp_path: 
     } == {"docx", "html", "text", "cells", "json", "csv", "pdf"}
     [(error,)] = table(database, f"SELECT error FROM files WHERE path = '{files['broken']}'")
     assert "broken.pdf" in error
+    [(code,)] = table(database, f"SELECT error_code FROM files WHERE path = '{files['broken']}'")
+    assert code == "pdf.unreadable"
     # every cell, long format
     counts = dict(table(database, "SELECT path, COUNT(*) FROM cells GROUP BY path"))
     assert counts[str(files["pdf"])] == 200

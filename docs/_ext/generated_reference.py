@@ -1,5 +1,6 @@
 """Write the reference pages that come from the code, at every docs build, so they cannot drift:
-the template (every label and key), the finding codes, the JSON Schema and the CLI."""
+the template (every label and key), the finding codes, the read errors, the JSON Schema and the
+CLI."""
 
 from __future__ import annotations
 
@@ -72,6 +73,40 @@ def _codes_page() -> str:
     return "\n".join(lines)
 
 
+def _read_errors_page() -> str:
+    from govinfo_report.errors import READ_ERRORS
+
+    def cell(text: str) -> str:  # templates as code: their {parameters} are what programs fill
+        return "`" + text.replace("|", "\\|") + "`"
+
+    lines = [
+        "# Read errors",
+        "",
+        "Generated from `govinfo_report.errors.READ_ERRORS` at every build.",
+        "",
+        "An input that cannot be read at all raises `ReportReadError`. Its `code` below is stable, "
+        "for programs; `params` holds the values its message names; `reason` (and `str(error)`, "
+        'which adds the file and the place) is the English text; `message_for("zh")` gives the '
+        "Chinese message the command prints, without the technical `detail` (an underlying "
+        "library's own message) that the English text ends with. `validate --format json` gives "
+        "the code as `error_code`, and `batch` stores it in the `error_code` column of `files`.",
+        "",
+        "A plugin may raise `ReportReadError(name, reason)` with its own English text and no code "
+        "(or a code of its own with a text): the command then prints that text inside its Chinese "
+        "framing (`report.abc：无法读取：…`).",
+        "",
+        "Parameters in braces are the keys of `params`; `!r` shows a value quoted.",
+        "",
+        "| code | English | 中文 |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| `{code}` | {cell(texts.en)} | {cell(texts.zh)} |" for code, texts in READ_ERRORS.items()
+    ]
+    lines.append("")
+    return "\n".join(lines)
+
+
 def _schema_page() -> str:
     from govinfo_report.schema import report_schema
 
@@ -113,6 +148,7 @@ def write_pages(app: Any = None) -> None:
     pages = {
         "template.md": _template_page(),
         "codes.md": _codes_page(),
+        "read-errors.md": _read_errors_page(),
         "schema.md": _schema_page(),
         "cli.md": _cli_page(),
     }

@@ -6,7 +6,8 @@ The database is plain SQLite (standard library) so users can query it with ``sql
 - ``files``: one row per file met under the roots: path (absolute; bytes that are not UTF-8 shown
   as ``\\xNN``, the exact bytes in ``path_bytes``), sha256, size, reader, outcome (``ok``,
   ``error``, or ``unsupported`` when no installed reader reads the file), the error or reason,
-  metadata, the report as JSON (``report_json``, the library's lossless form).
+  metadata, the report as JSON (``report_json``, the library's lossless form), and the
+  ``error_code`` of a file that could not be read (see the read errors reference).
 - ``cells``: one row per cell: path, key, value (as in the cells export, exact text), number (for
   arithmetic in SQL), raw text, state, kind, page.
 - ``findings``: reading and validation findings of each file.
@@ -76,7 +77,8 @@ CREATE TABLE IF NOT EXISTS files (
     date_of_issue TEXT,
     report_json TEXT,
     read_at TEXT NOT NULL,
-    path_bytes BLOB
+    path_bytes BLOB,
+    error_code TEXT
 );
 CREATE TABLE IF NOT EXISTS cells (
     path TEXT NOT NULL REFERENCES files(path) ON DELETE CASCADE,
@@ -131,6 +133,7 @@ _ADDED_COLUMNS = (
     ("series_findings", "paths", "TEXT"),
     ("findings", "fingerprint", "TEXT"),
     ("series_findings", "fingerprint", "TEXT"),
+    ("files", "error_code", "TEXT"),
 )
 
 SKIPPED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
@@ -151,7 +154,7 @@ CONFIDENT_SNIFF = 0.3
 
 _FILE_COLUMNS = (
     "path, sha256, size, reader, outcome, error, edition, year, agency, title, document_number, "
-    "date_of_issue, report_json, read_at, path_bytes"
+    "date_of_issue, report_json, read_at, path_bytes, error_code"
 )
 
 CellRow = tuple[str, str, str | None, str | None, str, str, str, int | None]
@@ -180,6 +183,8 @@ class FileResult:
     cells: list[CellRow] = field(default_factory=list)
     findings: list[FindingRow] = field(default_factory=list)
     path_bytes: bytes | None = None
+    error_code: str | None = None
+    """The :attr:`~govinfo_report.ReportReadError.code` of an unreadable file."""
 
 
 @dataclass
@@ -314,14 +319,20 @@ def _process_file(path_text: str) -> FileResult:
         sha, size = _sha256(path), path.stat().st_size
     except OSError as exc:
         return FileResult(
-            key, "", 0, "error", error=_clean(f"cannot open: {exc}"), path_bytes=raw_name
+            key,
+            "",
+            0,
+            "error",
+            error=_clean(f"cannot open: {exc}"),
+            path_bytes=raw_name,
+            error_code="file.cannot_open",
         )
     try:
         # The same budget as read()'s, around reading and checking: the first to end decides.
         with time_budget(current_limits().max_seconds, key):
             result = _process(path, key, sha, size)
     except ReportReadError as exc:
-        result = FileResult(key, sha, size, "error", error=_clean(str(exc)))
+        result = FileResult(key, sha, size, "error", error=_clean(str(exc)), error_code=exc.code)
     result.path_bytes = raw_name
     return result
 
@@ -401,7 +412,7 @@ def _process(path: Path, key: str, sha: str, size: int) -> FileResult:
             ],
         )
     except ReportReadError as exc:
-        return FileResult(key, sha, size, "error", error=_clean(str(exc)))
+        return FileResult(key, sha, size, "error", error=_clean(str(exc)), error_code=exc.code)
     except Exception as exc:  # a reader bug must not stop the batch; it is recorded with the file
         return FileResult(key, sha, size, "error", error=_clean(f"unexpected {exc!r}"))
 
@@ -689,7 +700,7 @@ def _insert(connection: sqlite3.Connection, result: FileResult, replace: bool) -
     if replace:
         connection.execute("DELETE FROM files WHERE path = ?", (result.path,))
     connection.execute(
-        f"INSERT INTO files ({_FILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO files ({_FILE_COLUMNS}) VALUES ({', '.join('?' * 16)})",
         (
             result.path,
             result.sha256,
@@ -706,6 +717,7 @@ def _insert(connection: sqlite3.Connection, result: FileResult, replace: bool) -
             result.report_json,
             now,
             result.path_bytes,
+            result.error_code,
         ),
     )
     if result.cells:
