@@ -198,6 +198,9 @@ def test_long_equations_are_short_unless_verbose(
     assert max(len(line) for line in short.splitlines()) < 200
     assert max(len(line) for line in full.splitlines()) > 200
     assert "--verbose" in short
+    assert re.search(r"「（七）总计·自然人」\d+，各项之和 \d+（完整算式见 --verbose）", short), (
+        short
+    )
 
 
 def test_warnings_show_no_library_source_line(
@@ -277,3 +280,21 @@ def test_batch_exit_status_for_unreadable_files_is_a_choice(
         assert json.loads(capsys.readouterr().out)["errors"] == 1
     assert statuses == {"fail": 2, "findings": 1, "ignore": 0}
     assert main(["batch", str(folder), "--db", str(tmp_path / "d.sqlite"), "--workers", "1"]) == 2
+
+
+def test_rollup_and_baseline_lines_in_chinese_hold_no_english_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports = REPO / "examples" / "reports"
+    parent, unit = str(reports / "2022.html"), str(reports / "2021.docx")
+    status, out, _ = run(capsys, "rollup", parent, unit)
+    assert "rollup.unit_skipped" in out and "：提示 rollup.unit_skipped" in out
+    assert not re.search(r"\b(error|inconsistency|warning|info)\b", out)
+    status, out, _ = run(capsys, "rollup", parent, unit, "--lang", "en")
+    assert ": info rollup.unit_skipped" in out
+    baseline = tmp_path / "baseline.json"
+    status, _, err = run(capsys, "validate", str(SAMPLE), "--baseline", str(baseline))
+    assert status == 0 and f"基线：0 项问题已记录在 {baseline}" in err
+    baseline.unlink()
+    _, _, err = run(capsys, "validate", str(SAMPLE), "--baseline", str(baseline), "--lang", "en")
+    assert "finding(s) recorded in" in err

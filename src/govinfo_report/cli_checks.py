@@ -79,7 +79,13 @@ def apply_baseline(args: argparse.Namespace, entries: list[dict[str, Any]]) -> N
                 entry["findings"], agency=entry.get("agency"), year=entry.get("year")
             )
         baseline.save(path)
-        print(f"baseline: {len(baseline.entries)} finding(s) recorded in {path}", file=sys.stderr)
+        recorded = len(baseline.entries)
+        print(
+            f"baseline: {recorded} finding(s) recorded in {path}"
+            if getattr(args, "lang", "en") == "en"
+            else f"基线：{recorded} 项问题已记录在 {path}",
+            file=sys.stderr,
+        )
         if args.update_baseline:
             for entry in entries:
                 entry["findings"] = []
@@ -165,8 +171,8 @@ def run_rollup(args: argparse.Namespace) -> int:
     else:
         for finding in findings:
             sys.stdout.write(
-                f"{finding.agency or ''} {finding.year or ''}: {finding.severity.value} "
-                f"{finding.code} {finding.text(args.lang)}"
+                f"{finding.agency or ''} {finding.year or ''}{': ' if args.lang == 'en' else '：'}"
+                f"{finding.severity.label(args.lang)} {finding.code} {finding.text(args.lang)}"
                 + (f" [{finding.cells[0]}]" if finding.cells else "")
                 + "\n"
             )
