@@ -298,3 +298,22 @@ def test_rollup_and_baseline_lines_in_chinese_hold_no_english_words(
     baseline.unlink()
     _, _, err = run(capsys, "validate", str(SAMPLE), "--baseline", str(baseline), "--lang", "en")
     assert "finding(s) recorded in" in err
+
+
+def test_usage_errors_in_chinese_are_worded_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = [
+        (["validate", str(SAMPLE), "--select", "aply,foo"], "no finding code", "'aply'、'foo'"),
+        (["convert", str(TEXT_SAMPLE), "-o", str(tmp_path / "x.xyz")], "cannot tell", ".docx"),
+        (["convert", str(TEXT_SAMPLE), "-o", "x.docx", "--to", "json"], "has the ending", "--to"),
+        (["convert", str(TEXT_SAMPLE), "--to", "nope"], "no writer named", "'nope'"),
+        (["rollup"], "needs PARENT", "PARENT"),
+    ]
+    for argv, english, kept in cases:
+        status, out, err = run(capsys, *argv)
+        assert status == 2 and out == "", argv
+        assert err.startswith("govinfo-report：") and kept in err, err
+        assert english not in err and re.search(r"[\u4e00-\u9fff]{4}", err), err
+        status, _, err = run(capsys, *argv, "--lang", "en")
+        assert status == 2 and english in err, err

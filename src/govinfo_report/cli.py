@@ -281,19 +281,29 @@ def _read_input(path: str, reader: str | None, name: str | None, lang: str) -> R
     return read(path, reader=reader, name=name)
 
 
-def _writer_for(to: str | None, output: str | None) -> str:
+def _writer_for(to: str | None, output: str | None, lang: str = "en") -> str:
     """The writer: ``--to``, else the one whose file ending ``-o`` has (the longest that matches)."""
     from .plugins import registry
 
     writers = registry().writers
     if to is not None:
-        writer = registry().writer(to)  # LookupError lists the writers
+        if to not in writers:
+            known = ", ".join(sorted(writers)) or "none"
+            raise _UsageError(
+                f"no writer named {to!r} (writers: {known})"
+                if lang == "en"
+                else f"没有名为 {to!r} 的输出格式（已安装：{known}）"
+            )
+        writer = writers[to]
         if output and not output.lower().endswith(writer.suffix.lower()):
             claimed = _writer_by_suffix(output)
             if claimed is not None and claimed != to:
                 raise _UsageError(
                     f"-o {output} has the ending of the {claimed} format, but --to is {to}: "
                     f"use an output name ending in {writer.suffix}, or --to {claimed}"
+                    if lang == "en"
+                    else f"-o {output} 的结尾是 {claimed} 格式的，但 --to 是 {to}：请让输出文件名"
+                    f"以 {writer.suffix} 结尾，或改用 --to {claimed}"
                 )
         return to
     if not output:
@@ -304,6 +314,8 @@ def _writer_for(to: str | None, output: str | None) -> str:
         raise _UsageError(
             f"cannot tell the output format from {output}: give --to, or an output name ending in "
             f"one of {endings}"
+            if lang == "en"
+            else f"无法从 {output} 看出输出格式：请给出 --to，或让输出文件名以下列之一结尾：{endings}"
         )
     return inferred
 
@@ -323,7 +335,7 @@ def _convert(args: argparse.Namespace) -> int:
     from .plugins import registry
     from .validation import validate
 
-    to = _writer_for(args.to, args.output)
+    to = _writer_for(args.to, args.output, args.lang)
     writer = registry().writer(to)
     if not args.output and writer.binary:
         raise _UsageError(
@@ -436,15 +448,30 @@ def _finding_data(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def _check_selection(select: Sequence[str], ignore: Sequence[str]) -> None:
+def _check_selection(select: Sequence[str], ignore: Sequence[str], lang: str = "en") -> None:
     from .plugins import registry
 
     catalogue = registry().catalogue
+    for option, patterns in (("--select", select), ("--ignore", ignore)):
+        try:
+            catalogue.check_patterns(patterns, option)
+        except ValueError as exc:
+            if lang == "en":
+                raise _UsageError(str(exc)) from None
+            unknown = [p for p in patterns if not _matches_a_code(catalogue, p)]
+            prefixes = sorted({info.code.split(".", 1)[0] for info in catalogue.codes()})
+            raise _UsageError(
+                f"{option}：{'、'.join(map(repr, unknown))} 既不是问题代码，也不是代码的开头"
+                f"（代码前缀：{', '.join(prefixes)}）"
+            ) from None
+
+
+def _matches_a_code(catalogue: Any, pattern: str) -> bool:
     try:
-        catalogue.check_patterns(select, "--select")
-        catalogue.check_patterns(ignore, "--ignore")
-    except ValueError as exc:
-        raise _UsageError(str(exc)) from None
+        catalogue.check_patterns([pattern])
+    except ValueError:
+        return False
+    return True
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -452,7 +479,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .validation import normalise_agency, validate, validate_series
 
     select, ignore = _split(args.select), _split(args.ignore)
-    _check_selection(select, ignore)
+    _check_selection(select, ignore, args.lang)
     aliases = _load_aliases(args.aliases)
     entries: list[dict[str, Any]] = []
     reports = []
@@ -777,7 +804,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"govinfo-report: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (_UsageError, LookupError) as exc:
-        print(f"govinfo-report: {exc}", file=sys.stderr)
+        separator = "：" if getattr(args, "lang", "en") == "zh" else ": "
+        print(f"govinfo-report{separator}{exc}", file=sys.stderr)
         return EXIT_USAGE
     finally:
         warnings.showwarning = previous

@@ -141,7 +141,12 @@ def run_rollup(args: argparse.Namespace) -> int:
     findings: list[Finding]
     if args.db:
         if not args.manifest:
-            print("govinfo-report: rollup --db needs --manifest", file=sys.stderr)
+            print(
+                "govinfo-report: rollup --db needs --manifest"
+                if args.lang == "en"
+                else "govinfo-report：rollup --db 需要 --manifest（下级单位名单）",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
         try:
             manifest = read_manifest(args.manifest)
@@ -153,7 +158,12 @@ def run_rollup(args: argparse.Namespace) -> int:
         findings = rollup_corpus(reports, manifest, aliases=aliases)
     else:
         if not args.parent or not args.units:
-            print("govinfo-report: rollup needs PARENT and at least one UNIT", file=sys.stderr)
+            print(
+                "govinfo-report: rollup needs PARENT and at least one UNIT"
+                if args.lang == "en"
+                else "govinfo-report：rollup 需要上级报告（PARENT）和至少一份下级报告（UNIT）",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
         from .io import read
 
