@@ -169,6 +169,8 @@ def test_a_plugin_may_still_raise_with_its_own_text() -> None:
     assert error.code is None and error.reason == "the ABC header is damaged"
     assert str(error) == "a.abc (block 7): the ABC header is damaged"
     assert error.message_for("zh") == "a.abc（block 7）：the ABC header is damaged"
+    detailed = ReportReadError("a.abc", "cannot unpack", detail="zlib error -3")
+    assert detailed.reason == "cannot unpack: zlib error -3" == detailed.reason_for("zh")
     custom = ReportReadError("a.abc", "checksum mismatch", code="abc.checksum")
     assert custom.code == "abc.checksum" and custom.reason_for("zh") == "checksum mismatch"
 

@@ -23,6 +23,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy kno
 if TYPE_CHECKING:
     from typing import Any, TextIO
 
+    from .errors import ReportReadError
     from .findings import Finding
     from .plugins import ReadResult
 
@@ -368,7 +369,7 @@ def _convert(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
-def _unreadable_line(exc: Any, source: str, lang: str) -> str:
+def _unreadable_line(exc: ReportReadError, source: str, lang: str) -> str:
     """One line for an input that cannot be read, in the user's language (an error a plugin raised
     without a code keeps its own text inside the Chinese framing)."""
     place = exc.place_for(lang)

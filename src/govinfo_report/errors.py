@@ -289,7 +289,11 @@ class ReportReadError(Exception):
         self.code = code
         self.detail = detail
         self.params: Mapping[str, Any] = MappingProxyType(dict(params))
-        self.reason: str = reason if reason is not None else self.reason_for("en")
+        if reason is None:
+            reason = self.reason_for("en")
+        elif detail:  # a plugin's own text: its detail follows it as in the catalogue's texts
+            reason = f"{reason}: {detail}"
+        self.reason: str = reason
         where = f"{source} ({place})" if place else source
         super().__init__(f"{where}: {self.reason}")
 
