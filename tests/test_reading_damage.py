@@ -85,13 +85,23 @@ def test_a_space_between_thousands_only_where_the_row_needs_one_value() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["", "\n\n", "今天天气很好。\n我们去公园散步。\n", "Hello\n"],
+    ("text", "code", "message"),
+    [
+        ("", "input.empty", "the file is empty"),
+        ("\n\n", "input.empty", "the file is empty"),
+        (
+            "今天天气很好。\n我们去公园散步。\n",
+            "input.not_a_report",
+            "not a government information",
+        ),
+        ("Hello\n", "input.not_a_report", "not a government information disclosure"),
+    ],
     ids=["empty", "blank-lines", "prose", "hello"],
 )
-def test_input_that_is_not_a_report_raises(text: str) -> None:
-    with pytest.raises(gr.ReportReadError, match="not a government information disclosure"):
+def test_input_that_is_not_a_report_raises(text: str, code: str, message: str) -> None:
+    with pytest.raises(gr.ReportReadError, match=message) as error:
         gr.read(text.encode("utf-8"), name="r.txt")
+    assert error.value.code == code
 
 
 def test_a_report_that_lost_its_tables_keeps_its_findings() -> None:
@@ -104,6 +114,8 @@ def test_not_a_report_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     prose = tmp_path / "hello.txt"
     prose.write_text("Hello\n", encoding="utf-8")
     assert main(["validate", str(prose)]) == 2
+    assert "无法读取：不是政府信息公开工作年度报告" in capsys.readouterr().err
+    assert main(["validate", str(prose), "--lang", "en"]) == 2
     assert "not a government information disclosure annual report" in capsys.readouterr().err
 
 
