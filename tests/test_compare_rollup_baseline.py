@@ -239,3 +239,14 @@ def test_api_names_are_the_functions_even_after_their_modules_are_imported() -> 
     import govinfo_report.rollups  # noqa: F401
 
     assert gr.compare is compare and gr.rollup is rollup and gr.fingerprint is fingerprint
+
+
+def test_the_chinese_comparison_names_cells_by_their_labels_not_their_keys() -> None:
+    reports = Path(__file__).resolve().parents[1] / "examples" / "reports"
+    old, new = gr.read(reports / "2022.html").report, gr.read(reports / "2023.txt").report
+    result = compare(old, new, old_findings=gr.validate(old), new_findings=gr.validate(new))
+    zh, en = result.to_text("zh", limit=None), result.to_text("en", limit=None)
+    assert "一、本年新收政府信息公开申请数量·自然人" in zh and "自然人：" in zh
+    for internal in ("applications.", "active.", "natural_person", " ok", "inconsistency"):
+        assert internal not in zh
+    assert "applications.received.natural_person" in en and "natural_person: " in en

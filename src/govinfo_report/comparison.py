@@ -23,7 +23,7 @@ import attrs
 
 from .findings import Finding
 from .model import APPLICANT_COLUMNS, AnnualReport, NarrativeSection
-from .validation.arithmetic import short_label
+from .validation.arithmetic import _COLUMN_ZH, short_label
 
 __all__ = [
     "COMPARE_FORMAT_VERSION",
@@ -183,7 +183,9 @@ class Comparison:
         )
         for c in changed[:limit] if limit is not None else changed:
             delta = "" if c.change is None else f" ({'+' if c.change > 0 else ''}{c.change})"
-            lines.append(f"  {c.key}  {c.old_text or '∅'} → {c.new_text or '∅'}{delta}")
+            # Office staff know the template's labels, not the library's keys.
+            name = c.key if en else c.label
+            lines.append(f"  {name}  {c.old_text or '∅'} → {c.new_text or '∅'}{delta}")
         if limit is not None and len(changed) > limit:
             lines.append(
                 f"  … {len(changed) - limit} more" if en else f"  …另有 {len(changed) - limit} 个"
@@ -194,10 +196,13 @@ class Comparison:
             else "结转衔接（去年结转下年度 → 今年上年结转）："
         )
         for carry in self.carry_over:
-            mark = {True: "ok", False: "MISMATCH" if en else "不一致", None: "?"}[carry.matches]
-            lines.append(
-                f"  {carry.column}: {carry.carried_out_old} → {carry.carried_in_new} {mark}"
-            )
+            if en:
+                mark = {True: "ok", False: "MISMATCH", None: "?"}[carry.matches]
+                column = f"{carry.column}: "
+            else:
+                mark = {True: "一致", False: "不一致", None: "无法比较"}[carry.matches]
+                column = f"{_COLUMN_ZH.get(carry.column, carry.column)}："
+            lines.append(f"  {column}{carry.carried_out_old} → {carry.carried_in_new} {mark}")
         for s in self.sections:
             warn = (" WARNING" if en else " 警告") if s.warning else ""
             lines.append(
@@ -209,7 +214,7 @@ class Comparison:
             lines.append(
                 f"{name}: {len(findings)} finding(s)" if en else f"{name}：{len(findings)} 项问题"
             )
-            lines += [f"  {f.severity.value} {f.code} {f.text(lang)}" for f in findings]
+            lines += [f"  {f.severity.label(lang)} {f.code} {f.text(lang)}" for f in findings]
         return "\n".join(lines) + "\n"
 
     def to_html(self) -> str:
