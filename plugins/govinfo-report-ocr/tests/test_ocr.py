@@ -275,3 +275,36 @@ def test_signed_deltas_of_a_chromium_pdf_keep_their_minus() -> None:
     want = json.loads((FIXTURES / "chromium-2019.cells.json").read_text(encoding="utf-8"))["cells"]
     assert any(isinstance(v, int) and v < 0 for v in want.values())
     assert {k: got.get(k, "<absent>") for k in want} == want
+
+
+@pytest.mark.parametrize(
+    ("model", "shape"),
+    [
+        ("ch_PP-OCRv4_rec_infer.onnx", (3, 3, 48, 320)),
+        ("ch_PP-OCRv4_det_infer.onnx", (1, 3, 320, 256)),
+        ("ch_ppocr_mobile_v2.0_cls_infer.onnx", (2, 3, 48, 192)),
+    ],
+)
+def test_the_folded_models_compute_what_the_published_ones_do(
+    model: str, shape: tuple[int, ...]
+) -> None:
+    import onnx
+    import onnxruntime as ort
+    import rapidocr_onnxruntime
+    from govinfo_report_ocr.models import optimised_model
+
+    path = str(Path(rapidocr_onnxruntime.__file__).parent / "models" / model)
+    folded = optimised_model(path)
+    assert folded is not None
+    before = [n.op_type for n in onnx.load(path).graph.node]
+    after = [n.op_type for n in onnx.load_from_string(folded).graph.node]
+    assert "HardSigmoid" in after and after.count("Clip") < before.count("Clip")
+    assert len(after) < len(before)
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    x = np.random.default_rng(5).uniform(-1, 1, shape).astype(np.float32)
+    outputs = []
+    for source in (path, folded):
+        session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+        outputs.append(session.run(None, {session.get_inputs()[0].name: x})[0])
+    np.testing.assert_allclose(outputs[1], outputs[0], atol=1e-4)
