@@ -45,6 +45,7 @@ from typing import Any, TextIO
 
 from .errors import ReportReadError
 from .limits import Limits, current_limits, time_budget, using_limits, with_command_budget
+from .progress import Progress, ProgressCallback, on_progress
 
 __all__ = [
     "SCHEMA",
@@ -304,9 +305,16 @@ def discover(
 # ---- one file, in a worker
 
 
+_page_sink: ProgressCallback | None = None
+"""Where a worker process sends the progress of slow readers (set by the pool's initializer)."""
+
+
 def process_file(path_text: str, limits: Limits | None = None) -> FileResult:
     """Read, validate and flatten one file into rows. Runs in a worker; never raises for a bad file."""
-    with using_limits(with_command_budget(limits or current_limits())):
+    with (
+        using_limits(with_command_budget(limits or current_limits())),
+        on_progress(_page_sink) if _page_sink is not None else contextlib.nullcontext(),
+    ):
         return _process_file(path_text)
 
 
@@ -481,25 +489,65 @@ def _window(workers: int) -> int:
     return max(2, 4 * workers)
 
 
-def local_executor(workers: int, limits: Limits | None = None) -> Submit:
+def _start_worker(parent: int, pages: Any) -> None:
+    """Run in each worker: end with the batch, and send slow readers' progress to ``pages``."""
+    global _page_sink
+    _die_with_parent(parent)
+    if pages is not None:
+        _page_sink = pages.put
+
+
+@contextlib.contextmanager
+def _relayed(page_progress: ProgressCallback | None) -> Iterator[Any]:
+    """A queue that worker processes put progress into, and a thread that hands each item to
+    ``page_progress`` in this process (``None`` without a callback)."""
+    if page_progress is None:
+        yield None
+        return
+    pages = multiprocessing.get_context().SimpleQueue()
+
+    def relay() -> None:
+        while (item := pages.get()) is not None:
+            with contextlib.suppress(Exception):  # a display problem must not stop the batch
+                page_progress(item)
+
+    thread = threading.Thread(target=relay, name="govinfo-page-progress", daemon=True)
+    thread.start()
+    try:
+        yield pages
+    finally:
+        pages.put(None)
+        thread.join(timeout=5)
+
+
+def local_executor(
+    workers: int, limits: Limits | None = None, page_progress: ProgressCallback | None = None
+) -> Submit:
     """Worker processes on this machine (``workers`` 1: in this process).
 
     At most four files per worker are in flight, and each pool of workers is replaced after
     :data:`RECYCLE_FILES` files per worker, so memory does not grow with the corpus. A worker
     that dies inside a parser costs only its file: the files that were in flight are retried one
-    per process, and the rest go on in a fresh pool.
+    per process, and the rest go on in a fresh pool. ``page_progress`` gets the progress that
+    slow readers report (the pages of a long scan; see :mod:`govinfo_report.progress`), from
+    every worker.
     """
     chosen = limits or current_limits()
 
     def run(paths: Sequence[str]) -> Iterator[FileResult]:
         if workers <= 1:
-            yield from (process_file(p, chosen) for p in paths)
+            with on_progress(page_progress):
+                yield from (process_file(p, chosen) for p in paths)
             return
+        with _relayed(page_progress) as pages:
+            yield from _in_pools(paths, pages)
+
+    def _in_pools(paths: Sequence[str], pages: Any) -> Iterator[FileResult]:
         pending = deque(paths)
         while pending:
             suspects: list[str] = []
             pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+                max_workers=workers, initializer=_start_worker, initargs=(os.getpid(), pages)
             )
             in_flight: dict[concurrent.futures.Future[FileResult], str] = {}
             quota = workers * RECYCLE_FILES
@@ -938,6 +986,21 @@ def _progress(stream: TextIO, done: int, total: int, result: FileResult) -> None
     shown = readable(os.fsdecode(result.path_bytes)) if result.path_bytes else result.path
     stream.write(f"\r[{done}/{total}] {shown[-60:]:<60}")
     stream.flush()
+
+
+def page_progress_line(stream: TextIO | None) -> ProgressCallback | None:
+    """For ``local_executor(page_progress=...)``: the step a slow reader is at (``page 4/12``)
+    written over the progress line of ``stream`` (a terminal only; ``None`` otherwise)."""
+    if stream is None or not stream.isatty():
+        return None
+    lock = threading.Lock()
+
+    def show(progress: Progress) -> None:
+        with lock:
+            stream.write(f"\r    {readable(progress.source)[-50:]:<50} {progress!s:<14}")
+            stream.flush()
+
+    return show
 
 
 def _plan(

@@ -686,6 +686,7 @@ def _batch(args: argparse.Namespace) -> int:
         dask_executor,
         default_workers,
         local_executor,
+        page_progress_line,
         run_batch,
     )
     from .limits import DEFAULT_LIMITS
@@ -704,7 +705,7 @@ def _batch(args: argparse.Namespace) -> int:
         except RuntimeError as exc:
             raise _UsageError(str(exc)) from exc
     else:
-        submit = local_executor(workers, limits)
+        submit = local_executor(workers, limits, page_progress_line(sys.stderr))
     try:
         summary = run_batch(
             roots,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import re
 import stat
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Union
@@ -13,8 +17,12 @@ from .findings import Finding
 from .limits import Limits, check_text_input, current_limits, time_budget, using_limits
 from .model import AnnualReport
 from .plugins import SNIFF_BYTES, ReaderChoiceError, ReadResult, Registry, registry
+from .progress import ProgressCallback, on_progress
 
-__all__ = ["Source", "read", "read_text", "write"]
+__all__ = ["FOLDER_SUFFIX", "Source", "folder_order", "read", "read_text", "write"]
+
+FOLDER_SUFFIX = "/"
+"""How the name of a folder read as one input ends (``scans/report-2021/``)."""
 
 Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
 """What :func:`read` reads: a path (``str`` or path-like, always a path), bytes, or a binary file
@@ -72,6 +80,8 @@ def _read_stream(stream: IO[bytes], name: str | None, limit: int) -> tuple[bytes
 
 def _read_file(path: Path, name: str | None, limit: int) -> tuple[bytes, str]:
     try:
+        if path.is_dir():
+            return _read_folder(path, limit), name or str(path).rstrip("/\\") + FOLDER_SUFFIX
         return _read_regular_file(path, limit), name or str(path)
     except FileNotFoundError:
         raise ReportReadError(str(path), code="file.not_found") from None
@@ -79,6 +89,44 @@ def _read_file(path: Path, name: str | None, limit: int) -> tuple[bytes, str]:
         raise ReportReadError(
             str(path), code="file.cannot_open", detail=exc.strerror or str(exc)
         ) from exc
+
+
+def folder_order(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Natural order of file names: ``page2`` before ``page10``, case aside."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", name.casefold())
+        if part
+    )
+
+
+def _read_folder(path: Path, limit: int) -> bytes:
+    """A folder as one input (the pages of one report, one file each): its regular files, not
+    hidden, not in subfolders, in natural name order, packed into an uncompressed ZIP archive in
+    memory. Together they may not exceed ``limit`` bytes, nor number more than ``max_pages``."""
+    files = sorted(
+        (p for p in path.iterdir() if not p.name.startswith(".") and p.is_file()),
+        key=lambda p: folder_order(p.name),
+    )
+    if not files:
+        raise ReportReadError(str(path), "an empty folder: no file to read")
+    most = current_limits().max_pages
+    if len(files) > most:
+        raise ReportReadError(
+            str(path), f"{len(files)} files; more than the limit of {most} (max_pages)"
+        )
+    total = sum(p.stat().st_size for p in files)
+    if total > limit:
+        raise ReportReadError(
+            str(path),
+            f"{total} bytes in its files; more than the limit of {limit} (max_input_bytes)",
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for file in files:
+            left = limit - buffer.tell()
+            archive.writestr(file.name, _read_regular_file(file, max(0, left)))
+    return buffer.getvalue()
 
 
 def _read_regular_file(path: Path, limit: int) -> bytes:
@@ -106,11 +154,16 @@ def read(
     name: str | None = None,
     plugins: Registry | None = None,
     limits: Limits | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ReadResult:
     """Read one report.
 
     ``source`` is a path (a ``str`` or :class:`~pathlib.Path` always means a path), the file's
-    bytes, or a binary file object such as :class:`io.BytesIO` (read up to the size limit). The
+    bytes, or a binary file object such as :class:`io.BytesIO` (read up to the size limit). A
+    folder is one input made of its files (the page images of one scan): they reach the reader
+    packed as an uncompressed ZIP archive in natural name order (``page2`` before ``page10``),
+    under the folder's name ending in ``/``; only a reader that takes such an archive (the OCR
+    plugin's) claims it. The
     report's text itself, e.g. pasted from a web page, goes in ``text=`` (or use
     :func:`read_text`). ``reader`` forces a reader by name; otherwise the best-scoring reader is
     chosen (see ``govinfo-report explain``). ``name`` labels the input in findings and errors and
@@ -119,11 +172,19 @@ def read(
     ``limits`` bounds what reading may cost (:class:`~govinfo_report.limits.Limits`; default: the
     limits in force, :data:`~govinfo_report.limits.DEFAULT_LIMITS` unless set).
 
+    ``progress`` is called as slow readers go, e.g. after each page of a scan read by OCR, with a
+    :class:`~govinfo_report.progress.Progress` (``done``, ``total``, ``unit``); see
+    :mod:`govinfo_report.progress`.
+
     Returns the report with the findings made while reading. Raises :class:`ReportReadError` when
     the input cannot be read at all; no other exception escapes for any input.
     """
     in_force = limits or current_limits()
-    with using_limits(in_force), time_budget(in_force.max_seconds, _label(source, text, name)):
+    with (
+        using_limits(in_force),
+        time_budget(in_force.max_seconds, _label(source, text, name)),
+        on_progress(progress) if progress is not None else contextlib.nullcontext(),
+    ):
         return _read(source, text, reader, name, plugins, in_force)
 
 

@@ -90,7 +90,9 @@ READ_CODES = (
         Severity.ERROR,
         "没有可读文字",
         "no text to read",
-        "The input has no text layer (a scan, tables as images): an OCR reader plugin is needed.",
+        "The input has no text layer (a scan, tables as images), or some pages of a PDF have "
+        "none (scanned pages between text pages: the finding names them, and their content is "
+        "missing): an OCR reader plugin is needed.",
         example="A scanned PDF, or a web page whose tables are images.",
     ),
     CodeInfo(

@@ -18,6 +18,7 @@ import govinfo_report as gr
 from govinfo_report.document import Document, GridCell, Table
 from govinfo_report.interpret import interpret
 from govinfo_report.plugins import SNIFF_BYTES, registry
+from govinfo_report.progress import Progress
 
 sys.path.insert(0, str(Path(__file__).parent))
 from govinfo_report_ocr.reader import read_scan
@@ -46,7 +47,13 @@ def test_installed_through_the_entry_point() -> None:
     plugin = registry().plugins["ocr"]
     assert not plugin.builtin and plugin.version == "0.1.0"
     assert plugin.readers == ("ocr",)
-    assert set(plugin.rules) == {"read.ocr_suspect", "read.ocr_blank_page", "read.ocr_rotated_page"}
+    assert set(plugin.rules) == {
+        "read.ocr_suspect",
+        "read.ocr_blank_page",
+        "read.ocr_rotated_page",
+        "read.ocr_mixed_pdf",
+        "read.ocr_skipped_file",
+    }
 
 
 @pytest.mark.parametrize("name", sorted(SCANS))
@@ -308,3 +315,124 @@ def test_the_folded_models_compute_what_the_published_ones_do(
         session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
         outputs.append(session.run(None, {session.get_inputs()[0].name: x})[0])
     np.testing.assert_allclose(outputs[1], outputs[0], atol=1e-4)
+
+
+def _want(source: str) -> dict[str, Any]:
+    cells: dict[str, Any] = json.loads(
+        (FIXTURES / source.replace(".pdf", ".cells.json")).read_text(encoding="utf-8")
+    )["cells"]
+    return cells
+
+
+def _scanned_images(scan: Path) -> list[bytes]:
+    """The page images of an image-only PDF, as the scanner made them (JPEG)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium.PdfDocument(scan)
+    images = []
+    for index in range(len(document)):
+        [image] = document[index].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])
+        buffer = io.BytesIO()
+        image.extract(buffer)
+        images.append(buffer.getvalue())
+    document.close()
+    return images
+
+
+def test_a_folder_of_page_images_is_one_report_in_natural_order(tmp_path: Path) -> None:
+    """Pages named scan-9.png and scan-10.png: in name order page 2 would come first."""
+    folder = tmp_path / "report"
+    folder.mkdir()
+    first, second = _scanned_images(DATA / "scan-lo-2021.pdf")
+    Image.open(io.BytesIO(first)).save(folder / "scan-9.png")  # lossless from the scan's JPEG
+    (folder / "scan-10.jpg").write_bytes(second)
+    (folder / "notes.txt").write_text("scanned at the office\n", encoding="utf-8")
+    got: list[Progress] = []
+    result = gr.read(folder, progress=got.append)
+    assert result.reader == "ocr"
+    cells = gr.to_cells(result.report)["cells"]
+    want = _want("lo-2021.pdf")
+    assert {k: cells.get(k, "<absent>") for k in want} == want
+    pages = {c.provenance.page for c in result.report.cell_tuple() if c.provenance}
+    assert pages == {1, 2}
+    skipped = [f for f in result.findings if f.code == "read.ocr_skipped_file"]
+    assert len(skipped) == 1 and "notes.txt" in skipped[0].message_en
+    assert [(p.done, p.unit) for p in got] == [(1, "page"), (2, "page")]
+
+
+def _mixed_pdf(text_source: Path, scan: Path, scanned: set[int]) -> bytes:
+    """The text PDF with the pages in ``scanned`` replaced by the same pages of its scan."""
+    import pypdfium2 as pdfium
+
+    text, image = pdfium.PdfDocument(text_source), pdfium.PdfDocument(scan)
+    mixed = pdfium.PdfDocument.new()
+    for index in range(len(text)):
+        mixed.import_pages(image if index + 1 in scanned else text, [index])
+    buffer = io.BytesIO()
+    mixed.save(buffer)
+    for document in (text, image, mixed):
+        document.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("source", "scan"),
+    [("lo-2021.pdf", "scan-lo-2021.pdf"), ("lo-2019.pdf", "scan-lo-2019-seal.pdf")],
+)
+def test_a_pdf_with_scanned_pages_reads_them_by_ocr_and_the_rest_from_text(
+    source: str, scan: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _mixed_pdf(FIXTURES / source, DATA / scan, {2})
+    want = _want(source)
+    # The built-in reader (chosen: the file starts with a text page) names the scanned page.
+    builtin = gr.read(data, name="mixed.pdf")
+    assert builtin.reader == "pdf"
+    [no_text] = [f for f in builtin.findings if f.code == "read.no_text"]
+    assert no_text.source is not None and no_text.source.page == 2
+    assert "reader ocr" in no_text.message_en
+    # With the OCR reader: page 1 from its text layer, page 2 by OCR, every cell exact.
+    import govinfo_report_ocr.reader as reader
+
+    rendered: list[int] = []
+    original = reader.pdf_pages
+
+    def spy(data: bytes, name: str, only: Any = None) -> Any:
+        for page in original(data, name, only):
+            rendered.append(page.number)
+            yield page
+
+    monkeypatch.setattr(reader, "pdf_pages", spy)
+    document = read_scan(data, "mixed.pdf")
+    assert isinstance(document, Document)
+    assert rendered == [2]  # the text page was not recognised
+    report, findings = interpret(document)
+    got = gr.to_cells(report)["cells"]
+    assert {k: got.get(k, "<absent>") for k in want} == want
+    codes = [f.code for f in findings]
+    assert "read.ocr_mixed_pdf" in codes and "read.no_text" not in codes
+    confident = {
+        c.provenance.page: c.provenance.confidence is not None
+        for c in report.cell_tuple()
+        if c.provenance is not None and c.provenance.page is not None
+    }
+    assert confident.get(2) is True  # OCR's cells carry a confidence
+    assert confident.get(1, False) is False  # text-layer cells do not
+    tables = list(document.tables())
+    assert [t.provenance.table for t in tables] == list(range(len(tables)))
+    pages = [t.provenance.page or 0 for t in tables]
+    assert pages == sorted(pages) and set(pages) == {1, 2}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batch_hears_each_page_of_a_scan(tmp_path: Path, workers: int) -> None:
+    from govinfo_report.batch import local_executor
+
+    pages = [Image.new("L", (850, 1100), 255) for _ in range(3)]
+    scan = tmp_path / "blank-scan.tif"
+    pages[0].save(scan, "TIFF", save_all=True, append_images=pages[1:])
+    heard: list[Progress] = []
+    [result] = list(local_executor(workers, page_progress=heard.append)([str(scan)]))
+    assert result.path == str(scan)
+    assert [(p.done, p.unit) for p in heard] == [(1, "page"), (2, "page"), (3, "page")]
+    assert {p.source for p in heard} == {str(scan)}

@@ -41,6 +41,9 @@ FINDER_MAX_RULINGS = 2_000
 """pdfplumber's table finder (whose cost grows faster than the rulings) is asked only about pages
 with at most this many rulings; busier pages whose rulings make no grid are read as text lines."""
 
+SCANNED_PAGE_CHARS = 20
+"""A page with images and fewer characters than this (a page number) is a scanned page."""
+
 _NUMBER_TOKEN = re.compile(r"^(?:[+\-]?[\d０-９][\d０-９,，.]*|[/／—\-－无])$")
 _PAGE_NUMBER = re.compile(r"^[\s\-—－]*(?:第\s*)?\d+\s*(?:页)?(?:\s*/\s*\d+)?[\s\-—－]*$")
 
@@ -856,9 +859,12 @@ def read_pdf(data: bytes, name: str) -> Document:
     ruled: list[int] = []  # pages whose rulings make no grid: pdfplumber's finder decides
     tables_so_far = cells_so_far = images = 0
     has_text = False
+    scanned: list[int] = []  # pages with images and (next to) no text: scanned pages
     for page in _pdfium_pages(data, name):
         has_text = has_text or bool(page.text.strip())
         images += page.images
+        if page.images and len("".join(page.text.split())) < SCANNED_PAGE_CHARS:
+            scanned.append(page.number)
         placed = None
         if page.paths >= RULED_PAGE_PATHS:
             placed = _pdfium_tables(page, tables_so_far, name, cells_so_far)
@@ -902,6 +908,19 @@ def read_pdf(data: bytes, name: str) -> Document:
         except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
             raise ReportReadError(name, code="pdf.damaged", detail=repr(exc)) from exc
     findings = _join_broken_rows(per_page, name)
+    if scanned:
+        pages = ", ".join(str(n) for n in scanned)
+        findings.append(
+            reading_finding(
+                "read.no_text",
+                f"第 {pages} 页没有文字层，只有图片（可能是扫描页）：这些页的内容未读取；"
+                "请用 OCR 读取插件 govinfo-report-ocr 读取（读取器 ocr）",
+                f"page(s) {pages} have no text layer, only images (scanned pages?): their "
+                "content is not read; read the file with the OCR reader plugin "
+                "govinfo-report-ocr (reader ocr)",
+                source=Provenance(source=name, page=scanned[0]),
+            )
+        )
     return Document(
         tuple(block for blocks in per_page for block in blocks),
         source=name,

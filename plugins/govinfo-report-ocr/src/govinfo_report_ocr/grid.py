@@ -22,6 +22,8 @@ __all__ = [
     "find_tables",
     "ink",
     "ink_box",
+    "rotated",
+    "skew_angle",
     "text_lines",
 ]
 
@@ -59,18 +61,22 @@ def _speck_area(shape: tuple[int, ...]) -> int:
 
 def deskew(page: Gray, clean: Mask) -> tuple[Gray, float]:
     """The page turned upright, and the angle it was turned by (degrees; 0 when straight).
+    ``clean`` is the page's ink without specks (see :func:`skew_angle`)."""
+    angle = skew_angle(clean)
+    return rotated(page, angle), angle
 
-    ``clean`` is the page's ink without specks. The angle is the one whose horizontal ink profile
-    is sharpest (text lines and rulings line up), searched coarse then fine on a reduced page.
-    """
+
+def skew_angle(clean: Mask) -> float:
+    """The tilt of a page from its ink without specks: the angle whose horizontal ink profile is
+    sharpest (text lines and rulings line up), searched coarse then fine on a reduced page."""
     import cv2
 
-    height, width = page.shape
+    height, width = clean.shape
     scale = min(1.0, 1000 / max(height, width))
     small = cv2.resize(clean, (max(1, int(width * scale)), max(1, int(height * scale))))
     mask = np.where(small > 0, 255, 0).astype(np.uint8)
     if not mask.any():
-        return page, 0.0
+        return 0.0
     centre = (mask.shape[1] / 2, mask.shape[0] / 2)
 
     def sharpness(angle: float) -> float:
@@ -84,8 +90,16 @@ def deskew(page: Gray, clean: Mask) -> tuple[Gray, float]:
     best = max(np.arange(-_MAX_SKEW, _MAX_SKEW + 0.01, 0.25), key=sharpness)
     best = max(np.arange(best - 0.25, best + 0.26, 0.05), key=sharpness)
     angle = float(round(best, 2))
+    return angle if abs(angle) >= 0.05 else 0.0
+
+
+def rotated(page: Gray, angle: float) -> Gray:
+    """The page turned by ``angle`` degrees about its centre (as it is below 0.05°)."""
+    import cv2
+
     if abs(angle) < 0.05:
-        return page, 0.0
+        return page
+    height, width = page.shape
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
     turned = cv2.warpAffine(
         page,
@@ -95,7 +109,7 @@ def deskew(page: Gray, clean: Mask) -> tuple[Gray, float]:
         borderMode=cv2.BORDER_CONSTANT,
         borderValue=255,
     )
-    return np.asarray(turned, dtype=np.uint8), angle
+    return np.asarray(turned, dtype=np.uint8)
 
 
 class GridTable(NamedTuple):

@@ -15,52 +15,88 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+import attrs
 import numpy as np
 
 from govinfo_report import Finding, ReportReadError
 from govinfo_report.document import Block, Document, GridCell, Paragraph, Table
+from govinfo_report.findings import CodeInfo
 from govinfo_report.limits import current_limits
 from govinfo_report.plugins import ReadResult
+from govinfo_report.progress import report_progress
 from govinfo_report.reading import reading_finding
 from govinfo_report.values import Provenance
 
 from .engine import Engine, Gray, TextBox, engine
-from .grid import GridTable, cell_lines, deskew, find_tables, ink
-from .pages import Page, image_pages, pdf_has_text, pdf_pages
-from .rules import BLANK_PAGE, ROTATED_PAGE
+from .grid import GridTable, cell_lines, deskew, find_tables, ink, rotated, skew_angle
+from .pages import (
+    Page,
+    PageKind,
+    archive_pages,
+    enlarged,
+    image_pages,
+    pdf_page_kinds,
+    pdf_pages,
+)
+from .rules import BLANK_PAGE, MIXED_PDF, ROTATED_PAGE, SKIPPED_FILE
 
 __all__ = ["read_page", "read_scan"]
 
 log = logging.getLogger("govinfo_report_ocr")
 
 _PDF = b"%PDF-"
+_ZIP = b"PK\x03\x04"
 _ORIENTATION_SAMPLE = 24  # text lines whose direction is checked per page
 _UPSIDE_DOWN_SHARE = 0.7  # of the sampled lines, sure of it
 _DETECTION_SIDE = 1280  # text detection runs at this long side for a whole page
 
 
 def read_scan(data: bytes, name: str) -> Document | ReadResult:
-    """Read an image-only PDF or a page image file. A PDF with a text layer goes to the built-in
-    PDF reader (its text is exact; recognition would only add errors)."""
+    """Read an image-only PDF, a page image file or a folder of them (a ZIP archive of page
+    images). A PDF with a text layer on every page with content goes to the built-in PDF reader
+    (its text is exact; recognition would only add errors); a PDF whose scanned pages stand
+    between text pages is read from its text layer, and by OCR on the scanned pages only."""
+    findings: list[Finding] = []
     if data.lstrip()[:5] == _PDF:
-        if pdf_has_text(data):
-            return _builtin_pdf(data, name)
+        kinds = pdf_page_kinds(data)
+        scanned = {i + 1 for i, kind in enumerate(kinds) if kind is PageKind.IMAGE}
+        if any(kind is PageKind.TEXT for kind in kinds):
+            if not scanned:
+                return _builtin_pdf(data, name)
+            return _mixed_pdf(data, name, sorted(scanned))
         pages: Iterable[Page] = pdf_pages(data, name)
+        total: int | None = len(kinds) or None
+    elif data.startswith(_ZIP):
+        skipped: list[str] = []
+        pages = archive_pages(data, name, skipped)
+        total = None
+        document = _read_pages(pages, name, total)
+        if skipped:
+            findings.append(_skipped_files(name, skipped))
+        return attrs.evolve(document, findings=(*document.findings, *findings))
     else:
         pages = image_pages(data, name)
+        total = None
+    return _read_pages(pages, name, total)
+
+
+def _read_pages(pages: Iterable[Page], name: str, total: int | None) -> Document:
+    """The blocks of every page, OCR's findings, and ``read.no_text`` when nothing was read."""
     blocks: list[Block] = []
     findings: list[Finding] = []
     recogniser = engine()
     tables = 0
     inked_pages = 0
-    for page in pages:
+    for done, page in enumerate(pages, start=1):
         started = time.perf_counter()
         page_blocks, page_findings = read_page(page, name, recogniser, tables)
         tables += sum(isinstance(b, Table) for b in page_blocks)
         inked_pages += not any(f.code == BLANK_PAGE.code for f in page_findings)
         blocks.extend(page_blocks)
         findings.extend(page_findings)
-        log.info("%s: page %d read in %.1f s", name, page.number, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        log.info("%s: page %d read in %.1f s", name, page.number, seconds)
+        report_progress(name, done, total, "page")
     if not blocks:
         findings.append(
             reading_finding(
@@ -81,10 +117,79 @@ def _builtin_pdf(data: bytes, name: str) -> ReadResult:
     return ReadResult(report=report, findings=tuple(findings), reader="pdf")
 
 
-def _page_finding(info_code: str, page: Page, name: str, zh: str, en: str) -> Finding:
+def _mixed_pdf(data: bytes, name: str, scanned: list[int]) -> Document:
+    """A PDF with text pages and scanned pages: the built-in reader's document, with the blocks
+    OCR reads from the scanned pages put in at their pages; tables numbered anew in page order."""
+    from govinfo_report.formats.pdf import read_pdf
+
+    text = read_pdf(data, name)
+    scans = _read_pages(pdf_pages(data, name, only=set(scanned)), name, len(scanned))
+    by_page: dict[int, list[Block]] = {}
+    for block in scans.blocks:
+        by_page.setdefault(block.provenance.page or 0, []).append(block)
+    merged: list[Block] = []
+    for block in text.blocks:
+        page = block.provenance.page
+        if page is not None:
+            for earlier in sorted(p for p in by_page if p < page):
+                merged.extend(by_page.pop(earlier))
+        merged.append(block)
+    for page in sorted(by_page):
+        merged.extend(by_page.pop(page))
+    # The built-in reader says these pages hold no text; they were read here.
+    kept = [f for f in text.findings if f.code != "read.no_text"]
+    pages = ", ".join(str(p) for p in scanned)
+    info = _code(MIXED_PDF.code)
+    note = Finding(
+        info.code,
+        info.severity,
+        f"第 {pages} 页没有文字层（扫描页），已用 OCR 识别；其余页从文字层读取",
+        f"page(s) {pages} have no text layer (scanned): read by OCR; the other pages from the "
+        "text layer",
+        source=Provenance(source=name, page=scanned[0]),
+    )
+    return Document(_renumber_tables(merged), source=name, findings=(*kept, *scans.findings, note))
+
+
+def _renumber_tables(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    """The blocks with their tables numbered 0, 1, 2 … in reading order (cells follow)."""
+    numbered: list[Block] = []
+    count = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            if block.provenance.table != count:
+                cells = tuple(
+                    attrs.evolve(c, provenance=attrs.evolve(c.provenance, table=count))
+                    for c in block.cells
+                )
+                block = attrs.evolve(
+                    block, cells=cells, provenance=attrs.evolve(block.provenance, table=count)
+                )
+            count += 1
+        numbered.append(block)
+    return tuple(numbered)
+
+
+def _skipped_files(name: str, skipped: Sequence[str]) -> Finding:
+    info = _code(SKIPPED_FILE.code)
+    listed = ", ".join(skipped)
+    return Finding(
+        info.code,
+        info.severity,
+        f"以下文件不是页面图片，未读取：{listed}",
+        f"not page images, so not read: {listed}",
+        source=Provenance(source=name),
+    )
+
+
+def _code(code: str) -> CodeInfo:
     from .rules import CODES
 
-    info = next(c for c in CODES if c.code == info_code)
+    return next(c for c in CODES if c.code == code)
+
+
+def _page_finding(info_code: str, page: Page, name: str, zh: str, en: str) -> Finding:
+    info = _code(info_code)
     return Finding(
         info.code, info.severity, zh, en, source=Provenance(source=name, page=page.number)
     )
@@ -173,7 +278,13 @@ def read_page(
     if not inks.clean.any():
         zh, en = f"第 {page.number} 页是空白页", f"page {page.number} is blank"
         return [], [_page_finding(BLANK_PAGE.code, page, name, zh, en)]
-    upright, _ = deskew(page.image, inks.clean)
+    if page.enlarge == 1:
+        upright, _ = deskew(page.image, inks.clean)
+    else:
+        # A small page image is read at the size of a rendered PDF page, enlarged then turned as
+        # a PDF page is rendered then turned; blankness and tilt are judged on the pixels as
+        # scanned (enlarged dust would no longer be dust).
+        upright = rotated(enlarged(page.image, page.enlarge), skew_angle(inks.clean))
     findings: list[Finding] = []
     layout = _layout(upright, name, page, recogniser)
     if _upside_down(layout, recogniser):

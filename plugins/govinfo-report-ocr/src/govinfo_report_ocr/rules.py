@@ -14,7 +14,16 @@ from govinfo_report import AnnualReport, Finding, Severity
 from govinfo_report.findings import CodeInfo
 from govinfo_report.validation.arithmetic import sum_rule_findings
 
-__all__ = ["BLANK_PAGE", "CODES", "LOW_CONFIDENCE", "OCR_SUSPECT", "ROTATED_PAGE", "ocr_suspects"]
+__all__ = [
+    "BLANK_PAGE",
+    "CODES",
+    "LOW_CONFIDENCE",
+    "MIXED_PDF",
+    "OCR_SUSPECT",
+    "ROTATED_PAGE",
+    "SKIPPED_FILE",
+    "ocr_suspects",
+]
 
 LOW_CONFIDENCE = 0.9
 """A cell recognised with less confidence than this is suspect when the sums point at it."""
@@ -46,7 +55,26 @@ ROTATED_PAGE = CodeInfo(
     "upright, and said so: check that page.",
     example="Page 2 was fed into the scanner the wrong way round.",
 )
-CODES = (OCR_SUSPECT, BLANK_PAGE, ROTATED_PAGE)
+MIXED_PDF = CodeInfo(
+    "read.ocr_mixed_pdf",
+    Severity.INFO,
+    "部分页面经 OCR 识别",
+    "some pages read by OCR",
+    "A PDF with a text layer has pages without one (scanned pages, e.g. the tables printed, "
+    "stamped and scanned back in). Those pages were read by OCR, the others from the text "
+    "layer; the finding names the pages. Cells read by OCR have a recognition confidence.",
+    example="A report whose pages 2 and 3 (sections 二 to 四) are scans.",
+)
+SKIPPED_FILE = CodeInfo(
+    "read.ocr_skipped_file",
+    Severity.WARNING,
+    "文件夹中的非图片文件",
+    "file in the folder that is not a page image",
+    "A folder (or ZIP archive) read as one scan holds files that are not PNG, JPEG or TIFF "
+    "images; they were not read, and the finding lists them.",
+    example="A notes.txt beside page1.png … page4.png.",
+)
+CODES = (OCR_SUSPECT, BLANK_PAGE, ROTATED_PAGE, MIXED_PDF, SKIPPED_FILE)
 
 
 def ocr_suspects(report: AnnualReport) -> Iterator[Finding]:
