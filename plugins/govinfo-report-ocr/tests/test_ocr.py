@@ -436,3 +436,46 @@ def test_batch_hears_each_page_of_a_scan(tmp_path: Path, workers: int) -> None:
     assert result.path == str(scan)
     assert [(p.done, p.unit) for p in heard] == [(1, "page"), (2, "page"), (3, "page")]
     assert {p.source for p in heard} == {str(scan)}
+
+
+def test_a_lone_thin_digit_is_read_and_an_empty_cell_is_not_recognised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only cells with print reach the recogniser (empty ones cost nothing), and a lone ``1``
+    (a few pixels wide) or ``0`` is print, never taken for dust."""
+    import govinfo_report_ocr.reader as reader
+    from govinfo_report_ocr.engine import engine
+
+    page = Image.new("L", (1700, 2200), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=30)
+    xs, ys = (200, 500, 800, 1100, 1400), (300, 380, 460)
+    texts = [["1", "0", "", "11"], ["", "1", "0", ""]]
+    for r, row in enumerate(texts):
+        for c, text in enumerate(row):
+            draw.text((xs[c] + 130, ys[r] + 20), text, fill=0, font=font)
+    for y in ys:
+        draw.line((xs[0], y, xs[-1], y), fill=0, width=3)
+    for x in xs:
+        draw.line((x, ys[0], x, ys[-1]), fill=0, width=3)
+    scan = degrade(page.convert("RGB"), 0.3, seed=11)
+    crops: list[int] = []
+    recogniser = engine()
+
+    class Counting:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(recogniser, name)
+
+        def recognise(self, images: Any, numeric_ok: Any = None) -> Any:
+            crops.append(sum(1 for ok in numeric_ok if ok))
+            return recogniser.recognise(images, numeric_ok)
+
+    monkeypatch.setattr(reader, "engine", Counting)
+    document = read_scan(_png(scan), "digits.png")
+    assert isinstance(document, Document)
+    [table] = list(document.tables())
+    got = [["" for _ in row] for row in texts]
+    for cell in table.cells:
+        got[cell.row][cell.column] = cell.text
+    assert got == texts
+    assert crops == [5]  # the five cells with print, one crop each
