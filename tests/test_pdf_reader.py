@@ -257,3 +257,28 @@ def test_rows_libreoffice_breaks_read_exactly_or_absent_never_inconsistent(
     # A cell left out is a shape finding; a split value must never show as an inconsistency.
     failing = {f.code for f in gr.validate(result.report) if f.severity.fails}
     assert {code for code in failing if not code.startswith("shape.")} == set()
+
+
+def test_scanned_pages_among_text_pages_are_named_not_passed_over() -> None:
+    """Page 2 replaced by a picture of a page (no text layer): the finding names it."""
+    import io
+
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (850, 1100), "white")
+    ImageDraw.Draw(picture).rectangle((100, 100, 750, 600), outline="black", width=3)
+    scanned = io.BytesIO()
+    picture.save(scanned, "PDF", resolution=100)
+    text = pdfium.PdfDocument(FIXTURES / "lo-2021.pdf")
+    image = pdfium.PdfDocument(scanned.getvalue())
+    mixed = pdfium.PdfDocument.new()
+    mixed.import_pages(text, [0])
+    mixed.import_pages(image, [0])
+    buffer = io.BytesIO()
+    mixed.save(buffer)
+    result = gr.read(buffer.getvalue(), name="mixed.pdf")
+    [finding] = [f for f in result.findings if f.code == "read.no_text"]
+    assert finding.source is not None and finding.source.page == 2
+    assert "page(s) 2 have no text layer" in finding.message_en
+    assert not [f for f in gr.read(FIXTURES / "lo-2021.pdf").findings if f.code == "read.no_text"]
