@@ -232,7 +232,7 @@ def _inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         inputs[name] = (tmp_path / name, code)
     inputs["missing.pdf"] = (tmp_path / "missing.pdf", "file.not_found")
     (tmp_path / "folder.pdf").mkdir()
-    inputs["folder.pdf"] = (tmp_path / "folder.pdf", "file.is_folder")
+    inputs["folder.pdf"] = (tmp_path / "folder.pdf", "folder.empty")
     return inputs
 
 

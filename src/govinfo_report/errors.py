@@ -32,6 +32,15 @@ _READ_ERRORS: dict[str, ReadErrorText] = {
         "not a regular file (a device, FIFO or socket)", "不是普通文件（是设备、管道或套接字）"
     ),
     "input.empty": ReadErrorText("the file is empty", "文件是空的"),
+    "folder.empty": ReadErrorText("an empty folder: no file to read", "文件夹中没有可读取的文件"),
+    "folder.too_many_files": ReadErrorText(
+        "{count} files; more than the limit of {limit} (max_pages)",
+        "文件夹中有 {count} 个文件，超过上限 {limit} 个",
+    ),
+    "folder.too_large": ReadErrorText(
+        "{size} bytes in its files; more than the limit of {limit} (max_input_bytes)",
+        "文件夹中的文件共 {size} 字节，超过上限 {limit} 字节",
+    ),
     "input.too_large": ReadErrorText(
         "{size} bytes; more than the limit of {limit} (max_input_bytes)",
         "文件有 {size} 字节，超过上限 {limit} 字节",
@@ -173,6 +182,12 @@ _READ_ERRORS: dict[str, ReadErrorText] = {
     ),
     "xlsx.damaged": ReadErrorText("damaged .xlsx workbook", "Excel 工作簿已损坏"),
     "image.unreadable": ReadErrorText("not a readable image", "不是可以读取的图片"),
+    "image.unreadable_archive": ReadErrorText(
+        "not a readable archive of page images", "不是可以读取的页面图片压缩包"
+    ),
+    "image.damaged_archive": ReadErrorText(
+        "damaged archive of page images", "页面图片压缩包已损坏"
+    ),
     "image.damaged": ReadErrorText("damaged image", "图片已损坏"),
     "image.too_small": ReadErrorText("the image is too small to read", "图片太小，无法识别"),
     "image.page_too_small": ReadErrorText("the page is too small to read", "页面太小，无法识别"),

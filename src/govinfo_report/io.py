@@ -109,18 +109,13 @@ def _read_folder(path: Path, limit: int) -> bytes:
         key=lambda p: folder_order(p.name),
     )
     if not files:
-        raise ReportReadError(str(path), "an empty folder: no file to read")
+        raise ReportReadError(str(path), code="folder.empty")
     most = current_limits().max_pages
     if len(files) > most:
-        raise ReportReadError(
-            str(path), f"{len(files)} files; more than the limit of {most} (max_pages)"
-        )
+        raise ReportReadError(str(path), code="folder.too_many_files", count=len(files), limit=most)
     total = sum(p.stat().st_size for p in files)
     if total > limit:
-        raise ReportReadError(
-            str(path),
-            f"{total} bytes in its files; more than the limit of {limit} (max_input_bytes)",
-        )
+        raise ReportReadError(str(path), code="folder.too_large", size=total, limit=limit)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for file in files:

@@ -235,7 +235,7 @@ def archive_pages(data: bytes, name: str, skipped: list[str]) -> Iterator[Page]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if not m.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ReportReadError(name, f"not a readable archive of page images: {exc}") from exc
+        raise ReportReadError(name, code="image.unreadable_archive", detail=str(exc)) from exc
     check_zip_members(members, name)
     limit = current_limits().max_pages
     pages = 0
@@ -247,14 +247,14 @@ def archive_pages(data: bytes, name: str, skipped: list[str]) -> Iterator[Page]:
             try:
                 content = archive.read(member)
             except (zipfile.BadZipFile, OSError, ValueError) as exc:
-                raise ReportReadError(label, f"damaged archive member: {exc}") from exc
+                raise ReportReadError(label, code="image.damaged_archive", detail=str(exc)) from exc
             if not is_image(content):
                 skipped.append(member.filename)
                 continue
             for page in image_pages(content, label):
                 pages += 1
                 if pages > limit:
-                    raise ReportReadError(name, f"more than {limit} pages in its files (max_pages)")
+                    raise ReportReadError(name, code="limits.pages", count=pages, limit=limit)
                 yield page._replace(number=pages)
 
 
