@@ -41,7 +41,7 @@ class Limits:
     """Upper bounds for one input. Defaults are generous for real reports (a few MB, a few pages)."""
 
     max_input_bytes: int = 50 * _MB
-    """Size of the file itself."""
+    """Size of the file itself (a folder read as one input: of its files together)."""
     max_unpacked_bytes: int = 200 * _MB
     """.docx/.xlsx: total uncompressed size of the archive members read."""
     max_compression_ratio: int = 200
@@ -51,7 +51,7 @@ class Limits:
     max_nesting_depth: int = 400
     """HTML: depth of nested elements (layout tables inside layout tables…)."""
     max_pages: int = 500
-    """PDF: number of pages."""
+    """PDF: number of pages; scans: pages of the page images; a folder: number of files."""
     max_page_chars: int = 200_000
     """PDF: characters on one page, counted before their boxes are taken."""
     max_document_chars: int = 1_000_000
