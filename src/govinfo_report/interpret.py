@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import attrs
@@ -24,7 +24,7 @@ from .align import (
     paragraph_row,
     split_value_cells,
 )
-from .alignment import ordered_alignment
+from .alignment import Placement, ordered_alignment
 from .document import Document, GridCell, Paragraph, Table
 from .errors import ReportReadError
 from .findings import Finding
@@ -677,7 +677,14 @@ def _place_rows(
             continue
         score = _NAMED_SCORE if sighting.match.strength == NAMED else _SIMILAR_SCORE
         scores.append({place[key]: score for key in sighting.match.rows if key in place})
-    for sighting, placement in zip(observed, ordered_alignment(scores, len(sequence)), strict=True):
+    placements = ordered_alignment(scores, len(sequence))
+    if any(
+        placement.row != place[sighting.match.rows[0]]
+        for sighting, placement in zip(observed, placements, strict=True)
+        if _certain(sighting)
+    ):
+        placements = _by_labels_only(observed, place, positional)
+    for sighting, placement in zip(observed, placements, strict=True):
         if placement.row is None:
             _report_unplaced(sighting, placement.candidates, sequence, edition, single, findings)
             if placement.ambiguous or sighting.match is not None:
@@ -728,6 +735,40 @@ def _place_rows(
                     source=sighting.label_cell.provenance,
                 )
             )
+
+
+def _certain(sighting: _Observed) -> bool:
+    """A row whose label names one row (a stem or the whole label): its place is certain."""
+    return (
+        sighting.match is not None
+        and sighting.match.strength == NAMED
+        and (sighting.match.row is not None)
+    )
+
+
+def _by_labels_only(
+    observed: Sequence[_Observed], place: Mapping[str, int], positional: frozenset[str]
+) -> list[Placement]:
+    """The document does not print its rows in the template's order (labels that each name one
+    row contradict it): rows are placed by such labels only, and nothing by its position."""
+    free = sorted(
+        set(place.values())
+        - {place[s.match.rows[0]] for s in observed if s.match is not None and _certain(s)}
+    )
+    placements = []
+    for sighting in observed:
+        if sighting.match is not None and _certain(sighting):
+            placements.append(Placement(place[sighting.match.rows[0]]))
+        elif sighting.match is not None:
+            rows = tuple(place[key] for key in sighting.match.rows if place[key] in free)
+            placements.append(Placement(None, rows) if rows else Placement(None))
+        else:
+            placements.append(
+                Placement(
+                    None, tuple(i for key, i in place.items() if key in positional and i in free)
+                )
+            )
+    return placements
 
 
 def _report_unplaced(
