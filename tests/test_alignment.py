@@ -10,10 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import govinfo_report as gr
+import govinfo_report.layout
 from govinfo_report.alignment import Placement, ordered_alignment
-from govinfo_report.model import Edition, template_cells, template_rows
+from govinfo_report.model import APPLICANT_COLUMNS, Edition, template_cells, template_rows
 from govinfo_report.row_labels import NAMED, SIMILAR, match_label
 from govinfo_report.testing import uniform_report
+from govinfo_report.wrapped_numbers import readings, unique_joined_reading
 
 # ---------------------------------------------------------------- the alignment itself
 
@@ -181,7 +183,9 @@ def test_a_label_naming_two_rows_takes_the_one_its_order_leaves() -> None:
     first = next(i for i, line in enumerate(lines) if "1.信访举报投诉类申请" in line)
     second = next(i for i, line in enumerate(lines) if "2.重复申请" in line)
     lines[first] = lines[first].replace("1.信访举报投诉类申请", "信访 重复申请")
-    lines[first] = lines[first].replace("| 3 | 3 | 3 | 3 | 3 | 3 | 3 |", "| 1 | 1 | 1 | 1 | 1 | 1 | 6 |")
+    lines[first] = lines[first].replace(
+        "| 3 | 3 | 3 | 3 | 3 | 3 | 3 |", "| 1 | 1 | 1 | 1 | 1 | 1 | 6 |"
+    )
     lines[second] = lines[second].replace("2.重复申请", "重复申请 信访")
     result = gr.read("\n".join(lines).encode(), name="r.md")
     for key, value in (("petition", 6), ("duplicate", 3)):
@@ -205,3 +209,72 @@ def test_rows_printed_out_of_the_template_order_place_nothing_by_position() -> N
     assert "read.placed_by_position" not in {f.code for f in result.findings}
     unplaced = [f for f in result.findings if f.code == "read.unplaced_values"]
     assert unplaced and "applications.withheld.third_party_rights.total" in unplaced[0].cells
+
+
+# ---------------------------------------------------------------- numbers wrapped over lines
+
+
+def _copied_text() -> str:
+    report = uniform_report("2021", "3", agency="示例县人民政府", year=2022)
+    lines = []
+    for table in gr.layout.official_tables(report):
+        lines.append(table.title)
+        lines.extend(" ".join(cell for cell in row if cell) for row in table.rows)
+    return "示例县人民政府2022年政府信息公开工作年度报告\n" + "\n".join(lines) + "\n"
+
+
+def test_wrapped_readings_join_only_at_line_breaks() -> None:
+    assert unique_joined_reading([["11"], ["8"], ["9", "1", "0", "0", "2", "130"]], 7, _sums) == (
+        (0, 1),
+        (2,),
+        (3,),
+        (4,),
+        (5,),
+        (6,),
+        (7,),
+    )
+    # A count never starts with 0: 0 / 5 is two values, and then nothing reads the row.
+    assert unique_joined_reading([["0"], ["5"], ["1", "0", "0", "0", "0", "6"]], 7, _sums) is None
+
+
+def test_a_wrapped_reading_with_a_blank_somewhere_is_not_decided() -> None:
+    # 11 / 8 / 9 1 0 2 130: 118 and a blank in one of five columns, all equally consistent.
+    assert unique_joined_reading([["11"], ["8"], ["9", "1", "0", "2", "130"]], 7, _sums) is None
+
+
+def test_a_reading_without_a_join_counts_against_the_others() -> None:
+    # 1 / 2 0 0 0 0 3 reads as printed (1 + 2 = 3): nothing is joined, so nothing is decided here.
+    assert unique_joined_reading([["1"], ["2", "0", "0", "0", "0", "3"]], 7, _sums) is None
+    assert len(readings([["1"], ["2", "0", "0", "0", "0", "3"]], 7)) == 1 + 7
+
+
+def _sums(texts: Sequence[str | None]) -> bool:
+    numbers = [int(t) if t else 0 for t in texts]
+    return sum(numbers[:-1]) == numbers[-1]
+
+
+def test_a_number_wrapped_in_its_cell_reads_whole_in_copied_text() -> None:
+    text = _copied_text().replace(
+        "一、本年新收政府信息公开申请数量 3 3 3 3 3 3 3",
+        "一、本年新收政府信息公开申请数量 10\n3\n3 3 3 3 3 118",
+    )
+    result = gr.read(text.encode(), name="copied.txt")
+    row = [result.report.cell(f"applications.received.{c}").value for c in APPLICANT_COLUMNS]
+    assert row == [103, 3, 3, 3, 3, 3, 118]
+    (joined,) = [f for f in result.findings if f.code == "read.joined_number"]
+    assert joined.cells == ("applications.received.natural_person",)
+    assert not [f for f in result.findings if f.code == "read.stray_number"]
+
+
+def test_a_wrapped_row_that_two_readings_fit_stays_absent() -> None:
+    # 118 and a blank in any one of five columns: every such reading is consistent.
+    text = _copied_text().replace(
+        "一、本年新收政府信息公开申请数量 3 3 3 3 3 3 3",
+        "一、本年新收政府信息公开申请数量 11\n8\n9 1 0 2 130",
+    )
+    result = gr.read(text.encode(), name="copied.txt")
+    for column in APPLICANT_COLUMNS:
+        assert result.report.cell(f"applications.received.{column}").value is None
+    assert "read.joined_number" not in {f.code for f in result.findings}
+    unplaced = [f for f in result.findings if f.code == "read.unplaced_values"]
+    assert any("applications.received.total" in f.cells for f in unplaced)

@@ -30,6 +30,7 @@ from .errors import ReportReadError
 from .findings import Finding
 from .metadata import report_metadata
 from .model import (
+    APPLICANT_COLUMNS,
     AnnualReport,
     Edition,
     NarrativeSection,
@@ -42,6 +43,7 @@ from .model import (
 from .reading import reading_finding
 from .row_labels import NAMED, LabelMatch, match_label, normalise_label
 from .values import Cell, CellState, cache_short_texts, parse_cell_text
+from .wrapped_numbers import unique_joined_reading
 
 __all__ = ["interpret", "normalise_label"]
 
@@ -548,7 +550,11 @@ def _applications(
             named[key] = sighting
         return where
 
-    for index, row in _in_section(rows, "applications"):
+    section_rows = _in_section(rows, "applications")
+    consumed: set[int] = set()  # lines read as the rest of a row whose numbers wrapped
+    for position_in_section, (index, row) in enumerate(section_rows):
+        if index in consumed:
+            continue
         if _is_column_header(row):
             if _is_review_header(row):
                 break  # section 四 printed without its title: section 三 ends here
@@ -613,7 +619,14 @@ def _applications(
             pending = (match, label_cell)
             continue
         pending = None
-        values, extra = _values_after(after, _APPLICANT_COLUMNS, right_aligned=True)
+        wrapped = _wrapped_row(after, section_rows[position_in_section + 1 :], match, findings)
+        if wrapped is not None:
+            values, lines = wrapped
+            extra = []
+            consumed.update(lines)
+            used.update(lines)
+        else:
+            values, extra = _values_after(after, _APPLICANT_COLUMNS, right_aligned=True)
         if _all_blank(values):
             pending = (match, label_cell)  # a blank row, or a header: later values may follow
         elif not seen(match) and _blank_may_be_lost(rows, index, values):
@@ -626,6 +639,79 @@ def _applications(
     has_sub_rows = any(key.startswith("other.") for key in live)
     single = "other" in live and not has_sub_rows
     _place_rows(observed, edition, single, has_sub_rows, cells, used, findings)
+
+
+def _wrapped_row(
+    after: Sequence[GridCell],
+    following: Sequence[tuple[int, _Row]],
+    match: LabelMatch,
+    findings: list[Finding],
+) -> tuple[list[GridCell | None], list[int]] | None:
+    """A line of copied text with fewer values than the row has cells, its numbers going on over
+    the lines of values after it, one of them wrapped in its narrow cell (``11`` / ``8`` for 118):
+    read when exactly one reading of the pieces (which line breaks cut a number, which cells are
+    blank) makes the row's printed 总计 the sum of its columns, and that reading joins a number.
+    Returns the row's values and the indices of the lines read with it."""
+    filled = [c for c in after if c.text.strip()]
+    if not 0 < len(filled) < _APPLICANT_COLUMNS or any(
+        c.provenance.table is not None for c in after
+    ):
+        return None
+    lines: list[list[GridCell]] = [filled]
+    taken: list[int] = []
+    for index, row in following:
+        if sum(map(len, lines)) >= _APPLICANT_COLUMNS:
+            break
+        cells = [c for c in row.cells if c.text.strip()]
+        if not cells or not _values_only(row) or any(c.provenance.table is not None for c in cells):
+            return None
+        lines.append(cells)
+        taken.append(index)
+    if len(lines) < 2 or sum(map(len, lines)) <= _APPLICANT_COLUMNS:
+        return None
+    texts = [[unicodedata.normalize("NFKC", c.text).strip() for c in line] for line in lines]
+    reading = unique_joined_reading(texts, _APPLICANT_COLUMNS, _row_total_holds)
+    if reading is None:
+        return None
+    pieces = [c for line in lines for c in line]
+    flat = [t for line in texts for t in line]
+    values: list[GridCell | None] = []
+    joined_at: list[tuple[int, str, str]] = []
+    for column, group in enumerate(reading):
+        if group is None:
+            values.append(None)
+            continue
+        first = pieces[group[0]]
+        if len(group) > 1:
+            text = "".join(flat[i] for i in group)
+            joined_at.append((column, " / ".join(flat[i] for i in group), text))
+            first = GridCell(text, first.row, first.column, provenance=first.provenance)
+        values.append(first)
+    for column, printed, text in joined_at:
+        findings.append(
+            reading_finding(
+                "read.joined_number",
+                f"第 {column + 1} 列的数字在复制的文字中折成两行（{printed}），按该行总计唯一相符的读法"
+                f"接为一个数「{text}」",
+                f"column {column + 1}: a number wrapped over two lines of the copied text "
+                f"({printed}), joined as {text!r}, the one reading whose row total holds",
+                cells=tuple(
+                    f"applications.{row}.{APPLICANT_COLUMNS[column]}" for row in match.rows
+                ),
+                actual=printed,
+                source=pieces[0].provenance,
+            )
+        )
+    return values, taken
+
+
+def _row_total_holds(texts: Sequence[str | None]) -> bool:
+    """Whether a reading of a row of section 三 is counts whose printed 总计 is the sum of the six
+    columns (a blank counted as 0, only to reject readings)."""
+    if not all(t is None or (t.isascii() and t.isdigit()) for t in texts):
+        return False
+    numbers = [int(t) if t is not None else 0 for t in texts]
+    return sum(numbers[:-1]) == numbers[-1]
 
 
 def _application_rows(edition: Edition, single: bool) -> tuple[tuple[str, ...], frozenset[str]]:
