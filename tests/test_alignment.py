@@ -15,7 +15,7 @@ from govinfo_report.alignment import Placement, ordered_alignment
 from govinfo_report.model import APPLICANT_COLUMNS, Edition, template_cells, template_rows
 from govinfo_report.row_labels import NAMED, SIMILAR, match_label
 from govinfo_report.testing import uniform_report
-from govinfo_report.wrapped_numbers import readings, unique_joined_reading
+from govinfo_report.wrapped_numbers import consistent_readings, readings
 
 # ---------------------------------------------------------------- the alignment itself
 
@@ -223,8 +223,13 @@ def _copied_text() -> str:
     return "示例县人民政府2022年政府信息公开工作年度报告\n" + "\n".join(lines) + "\n"
 
 
+def _one(lines: list[list[str]]) -> Sequence[tuple[int, ...] | None] | None:
+    found = consistent_readings(lines, 7, _sums)
+    return found[0][0] if len(found) == 1 else None
+
+
 def test_wrapped_readings_join_only_at_line_breaks() -> None:
-    assert unique_joined_reading([["11"], ["8"], ["9", "1", "0", "0", "2", "130"]], 7, _sums) == (
+    assert _one([["11"], ["8"], ["9", "1", "0", "0", "2", "130"]]) == (
         (0, 1),
         (2,),
         (3,),
@@ -233,18 +238,18 @@ def test_wrapped_readings_join_only_at_line_breaks() -> None:
         (6,),
         (7,),
     )
-    # A count never starts with 0: 0 / 5 is two values, and then nothing reads the row.
-    assert unique_joined_reading([["0"], ["5"], ["1", "0", "0", "0", "0", "6"]], 7, _sums) is None
+    # A count never starts with 0: 0 / 5 is two values, and then no reading holds.
+    assert _one([["0"], ["5"], ["1", "0", "0", "0", "0", "6"]]) is None
 
 
 def test_a_wrapped_reading_with_a_blank_somewhere_is_not_decided() -> None:
-    # 11 / 8 / 9 1 0 2 130: 118 and a blank in one of five columns, all equally consistent.
-    assert unique_joined_reading([["11"], ["8"], ["9", "1", "0", "2", "130"]], 7, _sums) is None
+    # 11 / 8 / 9 1 0 2 130: 118 and a blank in any of the six columns before 总计.
+    assert len(consistent_readings([["11"], ["8"], ["9", "1", "0", "2", "130"]], 7, _sums)) == 6
 
 
-def test_a_reading_without_a_join_counts_against_the_others() -> None:
-    # 1 / 2 0 0 0 0 3 reads as printed (1 + 2 = 3): nothing is joined, so nothing is decided here.
-    assert unique_joined_reading([["1"], ["2", "0", "0", "0", "0", "3"]], 7, _sums) is None
+def test_values_going_on_in_the_next_line_unwrapped_are_one_reading() -> None:
+    # 1 / 2 0 0 0 0 3: as printed (1 + 2 = 3); joining 1 and 2 leaves no consistent reading.
+    assert _one([["1"], ["2", "0", "0", "0", "0", "3"]]) == tuple((i,) for i in range(7))
     assert len(readings([["1"], ["2", "0", "0", "0", "0", "3"]], 7)) == 1 + 7
 
 
@@ -278,3 +283,24 @@ def test_a_wrapped_row_that_two_readings_fit_stays_absent() -> None:
     assert "read.joined_number" not in {f.code for f in result.findings}
     unplaced = [f for f in result.findings if f.code == "read.unplaced_values"]
     assert any("applications.received.total" in f.cells for f in unplaced)
+
+
+def test_a_full_row_whose_last_number_goes_on_in_the_next_line() -> None:
+    text = _copied_text().replace(
+        "四、结转下年度继续办理 3 3 3 3 3 3 3", "四、结转下年度继续办理 3 3 3 3 3 3 1\n8"
+    )
+    result = gr.read(text.encode(), name="copied.txt")
+    assert result.report.cell("applications.carried_out.total").value == 18
+    assert "read.joined_number" in {f.code for f in result.findings}
+
+
+def test_a_full_row_followed_by_a_number_no_reading_fits_stores_nothing() -> None:
+    # 3 3 3 3 3 3 3 / 5: a page number, or 35 cut in two; the row total fits neither reading.
+    text = _copied_text().replace(
+        "四、结转下年度继续办理 3 3 3 3 3 3 3", "四、结转下年度继续办理 3 3 3 3 3 3 3\n5"
+    )
+    result = gr.read(text.encode(), name="copied.txt")
+    for column in APPLICANT_COLUMNS:
+        assert result.report.cell(f"applications.carried_out.{column}").value is None
+    unplaced = [f for f in result.findings if f.code == "read.unplaced_values"]
+    assert any("applications.carried_out.total" in f.cells for f in unplaced)

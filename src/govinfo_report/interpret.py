@@ -43,7 +43,7 @@ from .model import (
 from .reading import reading_finding
 from .row_labels import NAMED, LabelMatch, match_label, normalise_label
 from .values import Cell, CellState, cache_short_texts, parse_cell_text
-from .wrapped_numbers import unique_joined_reading
+from .wrapped_numbers import consistent_readings, readings
 
 __all__ = ["interpret", "normalise_label"]
 
@@ -526,7 +526,13 @@ def _applications(
         earlier = named.get(match.row) if match.row is not None else None
         return earlier is not None and not _all_blank(earlier.values)
 
-    def record(match: LabelMatch, values: list[GridCell | None], label_cell: GridCell) -> str:
+    def record(
+        match: LabelMatch,
+        values: list[GridCell | None],
+        label_cell: GridCell,
+        *,
+        withdrawn: bool = False,
+    ) -> str:
         """Keep a labelled row; returns how to name it in findings. A row named again after its
         values were read is a duplicate: its numbers are strays."""
         where = f"「{label_cell.text.strip()}」行"
@@ -539,12 +545,12 @@ def _applications(
                 findings,
             )
             return f"{where}重复出现，"
-        if earlier is not None and _all_blank(values):
+        if earlier is not None and _all_blank(values) and not withdrawn:
             return where
         if earlier is not None:
             # A blank first sight (a header such as 总计) that real values replace.
             observed.remove(earlier)
-        sighting = _Observed(index, match, values, label_cell)
+        sighting = _Observed(index, match, values, label_cell, withdrawn)
         observed.append(sighting)
         if key is not None:
             named[key] = sighting
@@ -619,12 +625,22 @@ def _applications(
             pending = (match, label_cell)
             continue
         pending = None
-        wrapped = _wrapped_row(after, section_rows[position_in_section + 1 :], match, findings)
+        wrapped = _wrapped_row(
+            label_cell.text.strip(),
+            after,
+            section_rows[position_in_section + 1 :],
+            match,
+            edition,
+            findings,
+        )
         if wrapped is not None:
             values, lines = wrapped
             extra = []
             consumed.update(lines)
             used.update(lines)
+            if all(v is None for v in values):  # read several ways: it marks its place only
+                record(match, values, label_cell, withdrawn=True)
+                continue
         else:
             values, extra = _values_after(after, _APPLICANT_COLUMNS, right_aligned=True)
         if _all_blank(values):
@@ -642,37 +658,59 @@ def _applications(
 
 
 def _wrapped_row(
+    label_text: str,
     after: Sequence[GridCell],
     following: Sequence[tuple[int, _Row]],
     match: LabelMatch,
+    edition: Edition,
     findings: list[Finding],
 ) -> tuple[list[GridCell | None], list[int]] | None:
-    """A line of copied text with fewer values than the row has cells, its numbers going on over
-    the lines of values after it, one of them wrapped in its narrow cell (``11`` / ``8`` for 118):
-    read when exactly one reading of the pieces (which line breaks cut a number, which cells are
-    blank) makes the row's printed 总计 the sum of its columns, and that reading joins a number.
-    Returns the row's values and the indices of the lines read with it."""
+    """A labelled line of copied text followed by short lines of values that may be its numbers
+    going on, one of them wrapped in its narrow cell (``11`` / ``8`` / ``9 1 0 0 2 130`` for
+    118 9 1 0 0 2 130): read when exactly one reading of the pieces (which line breaks cut a
+    number, which cells are blank) makes the row's printed 总计 the sum of its columns; when none
+    or several do, none of the row's values is stored. ``None`` when the lines after cannot be the
+    row's numbers going on. Returns the row's values and the indices of the lines read with it."""
     filled = [c for c in after if c.text.strip()]
-    if not 0 < len(filled) < _APPLICANT_COLUMNS or any(
+    if not 0 < len(filled) <= _APPLICANT_COLUMNS or any(
         c.provenance.table is not None for c in after
     ):
         return None
     lines: list[list[GridCell]] = [filled]
     taken: list[int] = []
     for index, row in following:
-        if sum(map(len, lines)) >= _APPLICANT_COLUMNS:
-            break
         cells = [c for c in row.cells if c.text.strip()]
         if not cells or not _values_only(row) or any(c.provenance.table is not None for c in cells):
-            return None
+            break
+        if len(lines) > 1 and sum(map(len, lines)) >= _APPLICANT_COLUMNS:
+            break
         lines.append(cells)
         taken.append(index)
     if len(lines) < 2 or sum(map(len, lines)) <= _APPLICANT_COLUMNS:
         return None
     texts = [[unicodedata.normalize("NFKC", c.text).strip() for c in line] for line in lines]
-    reading = unique_joined_reading(texts, _APPLICANT_COLUMNS, _row_total_holds)
-    if reading is None:
-        return None
+    if not any(joins for _, joins in readings(texts, _APPLICANT_COLUMNS)):
+        return None  # the lines after cannot be this row's numbers going on
+    found = consistent_readings(texts, _APPLICANT_COLUMNS, _row_total_holds)
+    if len(found) != 1:
+        # Its numbers may go on in the lines after it, and no one reading holds.
+        rest = [t for line in texts[1:] for t in line]
+        keys = tuple(key for row in match.rows for key in _row_keys(edition, row))
+        findings.append(
+            reading_finding(
+                "read.unplaced_values",
+                f"「{label_text}」行的数字可能在其后的行中继续（{' '.join(rest)}），"
+                f"与该行总计相符的读法有 {len(found)} 种，该行各值均不采用：{'、'.join(keys)}",
+                f"{label_text!r}: its numbers may go on in the lines after it ({' '.join(rest)}) "
+                f"and {len(found)} readings (not one) agree with its total; none is stored. "
+                f"Cells: {', '.join(keys)}",
+                cells=keys,
+                actual=" / ".join(" ".join(line) for line in texts),
+                source=filled[0].provenance,
+            )
+        )
+        return [None] * _APPLICANT_COLUMNS, taken
+    ((reading, _),) = found
     pieces = [c for line in lines for c in line]
     flat = [t for line in texts for t in line]
     values: list[GridCell | None] = []

@@ -5,7 +5,7 @@ the copy gives each piece on a line of its own: ``一、本年新收政府信息
 ``9 1 0 0 2 130``. Nothing in the text says which line break cut a number, and a blank cell prints
 nothing at all, so several readings of the pieces are possible. This module lists them all; the
 interpreter keeps a reading only when exactly one of them is consistent with the row's own printed
-总计 and that reading joins a number (see :func:`unique_joined_reading`).
+总计 (:func:`consistent_readings`), and otherwise stores none of the row's values.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 
-__all__ = ["readings", "unique_joined_reading"]
+__all__ = ["consistent_readings", "readings"]
 
 Reading = tuple[tuple[int, ...] | None, ...]
 """Each cell: the indices of the pieces that make its number (one, or two joined), or ``None`` for a
@@ -65,27 +65,17 @@ def readings(lines: Sequence[Sequence[str]], cells: int) -> list[tuple[Reading, 
     return found
 
 
-def unique_joined_reading(
+def consistent_readings(
     lines: Sequence[Sequence[str]], cells: int, consistent: Callable[[Sequence[str | None]], bool]
-) -> Reading | None:
-    """The one reading of the pieces whose cell texts ``consistent`` accepts, when it joins at least
-    one number; ``None`` when no reading, or more than one (giving other cell texts), is consistent.
-
-    A reading that joins nothing is never taken here (a row with no number cut is read as printed
-    elsewhere), but it counts against the others: if it is consistent too, nothing is decided.
-    """
+) -> list[tuple[Reading, int]]:
+    """The readings of the pieces whose cell texts ``consistent`` accepts, one per distinct set of
+    cell texts, each with how many numbers it joins."""
     pieces = [piece for line in lines for piece in line]
     accepted: dict[tuple[str | None, ...], tuple[Reading, int]] = {}
     for reading, joins in readings(lines, cells):
         texts = tuple(
             None if group is None else "".join(pieces[i] for i in group) for group in reading
         )
-        if texts in accepted or not consistent(texts):
-            continue
-        accepted[texts] = (reading, joins)
-        if len(accepted) > 1:
-            return None
-    if len(accepted) != 1:
-        return None
-    ((reading, joins),) = accepted.values()
-    return reading if joins > 0 else None
+        if texts not in accepted and consistent(texts):
+            accepted[texts] = (reading, joins)
+    return list(accepted.values())
