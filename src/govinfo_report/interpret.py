@@ -10,6 +10,7 @@ its own row: it cannot shift the cells of the rows after it. A number that lands
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -486,10 +487,6 @@ def _values_only(row: _Row) -> bool:
 # ---------------------------------------------------------------- section 三
 
 
-def _application_match(text: str) -> LabelMatch | None:
-    return match_label(text, "applications")
-
-
 @attrs.define
 class _Observed:
     """A row of section 三 as read, in document order: the rows its label names (``None`` for a
@@ -569,7 +566,7 @@ def _applications(
         label_at: int | None = None
         match: LabelMatch | None = None
         for position in range(len(row.cells) - 1, -1, -1):
-            match = _application_match(row.cells[position].text)
+            match = match_label(row.cells[position].text, "applications")
             if match is not None:
                 label_at = position
                 break
@@ -671,6 +668,8 @@ def _wrapped_row(
     number, which cells are blank) makes the row's printed 总计 the sum of its columns; when none
     or several do, none of the row's values is stored. ``None`` when the lines after cannot be the
     row's numbers going on. Returns the row's values and the indices of the lines read with it."""
+    if not after or after[0].provenance.table is not None or not following:
+        return None  # a table's row, or the last line
     filled = [c for c in after if c.text.strip()]
     if not 0 < len(filled) <= _APPLICANT_COLUMNS or any(
         c.provenance.table is not None for c in after
@@ -752,10 +751,14 @@ def _row_total_holds(texts: Sequence[str | None]) -> bool:
     return sum(numbers[:-1]) == numbers[-1]
 
 
-def _application_rows(edition: Edition, single: bool) -> tuple[tuple[str, ...], frozenset[str]]:
+@functools.cache
+def _application_rows(
+    edition: Edition, single: bool
+) -> tuple[tuple[str, ...], frozenset[str], dict[str, int]]:
     """The row sequence section 三 is aligned to: the edition's rows (（六）其他处理 as one row or
     as three), with the other form's rows at their place, which only a label may take (they are
-    read to be reported, never stored). Returns the keys and those a row of values may take."""
+    read to be reported, never stored). Returns the keys, those a row of values may take, and
+    each key's place."""
     own = [
         row.key.removeprefix("applications.")
         for row in template_rows(edition, single_other_row=single)
@@ -773,7 +776,7 @@ def _application_rows(edition: Edition, single: bool) -> tuple[tuple[str, ...], 
         sequence = [*own[: first + 1], *other_form, *own[first + 1 :]]
     else:
         sequence = [*own[:first], *other_form, *own[first:]]
-    return tuple(sequence), frozenset(own)
+    return tuple(sequence), frozenset(own), {key: i for i, key in enumerate(sequence)}
 
 
 def _place_rows(
@@ -792,22 +795,19 @@ def _place_rows(
     every best alignment puts it in the same place. A row of values placed there, or a label that
     names several rows placed by its neighbours, is placed by position (provenance and an info
     finding say so); a row with equally good places is stored nowhere and a finding lists them."""
-    sequence, positional = _application_rows(edition, single)
-    place = {key: i for i, key in enumerate(sequence)}
-    scores: list[dict[int, int]] = []
-    for sighting in observed:
-        if sighting.match is None:
-            scores.append({place[key]: _POSITION_SCORE for key in sequence if key in positional})
-            continue
-        score = _NAMED_SCORE if sighting.match.strength == NAMED else _SIMILAR_SCORE
-        scores.append({place[key]: score for key in sighting.match.rows if key in place})
-    placements = ordered_alignment(scores, len(sequence))
-    if any(
-        placement.row != place[sighting.match.rows[0]]
-        for sighting, placement in zip(observed, placements, strict=True)
-        if _certain(sighting)
-    ):
-        placements = _by_labels_only(observed, place, positional)
+    sequence, positional, place = _application_rows(edition, single)
+    certain = [place[s.match.rows[0]] for s in observed if s.match is not None and _certain(s)]
+    if len(certain) == len(observed) and all(a < b for a, b in itertools.pairwise(certain)):
+        # Every row named by its own label, in the template's order: the alignment is the labels.
+        placements = [Placement(row) for row in certain]
+    else:
+        placements = ordered_alignment(_scores(observed, sequence, positional, place), len(place))
+        if any(
+            placement.row != place[sighting.match.rows[0]]
+            for sighting, placement in zip(observed, placements, strict=True)
+            if sighting.match is not None and _certain(sighting)
+        ):
+            placements = _by_labels_only(observed, place, positional)
     for sighting, placement in zip(observed, placements, strict=True):
         if placement.row is None:
             _report_unplaced(sighting, placement.candidates, sequence, edition, single, findings)
@@ -861,13 +861,28 @@ def _place_rows(
             )
 
 
+def _scores(
+    observed: Sequence[_Observed],
+    sequence: Sequence[str],
+    positional: frozenset[str],
+    place: Mapping[str, int],
+) -> list[dict[int, int]]:
+    """What placing each row read in each template row scores."""
+    by_position = {place[key]: _POSITION_SCORE for key in sequence if key in positional}
+    scores: list[dict[int, int]] = []
+    for sighting in observed:
+        if sighting.match is None:
+            scores.append(by_position)
+            continue
+        score = _NAMED_SCORE if sighting.match.strength == NAMED else _SIMILAR_SCORE
+        scores.append({place[key]: score for key in sighting.match.rows if key in place})
+    return scores
+
+
 def _certain(sighting: _Observed) -> bool:
     """A row whose label names one row (a stem or the whole label): its place is certain."""
-    return (
-        sighting.match is not None
-        and sighting.match.strength == NAMED
-        and (sighting.match.row is not None)
-    )
+    match = sighting.match
+    return match is not None and match.strength == NAMED and len(match.rows) == 1
 
 
 def _by_labels_only(
@@ -992,7 +1007,7 @@ def _blank_may_be_lost(rows: Sequence[_Row], index: int, values: Sequence[GridCe
         if not 0 <= neighbour < len(rows):
             continue
         cells = [c for c in rows[neighbour].cells if c.text.strip()]
-        if not cells or any(_application_match(c.text) is not None for c in cells):
+        if not cells or any(match_label(c.text, "applications") is not None for c in cells):
             continue
         if _is_column_header(rows[neighbour]):
             continue
@@ -1090,7 +1105,7 @@ def _joined_label(fragments: Sequence[GridCell], row: _Row) -> tuple[int | None,
     own = row.cells[position].text
     for count in range(1, min(3, len(fragments)) + 1):
         joined = "".join(c.text.strip() for c in fragments[-count:]) + own
-        match = _application_match(joined)
+        match = match_label(joined, "applications")
         if match is not None:
             return position, match
     return None, None
@@ -1104,7 +1119,7 @@ def _value_slots(row: _Row) -> int:
 
 def _fragments_label(fragments: Sequence[GridCell]) -> LabelMatch | None:
     for count in range(2, min(3, len(fragments)) + 1):
-        match = _application_match("".join(c.text.strip() for c in fragments[-count:]))
+        match = match_label("".join(c.text.strip() for c in fragments[-count:]), "applications")
         if match is not None:
             return match
     return None
