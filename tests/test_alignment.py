@@ -304,3 +304,14 @@ def test_a_full_row_followed_by_a_number_no_reading_fits_stores_nothing() -> Non
         assert result.report.cell(f"applications.carried_out.{column}").value is None
     unplaced = [f for f in result.findings if f.code == "read.unplaced_values"]
     assert any("applications.carried_out.total" in f.cells for f in unplaced)
+
+
+def test_sub_rows_of_other_handling_in_a_2019_report_are_strays() -> None:
+    report = uniform_report("2019", "3", agency="示例县人民政府", year=2020)
+    lines = gr.write(report, "markdown").decode("utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if "（六）其他处理" in line)
+    lines.insert(at + 1, "|  |  | 1.逾期不补正 | 5 | 5 | 5 | 5 | 5 | 5 | 30 |")
+    result = gr.read("\n".join(lines).encode(), name="r.md")
+    assert result.report.cell("applications.other.total").value == 3
+    strays = [f for f in result.findings if f.code == "read.stray_number"]
+    assert len(strays) == 7 and all("2019" in f.message for f in strays)

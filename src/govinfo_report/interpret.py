@@ -764,18 +764,16 @@ def _application_rows(
         for row in template_rows(edition, single_other_row=single)
         if row.key.startswith("applications.")
     ]
-    other_form = [
-        row.key.removeprefix("applications.")
-        for row in template_rows(Edition.E2021, single_other_row=not single)
-        if row.key.startswith("applications.other")
-    ]
-    if edition is Edition.E2019:
-        other_form = [key for key in other_form if key != "other"]
     first = next(i for i, key in enumerate(own) if key.startswith("other"))
-    if own[first] == "other":
-        sequence = [*own[: first + 1], *other_form, *own[first + 1 :]]
-    else:
-        sequence = [*own[:first], *other_form, *own[first:]]
+    if own[first] == "other":  # one row (always in 2019): the three sub-rows after it
+        sub_rows = [
+            row.key.removeprefix("applications.")
+            for row in template_rows(Edition.E2021)
+            if row.key.startswith("applications.other.")
+        ]
+        sequence = [*own[: first + 1], *sub_rows, *own[first + 1 :]]
+    else:  # three sub-rows: the one row before them (its label is the group's)
+        sequence = [*own[:first], "other", *own[first:]]
     return tuple(sequence), frozenset(own), {key: i for i, key in enumerate(sequence)}
 
 
