@@ -745,8 +745,11 @@ def _wrapped_row(
 def _row_total_holds(texts: Sequence[str | None]) -> bool:
     """Whether a reading of a row of section 三 is counts whose printed 总计 is the sum of the six
     columns (a blank counted as 0, only to reject readings)."""
-    if not all(t is None or (t.isascii() and t.isdigit()) for t in texts):
-        return False
+    if not all(
+        t is None or (t.isascii() and t.isdigit() and (t == "0" or not t.startswith("0")))
+        for t in texts
+    ):
+        return False  # a piece such as 00 is the tail of a number, never a count of its own
     numbers = [int(t) if t is not None else 0 for t in texts]
     return sum(numbers[:-1]) == numbers[-1]
 
