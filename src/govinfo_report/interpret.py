@@ -10,9 +10,10 @@ its own row: it cannot shift the cells of the rows after it. A number that lands
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import attrs
@@ -24,11 +25,13 @@ from .align import (
     paragraph_row,
     split_value_cells,
 )
+from .alignment import Placement, ordered_alignment
 from .document import Document, GridCell, Paragraph, Table
 from .errors import ReportReadError
 from .findings import Finding
 from .metadata import report_metadata
 from .model import (
+    APPLICANT_COLUMNS,
     AnnualReport,
     Edition,
     NarrativeSection,
@@ -36,24 +39,16 @@ from .model import (
     build_report,
     edition_for_year,
     template_cells,
+    template_rows,
 )
 from .reading import reading_finding
+from .row_labels import NAMED, LabelMatch, match_label, normalise_label
 from .values import Cell, CellState, cache_short_texts, parse_cell_text
+from .wrapped_numbers import consistent_readings, readings
 
 __all__ = ["interpret", "normalise_label"]
 
 # ---------------------------------------------------------------- labels
-
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
-_SPACE = re.compile(r"\s+")
-
-
-@cache_short_texts(maxsize=8192)
-def normalise_label(text: str) -> str:
-    """Comparison form of a label: NFKC (full-width brackets and digits to ASCII), no spaces,
-    one kind of quotes."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
-
 
 _compact = normalise_label
 
@@ -66,52 +61,6 @@ _SECTION_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("other", re.compile(r"其他需要报告的事项")),
 )
 _TITLE_MAX = 40
-
-# Section 二: a label cell must equal one of these (after normalisation and dropping numbering).
-_ACTIVE_ROWS: dict[str, tuple[str, ...]] = {
-    "rules": ("规章",),
-    "normative_docs": ("行政规范性文件", "规范性文件"),
-    "licensing": ("行政许可",),
-    "other_services": ("其他对外管理服务事项",),
-    "penalty": ("行政处罚",),
-    "coercion": ("行政强制",),
-    "fees": ("行政事业性收费",),
-    "procurement": ("政府集中采购",),
-}
-
-# Section 三: a label cell must contain one of these patterns. Order matters where texts overlap.
-_APPLICATION_ROWS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (key, re.compile(pattern))
-    for key, pattern in (
-        ("received", r"本年新收"),
-        ("carried_in", r"上年结转"),
-        ("partially_granted", r"部分公开"),
-        ("granted", r"(?<!不)予以公开"),
-        # Short stems: PDF pages cut long labels where a row breaks across pages.
-        ("withheld.state_secret", r"国家秘"),
-        ("withheld.prohibited_by_law", r"法律.{0,4}法规禁止|法律法规禁止"),
-        ("withheld.security_stability", r"三安全"),
-        ("withheld.third_party_rights", r"第三方"),
-        ("withheld.internal_affairs", r"内部事"),
-        ("withheld.process_info", r"过程性"),
-        ("withheld.enforcement_files", r"执法案"),
-        ("withheld.inquiry_matters", r"查询事"),
-        ("unavailable.not_held", r"不掌握"),
-        ("unavailable.needs_creation", r"另行制"),
-        ("unavailable.still_unclear", r"仍不明"),
-        ("not_processed.petition", r"信访"),
-        ("not_processed.duplicate", r"重复申"),
-        ("not_processed.publication", r"出版物"),
-        ("not_processed.excessive", r"大量反复"),
-        ("not_processed.confirmation", r"确认或重新"),
-        ("other.overdue_correction", r"逾期不补"),
-        ("other.overdue_fee", r"逾期.{0,12}(缴纳费用|缴费)|收费通知|逾期未按"),
-        ("other.misc", r"^(3\.|3、|\(3\))其他$"),
-        ("other", r"^(\(六\)|六、)?其他处理$|^\(六\)其他$"),
-        ("total", r"^(\(七\)|七、)?总计$"),
-        ("carried_out", r"结转下.{0,2}年度"),
-    )
-)
 
 _REVIEW_COLUMNS = 15
 _APPLICANT_COLUMNS = 7
@@ -127,7 +76,6 @@ _EDITION_2019_HINTS = (
     "采购项目数量",
     "采购总金额",
 )
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+[.、])")
 
 
 _TABLE_SECTIONS = ("active", "applications", "reviews")
@@ -485,13 +433,8 @@ def _in_section(rows: Sequence[_Row], section: str) -> list[tuple[int, _Row]]:
 
 @cache_short_texts(maxsize=4096)
 def _active_label(text: str) -> str | None:
-    if not text.strip() or _VALUE_LIKE.match(text):
-        return None
-    label = _NUMBERING.sub("", normalise_label(text))
-    for row, names in _ACTIVE_ROWS.items():
-        if label in names:
-            return row
-    return _similar_label(label, "active")
+    match = match_label(text, "active", True)  # whole labels only
+    return None if match is None else match.row
 
 
 def _active(
@@ -544,90 +487,22 @@ def _values_only(row: _Row) -> bool:
 # ---------------------------------------------------------------- section 三
 
 
-@cache_short_texts(maxsize=4096)
-def _application_label(text: str) -> str | None:
-    if not text.strip() or _VALUE_LIKE.match(text):
-        return None
-    label = normalise_label(text)
-    for key, pattern in _APPLICATION_ROWS:
-        if pattern.search(label):
-            return key
-    # A group label's tail may stand before the row's own label (（三）不 / 予公开 1.属于…).
-    for piece in text.split()[::-1]:
-        similar = _similar_label(normalise_label(piece), "applications")
-        if similar is not None:
-            return similar
-    return _similar_label(label, "applications")
+@attrs.define
+class _Observed:
+    """A row of section 三 as read, in document order: the rows its label names (``None`` for a
+    row of values nothing labels), its values, and where it stands."""
+
+    index: int
+    match: LabelMatch | None
+    values: list[GridCell | None]
+    label_cell: GridCell
+    withdrawn: bool = False
+    """Its numbers go on in the next row: it still marks its place, but stores nothing."""
 
 
-_PUNCTUATION = re.compile(r"[\s\W_]+")
-_LABEL_NUMBER = re.compile(
-    r"^(?:([一二三四五六七八九十]+)、|\(([一二三四五六七八九十]+)\)|(\d+)[.、])"
-)
-_CHINESE_DIGITS = "一二三四五六七八九十"
-_SIMILAR_MIN = 0.6  # share of a template label's character pairs the text must contain
-_SIMILAR_MARGIN = 0.2  # lead over the next best label, else the text names no row clearly
-_SIMILAR_BODY_MIN = 6  # shorter labels (规章, 3.其他) are all signal: matched exactly or not at all
-
-
-def _label_number(label: str) -> tuple[int | None, str]:
-    """A label's numbering within its group (``2.`` → 2, ``（三）`` → 3) and the text after it."""
-    match = _LABEL_NUMBER.match(label)
-    if match is None:
-        return None, label
-    chinese = match.group(1) or match.group(2)
-    number = _CHINESE_DIGITS.index(chinese) + 1 if chinese and len(chinese) == 1 else None
-    if match.group(3):
-        number = int(match.group(3))
-    return number, label[match.end() :]
-
-
-def _pairs(text: str) -> frozenset[str]:
-    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
-
-
-@functools.cache
-def _template_rows(section: str) -> tuple[tuple[str, int | None, frozenset[str]], ...]:
-    """Every row of a section in both editions: its key, its numbering and its label's character
-    pairs, from the template the writers print."""
-    rows: dict[tuple[str, str], tuple[int | None, frozenset[str]]] = {}
-    for edition in Edition:
-        for single in (False, True):
-            for spec in template_cells(edition, single_other_row=single):
-                key = spec.key.split(".", 1)[1].rsplit(".", 1)[0]
-                label = normalise_label(spec.labels[-2])
-                if not spec.key.startswith(section + ".") or (key, label) in rows:
-                    continue
-                number, body = _label_number(label)
-                rows[key, label] = (number, _pairs(_PUNCTUATION.sub("", body)))
-    return tuple((key, number, pairs) for (key, _), (number, pairs) in rows.items())
-
-
-def _similar_label(label: str, section: str) -> str | None:
-    """The template row a damaged label names (characters lost in print, pieces of a merged cell
-    around it), when one row's label is clearly the most similar and its numbering agrees."""
-    number, body = _label_number(label)
-    pairs = _pairs(_PUNCTUATION.sub("", body))
-    if not pairs:
-        return None
-    scored = []
-    for key, row_number, row_pairs in _template_rows(section):
-        if len(row_pairs) + 1 < _SIMILAR_BODY_MIN:
-            continue
-        # The numbering is the one part print never damages: a numbered label must show its own
-        # number (a wrapped label's continuation line, which has none, names no row).
-        if row_number is not None and number != row_number:
-            continue
-        scored.append((len(row_pairs & pairs) / len(row_pairs), key))
-    best: dict[str, float] = {}
-    for score, key in scored:  # a row printed differently by the two editions: its best label
-        best[key] = max(score, best.get(key, 0.0))
-    ranked = sorted(((score, key) for key, score in best.items()), reverse=True)
-    if not ranked or ranked[0][0] < _SIMILAR_MIN:
-        return None
-    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < _SIMILAR_MARGIN:
-        return None
-    return ranked[0][1]
+_NAMED_SCORE = 10_000  # a row its label names: outweighs every weaker reading together
+_SIMILAR_SCORE = 100  # a row its damaged label is like
+_POSITION_SCORE = 1  # a row a row of values without a label could stand in
 
 
 def _applications(
@@ -637,38 +512,79 @@ def _applications(
     used: set[int],
     findings: list[Finding],
 ) -> None:
-    found: dict[str, tuple[list[GridCell | None], GridCell]] = {}
-    pending: tuple[str, GridCell] | None = None
+    """Section 三: the document's rows read in order into label fragments, labelled rows and rows
+    of values, then aligned to the template's row sequence as a whole (:mod:`.alignment`)."""
+    observed: list[_Observed] = []
+    named: dict[str, _Observed] = {}  # the sighting of each row that a label names alone
+    pending: tuple[LabelMatch, GridCell] | None = None
     fragments: list[GridCell] = []  # label pieces of rows that matched nothing (wrapped labels)
-    # Rows read in document order: a row key, a row of values nothing labels (by its index), or
-    # None for a header row, which ends a run of such rows.
-    sequence: list[str | int | None] = []
-    for index, row in _in_section(rows, "applications"):
-        if _is_column_header(row):
-            pending, fragments = None, []
-            sequence.append(None)
+
+    def seen(match: LabelMatch) -> bool:
+        earlier = named.get(match.row) if match.row is not None else None
+        return earlier is not None and not _all_blank(earlier.values)
+
+    def record(
+        match: LabelMatch,
+        values: list[GridCell | None],
+        label_cell: GridCell,
+        *,
+        withdrawn: bool = False,
+    ) -> str:
+        """Keep a labelled row; returns how to name it in findings. A row named again after its
+        values were read is a duplicate: its numbers are strays."""
+        where = f"「{label_cell.text.strip()}」行"
+        key = match.row
+        earlier = named.get(key) if key is not None else None
+        if earlier is not None and not _all_blank(earlier.values):
+            _stray(
+                [v for v in values if v is not None and v.text.strip()],
+                f"{where}重复出现，",
+                findings,
+            )
+            return f"{where}重复出现，"
+        if earlier is not None and _all_blank(values) and not withdrawn:
+            return where
+        if earlier is not None:
+            # A blank first sight (a header such as 总计) that real values replace.
+            observed.remove(earlier)
+        sighting = _Observed(index, match, values, label_cell, withdrawn)
+        observed.append(sighting)
+        if key is not None:
+            named[key] = sighting
+        return where
+
+    section_rows = _in_section(rows, "applications")
+    consumed: set[int] = set()  # lines read as the rest of a row whose numbers wrapped
+    for position_in_section, (index, row) in enumerate(section_rows):
+        if index in consumed:
             continue
-        label_at, key = None, None
+        if _is_column_header(row):
+            if _is_review_header(row):
+                break  # section 四 printed without its title: section 三 ends here
+            pending, fragments = None, []
+            continue
+        label_at: int | None = None
+        match: LabelMatch | None = None
         for position in range(len(row.cells) - 1, -1, -1):
-            key = _application_label(row.cells[position].text)
-            if key is not None:
+            match = match_label(row.cells[position].text, "applications")
+            if match is not None:
                 label_at = position
                 break
         has_numbers = any(_is_number_text(c.text) for c in row.cells)
-        if (label_at is None or key is None) and fragments and has_numbers:
-            label_at, key = _joined_label(fragments, row)
-        if (label_at is None or key is None) and pending is None and fragments and has_numbers:
+        if (label_at is None or match is None) and fragments and has_numbers:
+            label_at, match = _joined_label(fragments, row)
+        if (label_at is None or match is None) and pending is None and fragments and has_numbers:
             # A row of values under a label wrapped over lines that each name nothing.
             joined = _fragments_label(fragments)
             if joined is not None:
                 pending = (joined, fragments[-1])
-        if label_at is None or key is None:
+        if label_at is None or match is None:
             if not has_numbers:
                 fragments = [*fragments[-2:], *(c for c in row.cells if c.text.strip())]
             if pending is not None and has_numbers:
                 # The values of a label printed on a row of its own; a wrapped label's tail may
                 # stand before them.
-                label_key, label_cell = pending
+                label_match, label_cell = pending
                 # Values start after the last label fragment (a wrapped label's tail).
                 start = 0
                 for position, cell in enumerate(row.cells):
@@ -676,87 +592,375 @@ def _applications(
                         start = position + 1
                     elif _is_number_text(cell.text):
                         break
-                values, extra = _values_after(row.cells[start:], 7, right_aligned=True)
-                if label_key not in found or _all_blank(found[label_key][0]):
-                    found[label_key] = (values, label_cell)
-                    sequence.append(label_key)
-                _stray(extra, f"「{label_cell.text.strip()}」行", findings)
+                values, extra = _values_after(
+                    row.cells[start:], _APPLICANT_COLUMNS, right_aligned=True
+                )
+                where = record(label_match, values, label_cell)
+                _stray(extra, where, findings)
                 used.add(index)
                 pending = None
             elif (
-                sequence
-                and isinstance(sequence[-1], str)
-                and sequence[-1] in found
+                observed
+                and observed[-1].match is not None
+                and not observed[-1].withdrawn
                 and has_numbers
                 and _continues(row)
             ):
-                _withdraw(sequence[-1], row, found, edition, findings)
+                _withdraw(observed[-1], row, edition, findings)
                 used.add(index)
             elif has_numbers and _values_only(row) and _value_slots(row) <= _APPLICANT_COLUMNS:
-                sequence.append(index)
+                values, _ = _values_after(row.cells, _APPLICANT_COLUMNS, right_aligned=True)
+                observed.append(_Observed(index, None, values, row.cells[0]))
             continue
         used.add(index)
         fragments = []
         label_cell = row.cells[label_at]
         after = row.cells[label_at + 1 :]
-        if len(after) < 7 and not any(c.text.strip() for c in after):
+        if len(after) < _APPLICANT_COLUMNS and not any(c.text.strip() for c in after):
             # A label with no value cells: a header (总计) or a label whose values wrap onto the
             # next row.
-            pending = (key, label_cell)
+            pending = (match, label_cell)
             continue
         pending = None
-        values, extra = _values_after(after, 7, right_aligned=True)
-        if not any(v is not None and v.text.strip() for v in values):
-            pending = (key, label_cell)  # a blank row, or a header: later values may follow
-        if key in found and not _all_blank(found[key][0]):
-            extra = [v for v in values if v is not None and v.text.strip()] + extra
-            where = f"「{label_cell.text.strip()}」行重复出现，"
-        else:
-            # First sight, or a blank first sight (a header such as 总计) that real values replace.
-            if key not in found or not _all_blank(values):
-                if not _all_blank(values) and _blank_may_be_lost(rows, index, values):
-                    _withdraw_blanks(key, values, label_cell, edition, findings)
-                    values = [None] * len(values)
-                found[key] = (values, label_cell)
-                sequence.append(key)
-            where = f"「{label_cell.text.strip()}」行"
-        _stray(extra, where, findings)
-
-    has_sub_rows = any(k.startswith("other.") for k in found)
-    single = "other" in found and not has_sub_rows
-    placed = _place_by_position(sequence, rows, edition, single, found, used, findings)
-    if edition is Edition.E2019 and has_sub_rows:
-        for key in [k for k in found if k.startswith("other.")]:
-            values, label_cell = found.pop(key)
-            _stray(
-                [v for v in values if v is not None and v.text.strip()],
-                f"「{label_cell.text.strip()}」（2019 年版无此分项）",
-                findings,
-            )
-    if "other" in found and has_sub_rows and edition is Edition.E2021:
-        values, label_cell = found.pop("other")
-        _stray(
-            [v for v in values if v is not None and v.text.strip()],
-            "（六）其他处理合计行",
+        wrapped = _wrapped_row(
+            label_cell.text.strip(),
+            after,
+            section_rows[position_in_section + 1 :],
+            match,
+            edition,
             findings,
         )
-    for key, (values, label_cell) in found.items():
+        if wrapped is not None:
+            values, lines = wrapped
+            extra = []
+            consumed.update(lines)
+            used.update(lines)
+            if all(v is None for v in values):  # read several ways: it marks its place only
+                record(match, values, label_cell, withdrawn=True)
+                continue
+        else:
+            values, extra = _values_after(after, _APPLICANT_COLUMNS, right_aligned=True)
+        if _all_blank(values):
+            pending = (match, label_cell)  # a blank row, or a header: later values may follow
+        elif not seen(match) and _blank_may_be_lost(rows, index, values):
+            _withdraw_blanks(match, values, label_cell, edition, findings)
+            values = [None] * len(values)
+        where = record(match, values, label_cell)
+        _stray(extra, where, findings)
+
+    live = {key for key, sighting in named.items() if not sighting.withdrawn}
+    has_sub_rows = any(key.startswith("other.") for key in live)
+    single = "other" in live and not has_sub_rows
+    _place_rows(observed, edition, single, has_sub_rows, cells, used, findings)
+
+
+def _wrapped_row(
+    label_text: str,
+    after: Sequence[GridCell],
+    following: Sequence[tuple[int, _Row]],
+    match: LabelMatch,
+    edition: Edition,
+    findings: list[Finding],
+) -> tuple[list[GridCell | None], list[int]] | None:
+    """A labelled line of copied text followed by short lines of values that may be its numbers
+    going on, one of them wrapped in its narrow cell (``11`` / ``8`` / ``9 1 0 0 2 130`` for
+    118 9 1 0 0 2 130): read when exactly one reading of the pieces (which line breaks cut a
+    number, which cells are blank) makes the row's printed 总计 the sum of its columns; when none
+    or several do, none of the row's values is stored. ``None`` when the lines after cannot be the
+    row's numbers going on. Returns the row's values and the indices of the lines read with it."""
+    if not after or after[0].provenance.table is not None or not following:
+        return None  # a table's row, or the last line
+    filled = [c for c in after if c.text.strip()]
+    if not 0 < len(filled) <= _APPLICANT_COLUMNS or any(
+        c.provenance.table is not None for c in after
+    ):
+        return None
+    lines: list[list[GridCell]] = [filled]
+    taken: list[int] = []
+    for index, row in following:
+        cells = [c for c in row.cells if c.text.strip()]
+        if not cells or not _values_only(row) or any(c.provenance.table is not None for c in cells):
+            break
+        if len(lines) > 1 and sum(map(len, lines)) >= _APPLICANT_COLUMNS:
+            break
+        lines.append(cells)
+        taken.append(index)
+    if len(lines) < 2 or sum(map(len, lines)) <= _APPLICANT_COLUMNS:
+        return None
+    texts = [[unicodedata.normalize("NFKC", c.text).strip() for c in line] for line in lines]
+    if not any(joins for _, joins in readings(texts, _APPLICANT_COLUMNS)):
+        return None  # the lines after cannot be this row's numbers going on
+    found = consistent_readings(texts, _APPLICANT_COLUMNS, _row_total_holds)
+    if len(found) != 1:
+        # Its numbers may go on in the lines after it, and no one reading holds.
+        rest = [t for line in texts[1:] for t in line]
+        keys = tuple(key for row in match.rows for key in _row_keys(edition, row))
+        findings.append(
+            reading_finding(
+                "read.unplaced_values",
+                f"「{label_text}」行的数字可能在其后的行中继续（{' '.join(rest)}），"
+                f"与该行总计相符的读法有 {len(found)} 种，该行各值均不采用：{'、'.join(keys)}",
+                f"{label_text!r}: its numbers may go on in the lines after it ({' '.join(rest)}) "
+                f"and {len(found)} readings (not one) agree with its total; none is stored. "
+                f"Cells: {', '.join(keys)}",
+                cells=keys,
+                actual=" / ".join(" ".join(line) for line in texts),
+                source=filled[0].provenance,
+            )
+        )
+        return [None] * _APPLICANT_COLUMNS, taken
+    ((reading, _),) = found
+    pieces = [c for line in lines for c in line]
+    flat = [t for line in texts for t in line]
+    values: list[GridCell | None] = []
+    joined_at: list[tuple[int, str, str]] = []
+    for column, group in enumerate(reading):
+        if group is None:
+            values.append(None)
+            continue
+        first = pieces[group[0]]
+        if len(group) > 1:
+            text = "".join(flat[i] for i in group)
+            joined_at.append((column, " / ".join(flat[i] for i in group), text))
+            first = GridCell(text, first.row, first.column, provenance=first.provenance)
+        values.append(first)
+    for column, printed, text in joined_at:
+        findings.append(
+            reading_finding(
+                "read.joined_number",
+                f"第 {column + 1} 列的数字在复制的文字中折成两行（{printed}），按该行总计唯一相符的读法"
+                f"接为一个数「{text}」",
+                f"column {column + 1}: a number wrapped over two lines of the copied text "
+                f"({printed}), joined as {text!r}, the one reading whose row total holds",
+                cells=tuple(
+                    f"applications.{row}.{APPLICANT_COLUMNS[column]}" for row in match.rows
+                ),
+                actual=printed,
+                source=pieces[0].provenance,
+            )
+        )
+    return values, taken
+
+
+def _row_total_holds(texts: Sequence[str | None]) -> bool:
+    """Whether a reading of a row of section 三 is counts whose printed 总计 is the sum of the six
+    columns (a blank counted as 0, only to reject readings)."""
+    if not all(
+        t is None or (t.isascii() and t.isdigit() and (t == "0" or not t.startswith("0")))
+        for t in texts
+    ):
+        return False  # a piece such as 00 is the tail of a number, never a count of its own
+    numbers = [int(t) if t is not None else 0 for t in texts]
+    return sum(numbers[:-1]) == numbers[-1]
+
+
+@functools.cache
+def _application_rows(
+    edition: Edition, single: bool
+) -> tuple[tuple[str, ...], frozenset[str], dict[str, int]]:
+    """The row sequence section 三 is aligned to: the edition's rows (（六）其他处理 as one row or
+    as three), with the other form's rows at their place, which only a label may take (they are
+    read to be reported, never stored). Returns the keys, those a row of values may take, and
+    each key's place."""
+    own = [
+        row.key.removeprefix("applications.")
+        for row in template_rows(edition, single_other_row=single)
+        if row.key.startswith("applications.")
+    ]
+    first = next(i for i, key in enumerate(own) if key.startswith("other"))
+    if own[first] == "other":  # one row (always in 2019): the three sub-rows after it
+        sub_rows = [
+            row.key.removeprefix("applications.")
+            for row in template_rows(Edition.E2021)
+            if row.key.startswith("applications.other.")
+        ]
+        sequence = [*own[: first + 1], *sub_rows, *own[first + 1 :]]
+    else:  # three sub-rows: the one row before them (its label is the group's)
+        sequence = [*own[:first], "other", *own[first:]]
+    return tuple(sequence), frozenset(own), {key: i for i, key in enumerate(sequence)}
+
+
+def _place_rows(
+    observed: Sequence[_Observed],
+    edition: Edition,
+    single: bool,
+    has_sub_rows: bool,
+    cells: dict[str, Cell],
+    used: set[int],
+    findings: list[Finding],
+) -> None:
+    """Align the rows read to the template's row sequence and store each row placed in one place.
+
+    A row its label names scores most, a row its damaged label is like less, and a row of values
+    with no label a little for each row a row of values may stand in; a row is stored only where
+    every best alignment puts it in the same place. A row of values placed there, or a label that
+    names several rows placed by its neighbours, is placed by position (provenance and an info
+    finding say so); a row with equally good places is stored nowhere and a finding lists them."""
+    sequence, positional, place = _application_rows(edition, single)
+    certain = [place[s.match.rows[0]] for s in observed if s.match is not None and _certain(s)]
+    if len(certain) == len(observed) and all(a < b for a, b in itertools.pairwise(certain)):
+        # Every row named by its own label, in the template's order: the alignment is the labels.
+        placements = [Placement(row) for row in certain]
+    else:
+        placements = ordered_alignment(_scores(observed, sequence, positional, place), len(place))
+        if any(
+            placement.row != place[sighting.match.rows[0]]
+            for sighting, placement in zip(observed, placements, strict=True)
+            if sighting.match is not None and _certain(sighting)
+        ):
+            placements = _by_labels_only(observed, place, positional)
+    for sighting, placement in zip(observed, placements, strict=True):
+        if placement.row is None:
+            _report_unplaced(sighting, placement.candidates, sequence, edition, single, findings)
+            if placement.ambiguous or sighting.match is not None:
+                used.add(sighting.index)
+            continue
+        key = sequence[placement.row]
+        where = f"「{sighting.label_cell.text.strip()}」行"
+        if sighting.match is None:
+            where = f"{sighting.label_cell.provenance.describe()} 的一行数值"
+        used.add(sighting.index)
+        printed = [v for v in sighting.values if v is not None and v.text.strip()]
+        if edition is Edition.E2019 and key.startswith("other."):
+            _stray(printed, f"{where}（2019 年版无此分项）", findings)
+            continue
+        if key not in positional:
+            _stray(printed, "（六）其他处理合计行" if has_sub_rows else where, findings)
+            continue
+        by_position = sighting.match is None or len(sighting.match.rows) > 1
+        values = sighting.values
+        if by_position:
+            values = [
+                None
+                if v is None
+                else attrs.evolve(v, provenance=attrs.evolve(v.provenance, placed_by="position"))
+                for v in values
+            ]
         specs = _row_specs(edition, f"applications.{key}", single_other_row=single)
-        if len(specs) == len(values):
-            where = f"「{label_cell.text.strip()}」行" if key not in placed else placed[key]
-            _store(specs, values, cells, findings, where)
-            if key in placed and all(spec.key in cells for spec in specs):
-                findings.append(
-                    reading_finding(
-                        "read.placed_by_position",
-                        f"{where}没有可读的标签，按其位置（前后两行之间唯一缺少的行）放入"
-                        f"「{specs[0].labels[-2]}」",
-                        f"{where} has no readable label; placed by its position (the one row "
-                        f"missing between its neighbours) in {specs[0].labels[-2]!r}",
-                        cells=tuple(spec.key for spec in specs),
-                        source=label_cell.provenance,
-                    )
+        _store(specs, values, cells, findings, where)
+        if by_position and not sighting.withdrawn and all(spec.key in cells for spec in specs):
+            reason = (
+                "没有可读的标签，按其位置（前后两行之间唯一可能的行）"
+                if sighting.match is None
+                else f"的标签可指 {len(sighting.match.rows)} 行，按其位置（前后两行之间唯一可能的行）"
+            )
+            reason_en = (
+                "has no readable label; placed by its position (the one row it can be between "
+                "its neighbours)"
+                if sighting.match is None
+                else f"has a label that could name {len(sighting.match.rows)} rows; placed by its "
+                "position (the one of them it can be between its neighbours)"
+            )
+            findings.append(
+                reading_finding(
+                    "read.placed_by_position",
+                    f"{where}{reason}放入「{specs[0].labels[-2]}」",
+                    f"{where} {reason_en} in {specs[0].labels[-2]!r}",
+                    cells=tuple(spec.key for spec in specs),
+                    source=sighting.label_cell.provenance,
                 )
+            )
+
+
+def _scores(
+    observed: Sequence[_Observed],
+    sequence: Sequence[str],
+    positional: frozenset[str],
+    place: Mapping[str, int],
+) -> list[dict[int, int]]:
+    """What placing each row read in each template row scores."""
+    by_position = {place[key]: _POSITION_SCORE for key in sequence if key in positional}
+    scores: list[dict[int, int]] = []
+    for sighting in observed:
+        if sighting.match is None:
+            scores.append(by_position)
+            continue
+        score = _NAMED_SCORE if sighting.match.strength == NAMED else _SIMILAR_SCORE
+        scores.append({place[key]: score for key in sighting.match.rows if key in place})
+    return scores
+
+
+def _certain(sighting: _Observed) -> bool:
+    """A row whose label names one row (a stem or the whole label): its place is certain."""
+    match = sighting.match
+    return match is not None and match.strength == NAMED and len(match.rows) == 1
+
+
+def _by_labels_only(
+    observed: Sequence[_Observed], place: Mapping[str, int], positional: frozenset[str]
+) -> list[Placement]:
+    """The document does not print its rows in the template's order (labels that each name one
+    row contradict it): rows are placed by such labels only, and nothing by its position."""
+    free = sorted(
+        set(place.values())
+        - {place[s.match.rows[0]] for s in observed if s.match is not None and _certain(s)}
+    )
+    placements = []
+    for sighting in observed:
+        if sighting.match is not None and _certain(sighting):
+            placements.append(Placement(place[sighting.match.rows[0]]))
+        elif sighting.match is not None:
+            rows = tuple(place[key] for key in sighting.match.rows if place[key] in free)
+            placements.append(Placement(None, rows) if rows else Placement(None))
+        else:
+            placements.append(
+                Placement(
+                    None, tuple(i for key, i in place.items() if key in positional and i in free)
+                )
+            )
+    return placements
+
+
+def _report_unplaced(
+    sighting: _Observed,
+    candidates: Sequence[int],
+    sequence: Sequence[str],
+    edition: Edition,
+    single: bool,
+    findings: list[Finding],
+) -> None:
+    """The finding for a row the alignment puts in no one place. A row of values with no place at
+    all is left for the strays (it may be section 四's, printed without its title)."""
+    texts = [v.text.strip() for v in sighting.values if v is not None and v.text.strip()]
+    if sighting.match is None and not candidates:
+        return
+    rows = [sequence[i] for i in candidates]
+    keys = tuple(key for row in rows for key in _row_keys(edition, row, single))
+    if sighting.match is None:
+        message = (
+            f"一行数值（{' '.join(texts)}）没有标签，其前后之间有 {len(rows)} 个可能的行，"
+            f"无法确定所属：{'、'.join(rows)}",
+            f"a row of values ({' '.join(texts)}) has no label and {len(rows)} rows could hold "
+            f"it: {', '.join(rows)}",
+        )
+    elif rows:
+        where = f"「{sighting.label_cell.text.strip()}」行"
+        message = (
+            f"{where}可能是 {len(rows)} 个行之一，无法确定所属，该行各值均不采用：{'、'.join(rows)}",
+            f"{where} could be any of {len(rows)} rows; none of its values is stored: "
+            f"{', '.join(rows)}",
+        )
+    else:
+        if sighting.withdrawn or not texts:
+            return
+        where = f"「{sighting.label_cell.text.strip()}」行"
+        named_rows = sighting.match.rows
+        keys = tuple(key for row in named_rows for key in _row_keys(edition, row, single))
+        message = (
+            f"{where}的标签指向 {'、'.join(named_rows)}，但该行已被占用或与前后各行的次序不符，"
+            "该行各值均不采用",
+            f"{where} names {', '.join(named_rows)}, but that row is taken or out of order with "
+            "the rows around it; none of its values is stored",
+        )
+    findings.append(
+        reading_finding(
+            "read.unplaced_values",
+            *message,
+            cells=keys,
+            actual=" ".join(texts),
+            source=sighting.label_cell.provenance,
+        )
+    )
 
 
 _WRAPPED_PIECE = re.compile(r"^0\d+$")  # 00, 05: the tail of a number wrapped in its cell
@@ -774,11 +978,21 @@ def _continues(row: _Row) -> bool:
     return row.placeholder_header or any(_WRAPPED_PIECE.match(piece) for piece in pieces)
 
 
-def _row_keys(edition: Edition, key: str) -> tuple[str, ...]:
+def _row_keys(edition: Edition, key: str, single: bool | None = None) -> tuple[str, ...]:
     """The cell keys of a section 三 row (（六）其他处理 printed as one row or with sub-rows)."""
     prefix = f"applications.{key}"
+    if single is not None:
+        specs = _row_specs(edition, prefix, single_other_row=single)
+        if specs:
+            return tuple(spec.key for spec in specs)
     specs = _row_specs(edition, prefix) or _row_specs(edition, prefix, single_other_row=True)
+    if not specs:  # a sub-row of （六） in edition 2019: its keys in 2021
+        specs = _row_specs(Edition.E2021, prefix)
     return tuple(spec.key for spec in specs)
+
+
+def _match_keys(edition: Edition, match: LabelMatch) -> tuple[str, ...]:
+    return tuple(key for row in match.rows for key in _row_keys(edition, row))
 
 
 def _blank_may_be_lost(rows: Sequence[_Row], index: int, values: Sequence[GridCell | None]) -> bool:
@@ -794,7 +1008,7 @@ def _blank_may_be_lost(rows: Sequence[_Row], index: int, values: Sequence[GridCe
         if not 0 <= neighbour < len(rows):
             continue
         cells = [c for c in rows[neighbour].cells if c.text.strip()]
-        if not cells or any(_application_label(c.text) for c in cells):
+        if not cells or any(match_label(c.text, "applications") is not None for c in cells):
             continue
         if _is_column_header(rows[neighbour]):
             continue
@@ -808,13 +1022,13 @@ def _blank_may_be_lost(rows: Sequence[_Row], index: int, values: Sequence[GridCe
 
 
 def _withdraw_blanks(
-    key: str,
+    match: LabelMatch,
     values: Sequence[GridCell | None],
     label_cell: GridCell,
     edition: Edition,
     findings: list[Finding],
 ) -> None:
-    keys = _row_keys(edition, key)
+    keys = _match_keys(edition, match)
     printed = [v.text.strip() or "（空）" for v in values if v is not None]
     where = f"「{label_cell.text.strip()}」行"
     findings.append(
@@ -832,20 +1046,14 @@ def _withdraw_blanks(
     )
 
 
-def _withdraw(
-    key: str,
-    row: _Row,
-    found: dict[str, tuple[list[GridCell | None], GridCell]],
-    edition: Edition,
-    findings: list[Finding],
-) -> None:
+def _withdraw(sighting: _Observed, row: _Row, edition: Edition, findings: list[Finding]) -> None:
     """A labelled row whose numbers go on in the row after it: none of its values is stored (a
     number cut in two must not pass for a whole one); the finding names its cells."""
-    values, label_cell = found.pop(key)
-    keys = _row_keys(edition, key)
-    printed = [v.text.strip() for v in values if v is not None and v.text.strip()]
+    assert sighting.match is not None
+    keys = _match_keys(edition, sighting.match)
+    printed = [v.text.strip() for v in sighting.values if v is not None and v.text.strip()]
     rest = [c.text.strip() for c in row.cells if c.text.strip()]
-    where = f"「{label_cell.text.strip()}」行"
+    where = f"「{sighting.label_cell.text.strip()}」行"
     findings.append(
         reading_finding(
             "read.unplaced_values",
@@ -854,83 +1062,11 @@ def _withdraw(
             f"stored. Cells: {', '.join(keys)}",
             cells=keys,
             actual=" ".join([*printed, "|", *rest]),
-            source=label_cell.provenance,
+            source=sighting.label_cell.provenance,
         )
     )
-
-
-def _place_by_position(
-    sequence: Sequence[str | int | None],
-    rows: Sequence[_Row],
-    edition: Edition,
-    single: bool,
-    found: dict[str, tuple[list[GridCell | None], GridCell]],
-    used: set[int],
-    findings: list[Finding],
-) -> dict[str, str]:
-    """Rows of values that no label names, placed by order: a run of such rows between two rows
-    read by their labels fills the template rows between those two when the counts agree exactly
-    and every one of those rows is missing. Otherwise their values stay unplaced, and a finding
-    lists the candidates. Returns the placed row keys with a description of each source row."""
-    order = [
-        spec.key.removeprefix("applications.").removesuffix(".natural_person")
-        for spec in template_cells(edition, single_other_row=single)
-        if spec.key.startswith("applications.") and spec.key.endswith(".natural_person")
-    ]
-    placed: dict[str, str] = {}
-    position = 0
-    while position < len(sequence):
-        if not isinstance(sequence[position], int):
-            position += 1
-            continue
-        end = position
-        while end < len(sequence) and isinstance(sequence[end], int):
-            end += 1
-        run = [i for i in sequence[position:end] if isinstance(i, int)]
-        before = next((k for k in reversed(sequence[:position]) if isinstance(k, str)), None)
-        after = next((k for k in sequence[end:] if isinstance(k, str)), None)
-        first = order.index(before) + 1 if before in order else 0
-        last = order.index(after) if after in order else len(order)
-        gap = order[first:last]
-        candidates = [key for key in gap if key not in found]
-        if gap and len(candidates) == len(gap) == len(run):
-            for index, key in zip(run, gap, strict=True):
-                row = rows[index]
-                values, _ = _values_after(row.cells, 7, right_aligned=True)
-                values = [
-                    None
-                    if v is None
-                    else attrs.evolve(
-                        v, provenance=attrs.evolve(v.provenance, placed_by="position")
-                    )
-                    for v in values
-                ]
-                found[key] = (values, row.cells[0])
-                placed[key] = f"{row.cells[0].provenance.describe()} 的一行数值"
-                used.add(index)
-        elif candidates:
-            keys = tuple(
-                spec.key
-                for key in candidates
-                for spec in _row_specs(edition, f"applications.{key}", single_other_row=single)
-            )
-            for index in run:
-                texts = [c.text.strip() for c in rows[index].cells if c.text.strip()]
-                findings.append(
-                    reading_finding(
-                        "read.unplaced_values",
-                        f"一行数值（{' '.join(texts)}）没有标签，其前后之间有 {len(candidates)} "
-                        f"个可能的行，无法确定所属：{'、'.join(candidates)}",
-                        f"a row of values ({' '.join(texts)}) has no label and "
-                        f"{len(candidates)} rows could hold it: {', '.join(candidates)}",
-                        cells=keys,
-                        actual=" ".join(texts),
-                        source=rows[index].cells[0].provenance,
-                    )
-                )
-                used.add(index)
-        position = end
-    return placed
+    sighting.values = [None] * len(sighting.values)
+    sighting.withdrawn = True
 
 
 @functools.cache
@@ -950,7 +1086,19 @@ def _is_column_header(row: _Row) -> bool:
     return sum(_compact(c.text) in columns for c in row.cells if c.text) >= 2
 
 
-def _joined_label(fragments: Sequence[GridCell], row: _Row) -> tuple[int | None, str | None]:
+_REVIEW_HEADERS = frozenset(
+    normalise_label(spec.labels[-1])
+    for spec in template_cells(Edition.E2021)
+    if spec.key.startswith("reviews.") and not spec.key.endswith(".total")
+) | {"行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"}
+
+
+def _is_review_header(row: _Row) -> bool:
+    """A header row of section 四 (结果维持 … , 行政复议 | 行政诉讼): after it, no row is section 三's."""
+    return any(_compact(c.text) in _REVIEW_HEADERS for c in row.cells if c.text)
+
+
+def _joined_label(fragments: Sequence[GridCell], row: _Row) -> tuple[int | None, LabelMatch | None]:
     """A label wrapped over several lines: the pieces before this row joined with its own text."""
     position = next((i for i, c in enumerate(row.cells) if _state(c.text) is CellState.TEXT), None)
     if position is None:
@@ -958,9 +1106,9 @@ def _joined_label(fragments: Sequence[GridCell], row: _Row) -> tuple[int | None,
     own = row.cells[position].text
     for count in range(1, min(3, len(fragments)) + 1):
         joined = "".join(c.text.strip() for c in fragments[-count:]) + own
-        key = _application_label(joined)
-        if key is not None:
-            return position, key
+        match = match_label(joined, "applications")
+        if match is not None:
+            return position, match
     return None, None
 
 
@@ -970,11 +1118,11 @@ def _value_slots(row: _Row) -> int:
     return len(row.cells) - first
 
 
-def _fragments_label(fragments: Sequence[GridCell]) -> str | None:
+def _fragments_label(fragments: Sequence[GridCell]) -> LabelMatch | None:
     for count in range(2, min(3, len(fragments)) + 1):
-        key = _application_label("".join(c.text.strip() for c in fragments[-count:]))
-        if key is not None:
-            return key
+        match = match_label("".join(c.text.strip() for c in fragments[-count:]), "applications")
+        if match is not None:
+            return match
     return None
 
 

@@ -43,14 +43,18 @@ __all__ = [
     "Reviews",
     "RulesRow",
     "TemplateCell",
+    "TemplateRow",
     "Unavailable",
     "Withheld",
     "build_report",
     "template_cells",
+    "template_rows",
 ]
 
 LABEL = "govinfo_report.label"
 KIND = "govinfo_report.kind"
+VARIANTS = "govinfo_report.variants"
+STEMS = "govinfo_report.stems"
 
 
 class Edition(str, enum.Enum):
@@ -66,8 +70,11 @@ def _cell(label: str, kind: CellKind = CellKind.COUNT) -> Any:
     return attrs.field(metadata={LABEL: label, KIND: kind})
 
 
-def _part(label: str) -> Any:
-    return attrs.field(metadata={LABEL: label})
+def _part(label: str, *, variants: tuple[str, ...] = (), stems: tuple[str, ...] = ()) -> Any:
+    """A row or group of a table. ``variants`` are whole labels real reports print instead of the
+    template's; ``stems`` are short distinctive pieces of the label that name the row even when
+    print cut the label short or wrapped it (a stem right after 不 does not count: 不予以公开)."""
+    return attrs.field(metadata={LABEL: label, VARIANTS: variants, STEMS: stems})
 
 
 # ---------------------------------------------------------------- section 二 (edition 2021)
@@ -101,7 +108,7 @@ class Active2021:
     """二、主动公开政府信息情况, edition 2021."""
 
     rules: RulesRow = _part("规章")
-    normative_docs: RulesRow = _part("行政规范性文件")
+    normative_docs: RulesRow = _part("行政规范性文件", variants=("规范性文件",))
     licensing: DecisionsRow = _part("行政许可")
     penalty: DecisionsRow = _part("行政处罚")
     coercion: DecisionsRow = _part("行政强制")
@@ -150,7 +157,7 @@ class Active2019:
     """二、主动公开政府信息情况, edition 2019 (试行)."""
 
     rules: PublishedRow = _part("规章")
-    normative_docs: PublishedRow = _part("规范性文件")
+    normative_docs: PublishedRow = _part("规范性文件", variants=("行政规范性文件",))
     licensing: ItemsRow = _part("行政许可")
     other_services: ItemsRow = _part("其他对外管理服务事项")
     penalty: ItemsRow = _part("行政处罚")
@@ -194,34 +201,38 @@ APPLICANT_COLUMNS: tuple[str, ...] = tuple(f.name for f in attrs.fields(Applican
 class Withheld:
     """（三）不予公开."""
 
-    state_secret: ApplicantCounts = _part("1.属于国家秘密")
-    prohibited_by_law: ApplicantCounts = _part("2.其他法律行政法规禁止公开")
-    security_stability: ApplicantCounts = _part("3.危及“三安全一稳定”")
-    third_party_rights: ApplicantCounts = _part("4.保护第三方合法权益")
-    internal_affairs: ApplicantCounts = _part("5.属于三类内部事务信息")
-    process_info: ApplicantCounts = _part("6.属于四类过程性信息")
-    enforcement_files: ApplicantCounts = _part("7.属于行政执法案卷")
-    inquiry_matters: ApplicantCounts = _part("8.属于行政查询事项")
+    state_secret: ApplicantCounts = _part("1.属于国家秘密", stems=("国家秘",))
+    prohibited_by_law: ApplicantCounts = _part(
+        "2.其他法律行政法规禁止公开", variants=("2.其他法律法规禁止公开",), stems=("法规禁止",)
+    )
+    security_stability: ApplicantCounts = _part("3.危及“三安全一稳定”", stems=("三安全",))
+    third_party_rights: ApplicantCounts = _part("4.保护第三方合法权益", stems=("第三方",))
+    internal_affairs: ApplicantCounts = _part("5.属于三类内部事务信息", stems=("内部事",))
+    process_info: ApplicantCounts = _part("6.属于四类过程性信息", stems=("过程性",))
+    enforcement_files: ApplicantCounts = _part("7.属于行政执法案卷", stems=("执法案",))
+    inquiry_matters: ApplicantCounts = _part("8.属于行政查询事项", stems=("查询事",))
 
 
 @attrs.frozen
 class Unavailable:
     """（四）无法提供."""
 
-    not_held: ApplicantCounts = _part("1.本机关不掌握相关政府信息")
-    needs_creation: ApplicantCounts = _part("2.没有现成信息需要另行制作")
-    still_unclear: ApplicantCounts = _part("3.补正后申请内容仍不明确")
+    not_held: ApplicantCounts = _part("1.本机关不掌握相关政府信息", stems=("不掌握",))
+    needs_creation: ApplicantCounts = _part("2.没有现成信息需要另行制作", stems=("另行制",))
+    still_unclear: ApplicantCounts = _part("3.补正后申请内容仍不明确", stems=("仍不明",))
 
 
 @attrs.frozen
 class NotProcessed:
     """（五）不予处理."""
 
-    petition: ApplicantCounts = _part("1.信访举报投诉类申请")
-    duplicate: ApplicantCounts = _part("2.重复申请")
-    publication: ApplicantCounts = _part("3.要求提供公开出版物")
-    excessive: ApplicantCounts = _part("4.无正当理由大量反复申请")
-    confirmation: ApplicantCounts = _part("5.要求行政机关确认或重新出具已获取信息")
+    petition: ApplicantCounts = _part("1.信访举报投诉类申请", stems=("信访",))
+    duplicate: ApplicantCounts = _part("2.重复申请", stems=("重复申",))
+    publication: ApplicantCounts = _part("3.要求提供公开出版物", stems=("出版物",))
+    excessive: ApplicantCounts = _part("4.无正当理由大量反复申请", stems=("大量反复",))
+    confirmation: ApplicantCounts = _part(
+        "5.要求行政机关确认或重新出具已获取信息", stems=("确认或重新",)
+    )
 
 
 @attrs.frozen
@@ -229,10 +240,14 @@ class OtherHandling2021:
     """（六）其他处理, edition 2021: three numbered sub-rows."""
 
     overdue_correction: ApplicantCounts = _part(
-        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        variants=("1.逾期不补正",),
+        stems=("逾期不补",),
     )
     overdue_fee: ApplicantCounts = _part(
-        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        variants=("2.逾期不缴费",),
+        stems=("缴纳费用", "缴费", "收费通知", "逾期未按"),
     )
     misc: ApplicantCounts = _part("3.其他")
 
@@ -241,18 +256,22 @@ class OtherHandling2021:
 class Applications2019:
     """三、收到和处理政府信息公开申请情况, edition 2019: （六）其他处理 is one row."""
 
-    received: ApplicantCounts = _part("一、本年新收政府信息公开申请数量")
-    carried_in: ApplicantCounts = _part("二、上年结转政府信息公开申请数量")
-    granted: ApplicantCounts = _part("（一）予以公开")
+    received: ApplicantCounts = _part("一、本年新收政府信息公开申请数量", stems=("本年新收",))
+    carried_in: ApplicantCounts = _part("二、上年结转政府信息公开申请数量", stems=("上年结转",))
+    granted: ApplicantCounts = _part("（一）予以公开", stems=("予以公开",))
     partially_granted: ApplicantCounts = _part(
-        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        variants=("（二）部分公开",),
+        stems=("部分公开",),
     )
     withheld: Withheld = _part("（三）不予公开")
     unavailable: Unavailable = _part("（四）无法提供")
     not_processed: NotProcessed = _part("（五）不予处理")
-    other: ApplicantCounts = _part("（六）其他处理")
-    total: ApplicantCounts = _part("（七）总计")
-    carried_out: ApplicantCounts = _part("四、结转下年度继续办理")
+    other: ApplicantCounts = _part("（六）其他处理", variants=("（六）其他", "其他处理"))
+    total: ApplicantCounts = _part("（七）总计", variants=("总计",))
+    carried_out: ApplicantCounts = _part(
+        "四、结转下年度继续办理", variants=("四、结转下一年度继续办理",), stems=("结转下",)
+    )
 
 
 @attrs.frozen
@@ -263,18 +282,24 @@ class Applications2021:
     one row, which is kept as that one row (:class:`ApplicantCounts`), never spread over the three.
     """
 
-    received: ApplicantCounts = _part("一、本年新收政府信息公开申请数量")
-    carried_in: ApplicantCounts = _part("二、上年结转政府信息公开申请数量")
-    granted: ApplicantCounts = _part("（一）予以公开")
+    received: ApplicantCounts = _part("一、本年新收政府信息公开申请数量", stems=("本年新收",))
+    carried_in: ApplicantCounts = _part("二、上年结转政府信息公开申请数量", stems=("上年结转",))
+    granted: ApplicantCounts = _part("（一）予以公开", stems=("予以公开",))
     partially_granted: ApplicantCounts = _part(
-        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        variants=("（二）部分公开",),
+        stems=("部分公开",),
     )
     withheld: Withheld = _part("（三）不予公开")
     unavailable: Unavailable = _part("（四）无法提供")
     not_processed: NotProcessed = _part("（五）不予处理")
-    other: OtherHandling2021 | ApplicantCounts = _part("（六）其他处理")
-    total: ApplicantCounts = _part("（七）总计")
-    carried_out: ApplicantCounts = _part("四、结转下年度继续办理")
+    other: OtherHandling2021 | ApplicantCounts = _part(
+        "（六）其他处理", variants=("（六）其他", "其他处理")
+    )
+    total: ApplicantCounts = _part("（七）总计", variants=("总计",))
+    carried_out: ApplicantCounts = _part(
+        "四、结转下年度继续办理", variants=("四、结转下一年度继续办理",), stems=("结转下",)
+    )
 
 
 # ---------------------------------------------------------------- section 四
@@ -482,6 +507,66 @@ def template_cells(
         for name, cls in sections
         for cell in _walk(cls, name, (_SECTION_LABELS[name],), single)
     )
+
+
+@attrs.frozen
+class TemplateRow:
+    """One row of a table in the template, with everything known about how reports print its label:
+    the one place the reader's label matching comes from."""
+
+    key: str
+    """The row's key, its cells' keys without the column (``applications.withheld.state_secret``)."""
+    label: str
+    """The label the template prints (``1.属于国家秘密``)."""
+    group: str | None
+    """The label of the group the row stands in (``（三）不予公开``), if any."""
+    variants: tuple[str, ...]
+    """Other whole labels real reports print for the row (``规范性文件``)."""
+    stems: tuple[str, ...]
+    """Short distinctive pieces of the label that name the row on their own (``国家秘``)."""
+    cells: tuple[str, ...]
+    """The keys of the row's cells, in column order."""
+
+
+def _walk_rows(
+    cls: type, prefix: str, group: str | None, single_other_row: bool
+) -> Iterator[TemplateRow]:
+    for field in attrs.fields(cls):
+        key = f"{prefix}.{field.name}"
+        field_type = _field_types(cls)[field.name]
+        if get_origin(field_type) in (Union, _UnionType):
+            field_type = ApplicantCounts if single_other_row else get_args(field_type)[0]
+        if field_type is Cell:  # pragma: no cover - every section holds rows, not cells
+            continue
+        children = attrs.fields(field_type)
+        if all(_field_types(field_type)[child.name] is Cell for child in children):
+            yield TemplateRow(
+                key,
+                field.metadata[LABEL],
+                group,
+                field.metadata.get(VARIANTS, ()),
+                field.metadata.get(STEMS, ()),
+                tuple(f"{key}.{child.name}" for child in children),
+            )
+        else:
+            yield from _walk_rows(field_type, key, field.metadata[LABEL], single_other_row)
+
+
+@functools.cache
+def template_rows(
+    edition: Edition | str, *, single_other_row: bool = False
+) -> tuple[TemplateRow, ...]:
+    """Every row of an edition's tables (sections 二, 三 and 四) in template order, with its label,
+    the variants and stems real reports print, and its cells (the same order as
+    :func:`template_cells`)."""
+    edition = Edition(edition)
+    single = single_other_row or edition is Edition.E2019
+    sections = (
+        ("active", _ACTIVE_TYPES[edition]),
+        ("applications", _APPLICATION_TYPES[edition]),
+        ("reviews", Reviews),
+    )
+    return tuple(row for name, cls in sections for row in _walk_rows(cls, name, None, single))
 
 
 @functools.cache

@@ -73,13 +73,26 @@ READ_CODES = (
         example="`1 024` in the single value cell of 行政许可, read as 1024.",
     ),
     CodeInfo(
+        "read.joined_number",
+        Severity.INFO,
+        "折行的数字接为一个数",
+        "number wrapped over lines joined",
+        "Text copied out of a PDF viewer printed a number of section 三 over two lines (too wide "
+        "for its narrow cell). Of every reading of the row's lines (which line break cut a "
+        "number, which cells are blank), exactly one makes the row's printed 总计 the sum of its "
+        "columns, and it joins the pieces: they are read as one number, and the finding gives "
+        "the pieces. Where no reading, or more than one, holds, the row's cells stay absent.",
+        example="`一、本年新收政府信息公开申请数量 11` / `8` / `9 1 0 0 2 130`: 118 for 自然人.",
+    ),
+    CodeInfo(
         "read.placed_by_position",
         Severity.INFO,
         "按位置而非标签放置的值",
         "values placed by position, not by label",
-        "A row of values whose label is missing or unreadable, standing alone between two rows "
-        "whose labels are read: it is the one template row between them, so its values are "
-        "placed there. The provenance of these cells and the finding say so.",
+        "A row of values whose label is missing or unreadable, between two rows whose labels are "
+        "read with exactly as many template rows missing between them as there are such rows; or "
+        "a label that names several rows, only one of which fits between its neighbours. The "
+        "values are placed there; the provenance of these cells and the finding say so.",
         example=(
             "A converter moved the label 2.其他法律行政法规禁止公开 out of the table; the row "
             "`| 30 | 1 | 0 | 0 | 0 | 0 | 31 |` stands between 1.属于国家秘密 and 3.危及“三安全一稳定”."

@@ -42,6 +42,7 @@ DAMAGES: dict[str, tuple[str, ...]] = {
         "reviews_two_lines",  # section 四's fifteen values over two lines
         "lost_characters",  # a character of a label lost in print
         "reviews_without_title",  # section 四's table with no title before it
+        "wrapped_numbers",  # a number of section 三 wrapped in its narrow cell: 11 / 8 for 118
     ),
     # A converter's Markdown (markitdown and the like).
     "markdown": (
@@ -154,6 +155,19 @@ def _text_lines(report: AnnualReport, damages: frozenset[str], seed: int) -> lis
                     lines.append(value_text)
                 else:
                     lines.append(f"{label[_WRAP_AT:]} {value_text}")
+                continue
+            wrap = next((i for i, v in enumerate(values) if v.isdigit() and len(v) > 1), None)
+            if (
+                "wrapped_numbers" in damages
+                and table.section == "applications"
+                and (seed + index) % 4 == 1
+                and wrap is not None
+            ):
+                # The number's last digit on a line of its own, the rest of the row after it.
+                lines.append(" ".join([label, *values[:wrap], values[wrap][:-1]]).strip())
+                lines.append(values[wrap][-1])
+                if values[wrap + 1 :]:
+                    lines.append(" ".join(values[wrap + 1 :]))
                 continue
             lines.append(f"{label} {value_text}".strip())
     lines += [SECTION_TITLES["problems"], "无。", SECTION_TITLES["other"], "无。"]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from hypothesis import strategies as st
 
 from ..layout import SECTION_TITLES, official_tables
-from ..model import AnnualReport, TemplateCell
+from ..model import AnnualReport, Edition, TemplateCell, template_rows
 from ..values import Cell
 
 __all__ = ["LABEL_VARIANTS", "LAYOUTS", "label_variants", "render_text"]
@@ -20,19 +20,33 @@ __all__ = ["LABEL_VARIANTS", "LAYOUTS", "label_variants", "render_text"]
 LAYOUTS = ("cell_per_line", "bar_cells", "tab_rows", "markdown")
 """The four text layouts of the real reports in ``tests/corpus/seeds`` plus Markdown pipe tables."""
 
-LABEL_VARIANTS: Mapping[str, tuple[str, ...]] = {
-    "行政规范性文件": ("规范性文件",),
-    "2.其他法律行政法规禁止公开": ("2.其他法律法规禁止公开",),
-    "3.危及“三安全一稳定”": ('3.危及"三安全一稳定"',),
-    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": ("（二）部分公开", "(二) 部分公开"),
-    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": ("1.逾期不补正",),
-    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": ("2.逾期不缴费",),
-    "（六）其他处理": ("（六）其他", "(六) 其他处理"),
-    "四、结转下年度继续办理": ("四、结转下一年度继续办理",),
-    "（一）予以公开": ("(一) 予以公开",),
-    "（七）总计": ("(七) 总计",),
-}
-"""Label texts seen in real reports, by canonical label."""
+
+def _variants() -> dict[str, tuple[str, ...]]:
+    """The variants the template definition records for each row, plus typographic ones the
+    reader folds away (ASCII brackets with a space, ASCII quotes)."""
+    variants: dict[str, list[str]] = {}
+    for edition in Edition:
+        for single in (False, True):
+            for row in template_rows(edition, single_other_row=single):
+                if row.key.startswith("reviews."):
+                    continue
+                known = variants.setdefault(row.label, [])
+                known.extend(v for v in row.variants if v not in known)
+    typographic = {
+        "3.危及“三安全一稳定”": ('3.危及"三安全一稳定"',),
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": ("(二) 部分公开",),
+        "（六）其他处理": ("(六) 其他处理",),
+        "（一）予以公开": ("(一) 予以公开",),
+        "（七）总计": ("(七) 总计",),
+    }
+    for label, printed in typographic.items():
+        variants.setdefault(label, []).extend(printed)
+    return {label: tuple(printed) for label, printed in variants.items() if printed}
+
+
+LABEL_VARIANTS: Mapping[str, tuple[str, ...]] = _variants()
+"""Label texts seen in real reports, by canonical label: the variants of the template definition
+(:func:`govinfo_report.model.template_rows`) and typographic ones."""
 
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _WRAP_TAIL = 6
