@@ -21,6 +21,7 @@ import attrs
 from ..findings import CodeInfo, Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, TemplateCell, template_cells
 from ..values import Cell, CellState, Number
+from .shapes import per_shape
 
 __all__ = ["Equation", "equations_for", "sum_rule_findings"]
 
@@ -80,6 +81,9 @@ def _getter(indices: tuple[int, ...]) -> Getter:
     return getter
 
 
+Differences = Callable[[Sequence[Number | None]], tuple[Number, ...]]
+"""Every sum equation's ``lhs - rhs``, from the tuple of a shape's operands."""
+
 _ZERO = -1
 """Index of the constant 0 that sum_rule_findings appends to the values."""
 
@@ -94,8 +98,10 @@ class _Shape:
     """Per equation: fetch the lhs and the rhs values in one C call each."""
     statements: dict[str, tuple[str, ...]]
     """Per language, per equation: the equation in words (the same for every report)."""
-    differences: Callable[[Sequence[Number | None]], tuple[Number, ...]]
-    """Every equation's ``lhs - rhs`` in one call, blanks counted as 0 (compiled per shape)."""
+    differences: Differences
+    """Every equation's ``lhs - rhs`` from the operands (raises TypeError if one is blank)."""
+    differences_blank_0: Differences
+    """The same, blanks counted as 0."""
     operands: Callable[[Sequence[Any]], tuple[Any, ...]]
     """Fetch every cell that takes part in some equation, in one C call."""
     section_three: frozenset[int]
@@ -179,13 +185,15 @@ def _shape(edition: Edition, single_other_row: bool) -> _Shape:
             )
         )
     operands = sorted({i for eq in equations for i in eq.operands})
+    differences, differences_blank_0 = _compile_differences(equations, operands, edition)
     return _Shape(
         template,
         tuple(equations),
         {cell: tuple(numbers) for cell, numbers in membership.items()},
         tuple((_getter(eq.lhs), _getter(eq.rhs)) for eq in equations),
         {lang: tuple(_statement(eq, template, lang) for eq in equations) for lang in ("zh", "en")},
-        _compile_differences(equations, edition),
+        differences,
+        differences_blank_0,
         operator.itemgetter(*operands),
         frozenset(n for n, eq in enumerate(equations) if eq.code != _REVIEW_TOTAL),
         detail_heads=(
@@ -197,27 +205,40 @@ def _shape(edition: Edition, single_other_row: bool) -> _Shape:
     )
 
 
+_shape_of = per_shape(_shape)
+
+
 def _compile_differences(
-    equations: Sequence[Equation], edition: Edition
-) -> Callable[[Sequence[Number | None]], tuple[Number, ...]]:
+    equations: Sequence[Equation], operands: Sequence[int], edition: Edition
+) -> tuple[Differences, Differences]:
     """``lhs - rhs`` of every equation in one generated function: a few bytecodes per operand
     instead of two getters, two sums and a subtraction per equation.
 
-    Blanks (``None``) count as 0 (``v or 0``). Only whether a difference is 0 is read from it: a
+    The operands come in as one tuple (fetched in C) and are unpacked into locals. The first
+    function adds them as they are and raises :class:`TypeError` when one is blank (``None``);
+    the second counts blanks as 0 (``v or 0``). Only whether a difference is 0 is read from it: a
     0 that replaces a blank, or a ``Decimal`` zero, changes no sum's value, so the zero test is
     the test of the published operands; a broken equation's difference is then recomputed from
     the values as published (:func:`_difference`), which is what findings print.
     """
+    local = {cell: f"v{n}" for n, cell in enumerate(operands)}
 
-    def side(indices: tuple[int, ...]) -> str:
-        return "(0 + " + " + ".join(f"(v[{i}] or 0)" for i in indices) + ")"
+    def compile_one(name: str, operand: str) -> Differences:
+        def side(indices: tuple[int, ...]) -> str:
+            return "(" + " + ".join(operand.format(local[i]) for i in indices) + ")"
 
-    rows = [f"        {side(eq.lhs)} - {side(eq.rhs)}," for eq in equations]
-    source = "def differences(v):\n    return (\n" + "\n".join(rows) + "\n    )\n"
-    namespace: dict[str, object] = {}
-    # The source is built from the template's own cell indices, never from input.
-    exec(compile(source, f"<govinfo_report sums {edition.value}>", "exec"), namespace)
-    return namespace["differences"]  # type: ignore[return-value]
+        rows = [f"        {side(eq.lhs)} - {side(eq.rhs)}," for eq in equations]
+        source = (
+            f"def {name}(operands):\n"
+            f"    {', '.join(local.values())}, = operands\n"
+            "    return (\n" + "\n".join(rows) + "\n    )\n"
+        )
+        namespace: dict[str, object] = {}
+        # The source is built from the template's own cell indices, never from input.
+        exec(compile(source, f"<govinfo_report sums {edition.value}>", "exec"), namespace)
+        return namespace[name]  # type: ignore[return-value]
+
+    return compile_one("differences", "{}"), compile_one("differences_blank_0", "({} or 0)")
 
 
 @attrs.frozen(eq=False)
@@ -251,7 +272,7 @@ class _BlankPattern:
 
 def equations_for(report: AnnualReport) -> tuple[Equation, ...]:
     """The sum equations of a report's shape (sections 三 and 四)."""
-    return _shape(report.edition, report.single_other_row).equations
+    return _shape_of(report).equations
 
 
 def _statement(equation: Equation, template: Sequence[TemplateCell], lang: str) -> str:
@@ -265,11 +286,17 @@ def _statement(equation: Equation, template: Sequence[TemplateCell], lang: str) 
 
 def sum_rule_findings(report: AnnualReport) -> list[Finding]:
     """Findings for every broken or unassessable sum rule of sections 三 and 四."""
-    shape = _shape(report.edition, report.single_other_row)
+    shape = _shape_of(report)
     values = report.value_tuple()
-    differences = shape.differences(values)
+    operands = shape.operands(values)
     findings: list[Finding] = []
-    if None in values:
+    try:
+        differences = shape.differences(operands)
+        blank_operand = False
+    except TypeError:  # some operand is blank (None)
+        differences = shape.differences_blank_0(operands)
+        blank_operand = True
+    if blank_operand:
         pattern = _blank_pattern(shape, report.state_tuple(), values)
         cells = report.cell_tuple()
         for entry in pattern.unassessable:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import attrs
@@ -44,7 +45,7 @@ class SeriesRule:
     check: SeriesCheck
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # the key of a catalogue's compiled plans, looked up per report
 class Selection:
     """Which codes are on: a profile, then ``select`` (only these) and ``ignore`` (not these).
 
@@ -155,7 +156,7 @@ class Catalogue:
                 continue
             if selection.ignore:
                 findings.extend(_kept(found, enabled, selection))
-            elif disabled:
+            elif disabled and not disabled.isdisjoint(map(_CODE, found)):
                 findings.extend([f for f in found if enabled.get(f.code, True)])
             else:
                 findings.extend(found)
@@ -184,6 +185,9 @@ class Catalogue:
             cached = {code: selection.enabled(info) for code, info in self._codes.items()}
             self._enabled_cache[selection] = cached
         return cached
+
+
+_CODE = operator.attrgetter("code")
 
 
 def _wanted(codes: Iterable[CodeInfo], enabled: dict[str, bool]) -> bool:

@@ -15,15 +15,18 @@ finding is worse than a missed one.
 from __future__ import annotations
 
 import functools
+import operator
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from ..findings import CodeInfo, Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, template_cells
 from ..values import Number
+from .shapes import per_shape
 
 __all__ = [
     "NARRATIVE_CODES",
@@ -442,14 +445,40 @@ def _cells_under(
 _Row = list[tuple[str, str, Number, tuple[str, ...]]]
 
 
+@attrs.frozen(eq=False)
+class _Plan:
+    """What the readings of one report shape need, worked out once per shape."""
+
+    edition: Edition
+    single_other_row: bool
+    index: dict[str, int]
+    groups: dict[str, tuple[str, ...]]
+    cells_under: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], tuple[int, ...]]] = (
+        attrs.field(factory=dict)
+    )
+    """:func:`_cells_under` by prefix and columns."""
+    literal_getters: dict[str, tuple[Callable[[Sequence[Number | None]], tuple[Any, ...]], ...]] = (
+        attrs.field(factory=dict)
+    )
+    """Per topic: fetch the cells of each of :func:`_literal_sums`, as a tuple, in C."""
+
+
+def _plan(edition: Edition, single_other_row: bool) -> _Plan:
+    return _Plan(edition, single_other_row, *_shape(edition, single_other_row))
+
+
+_plan_of = per_shape(_plan)
+
+
 class _Table:
     """The values the readings need, looked up lazily from one report (each sum taken once)."""
 
     def __init__(self, report: AnnualReport) -> None:
         self.report = report
-        self.edition = report.edition
-        self.single_other_row = report.single_other_row
-        self.index, self.groups = _shape(self.edition, self.single_other_row)
+        self.plan = plan = _plan_of(report)
+        self.edition = plan.edition
+        self.single_other_row = plan.single_other_row
+        self.index, self.groups = plan.index, plan.groups
         self.values = report.value_tuple()
         self.memo: dict[str, list[Reading]] = {}
         self.literal: dict[str, list[Number]] = {}
@@ -470,7 +499,12 @@ class _Table:
         """A row's (or group's) value over some columns, blanks skipped; ``None`` if all blank."""
         found = self.columns.get((prefix, columns))
         if found is None:
-            keys, indices = _cells_under(self.edition, self.single_other_row, prefix, columns)
+            under = self.plan.cells_under.get((prefix, columns))
+            if under is None:
+                under = self.plan.cells_under[prefix, columns] = _cells_under(
+                    self.edition, self.single_other_row, prefix, columns
+                )
+            keys, indices = under
             values = self.values
             present = [v for v in map(values.__getitem__, indices) if v is not None]
             found = self.columns[prefix, columns] = (
@@ -804,14 +838,33 @@ def _literal_values(table: _Table, topic: str) -> list[Number]:
     found = table.literal.get(topic)
     if found is not None:
         return found
+    getters = table.plan.literal_getters.get(topic)
+    if getters is None:
+        getters = table.plan.literal_getters[topic] = tuple(
+            _tuple_getter(indices)
+            for indices in _literal_sums(table.edition, table.single_other_row, topic)
+        )
     values = table.values
     found = []
-    for indices in _literal_sums(table.edition, table.single_other_row, topic):
-        present = [v for v in map(values.__getitem__, indices) if v is not None]
+    for getter in getters:
+        present = getter(values)
+        if None in present:
+            present = tuple(v for v in present if v is not None)
         if present:
             found.append(sum(present, 0))
     table.literal[topic] = found
     return found
+
+
+def _tuple_getter(indices: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """Fetch some items as a tuple in C (``itemgetter`` of one index returns the item alone)."""
+    if len(indices) == 1:
+        (only,) = indices
+        return lambda values: (values[only],)
+    if not indices:
+        return lambda values: ()
+    getter: Callable[[Sequence[Any]], tuple[Any, ...]] = operator.itemgetter(*indices)
+    return getter
 
 
 def _check(report: AnnualReport, found_statements: Sequence[Statement]) -> Iterator[Finding]:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from ..findings import CodeInfo, Finding, Severity
 from ..model import AnnualReport, Edition, template_cells
 from ..values import CellState
+from .shapes import per_shape
 
 __all__ = ["PROBLEMS_MIN_CHARACTERS", "QUALITY_CODES", "quality_findings"]
 
@@ -112,6 +113,9 @@ def _table_three_four(
     return len(indices), operator.itemgetter(*indices)
 
 
+_table_three_four_of = per_shape(_table_three_four)
+
+
 def quality_findings(report: AnnualReport) -> Sequence[Finding]:
     """The quality checks over one report."""
     states = report.state_tuple()
@@ -139,7 +143,7 @@ def _quality(report: AnnualReport, states: tuple[CellState, ...]) -> Iterator[Fi
 
 
 def _blank_cells(report: AnnualReport, states: tuple[CellState, ...]) -> Iterator[Finding]:
-    size, getter = _table_three_four(report.edition, report.single_other_row)
+    size, getter = _table_three_four_of(report)
     three_four = getter(states)
     blank = three_four.count(CellState.BLANK)
     marked = three_four.count(CellState.MARKER)

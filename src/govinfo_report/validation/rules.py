@@ -18,6 +18,7 @@ from .arithmetic import NOT_ASSESSABLE_INFO, short_label, sum_rule_findings
 from .catalogue import CodeInfo, ReportRule
 from .narrative import NARRATIVE_CODES, narrative_findings
 from .quality import QUALITY_CODES, quality_findings
+from .shapes import per_shape
 
 __all__ = ["BUILTIN_REPORT_RULES"]
 
@@ -227,19 +228,21 @@ def _tuple_getter(
     return getter
 
 
-def _layout_of(report: AnnualReport) -> _Layout:
-    return _layout(report.edition, report.single_other_row)
+_layout_of = per_shape(_layout)
 
 
 def _domain(report: AnnualReport) -> list[Finding]:
     layout = _layout_of(report)
-    values, states = report.value_tuple(), report.state_tuple()
-    suspects = _domain_suspects(layout, values)
-    if not suspects and CellState.TEXT not in states:
+    values = report.value_tuple()
+    suspects, blanks = _domain_suspects(layout, values)
+    # A TEXT cell holds no value: with no blank value anywhere, no state needs a look.
+    texts = blanks and CellState.TEXT in report.state_tuple()
+    if not suspects and not texts:
         return []
     cells = report.cell_tuple()
     found: list[Finding] = []
-    if CellState.TEXT in states:
+    if texts:
+        states = report.state_tuple()
         for i in [i for i, state in enumerate(states) if state is CellState.TEXT]:
             spec, cell = layout.template[i], cells[i]
             found.append(
@@ -273,35 +276,39 @@ def _domain(report: AnnualReport) -> list[Finding]:
     return found
 
 
-def _domain_suspects(layout: _Layout, values: tuple[Number | None, ...]) -> list[int]:
-    """Indices whose value may break its domain; screened in C for the common all-good case."""
-    # No negative value anywhere, whole numbers in every count and 增/减 cell, Decimals in the
-    # money cells: nothing to look at (filter(None) drops blanks and zeros before min()).
-    if (
-        min(cast("Iterator[int]", filter(None, values)), default=0) >= 0
-        and set(map(type, layout.whole(values))) <= _INT
-        and set(map(type, layout.getters[CellKind.MONEY](values))) <= _DECIMAL
-    ):
-        return []
+def _domain_suspects(layout: _Layout, values: tuple[Number | None, ...]) -> tuple[list[int], bool]:
+    """Indices whose value may break its domain, and whether any value is blank (``None``).
+
+    Screened in C for the common case: whole non-negative counts, whole 增/减, money as
+    ``Decimal``. A zero or a blank never breaks a domain, so skipping them changes nothing.
+    """
     counts = layout.getters[CellKind.COUNT](values)
     signed = layout.getters[CellKind.SIGNED](values)
     money = layout.getters[CellKind.MONEY](values)
-    # filter(None) drops blanks (and zeros) before min(), so blank cells keep the fast path.
+    try:
+        # sum() raises on a blank; its result is an int only when every count is an int.
+        blanks = False
+        numbers = cast("tuple[int, ...]", counts)
+        good_counts = sum(numbers).__class__ is int and min(numbers, default=0) >= 0
+    except TypeError:
+        blanks = True
+        present = cast("list[int]", [value for value in counts if value])
+        good_counts = sum(present).__class__ is int and min(present, default=0) >= 0
     if (
-        set(map(type, counts)) <= _INT
-        and min(cast("Iterator[int]", filter(None, counts)), default=0) >= 0
+        good_counts
         and set(map(type, signed)) <= _INT
         and set(map(type, money)) <= _DECIMAL
         and min(cast("Iterator[Decimal]", filter(None, money)), default=0) >= 0
     ):
-        return []
+        blanks = blanks or None in signed or None in money
+        return [], blanks
     return sorted(
         [
             *(i for i in layout.by_kind[CellKind.COUNT] if _not_count(values[i])),
             *(i for i in layout.by_kind[CellKind.SIGNED] if _not_whole(values[i])),
             *(i for i in layout.by_kind[CellKind.MONEY] if _negative(values[i])),
         ]
-    )
+    ), True
 
 
 _INT = frozenset({int, type(None)})
