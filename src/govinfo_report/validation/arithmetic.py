@@ -42,6 +42,9 @@ NOT_ASSESSABLE_INFO = CodeInfo(
     "message adds whether it would hold if blanks meant 0.",
 )
 
+# Enum members as module constants: reading one off its class costs a dozen global look-ups.
+_INFO, _INCONSISTENCY = Severity.INFO, Severity.INCONSISTENCY
+
 _COLUMN_ZH = {
     "natural_person": "自然人",
     "commercial": "商业企业",
@@ -268,6 +271,36 @@ class _BlankPattern:
     """The unassessable equations."""
     assessable: tuple[int, ...]
     """The other equations, in order."""
+    parts: tuple[
+        tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...], str, int, _Texts, _Texts], ...
+    ] = attrs.field(init=False)
+    """The fields of ``unassessable`` as plain tuples, unpacked in one step per finding."""
+    assessable_differences: Callable[[Sequence[Number]], tuple[Number, ...]] = attrs.field(
+        init=False
+    )
+    """Fetch the differences of the assessable equations, in C."""
+
+    def __attrs_post_init__(self) -> None:
+        parts = tuple(
+            (u.number, u.keys, u.details, u.details_en, u.rule, u.first_missing, u.holds, u.fails)
+            for u in self.unassessable
+        )
+        object.__setattr__(self, "parts", parts)
+        object.__setattr__(self, "assessable_differences", _any_getter(self.assessable))
+
+
+_Texts = tuple[str, str]
+
+
+def _any_getter(indices: tuple[int, ...]) -> Callable[[Sequence[Number]], tuple[Number, ...]]:
+    """Fetch some items as a tuple in C (``itemgetter`` of one index returns the item alone)."""
+    if len(indices) == 1:
+        (only,) = indices
+        return lambda values: (values[only],)
+    if not indices:
+        return lambda values: ()
+    getter: Callable[[Sequence[Number]], tuple[Number, ...]] = operator.itemgetter(*indices)
+    return getter
 
 
 def equations_for(report: AnnualReport) -> tuple[Equation, ...]:
@@ -297,26 +330,26 @@ def sum_rule_findings(report: AnnualReport) -> list[Finding]:
         differences = shape.differences_blank_0(operands)
         blank_operand = True
     if blank_operand:
-        pattern = _blank_pattern(shape, report.state_tuple(), values)
+        pattern = _blank_pattern(shape, report.state_tuple(), values, operands)
         cells = report.cell_tuple()
-        for entry in pattern.unassessable:
-            message, message_en = entry.fails if differences[entry.number] else entry.holds
+        for number, keys, details, details_en, rule, first, holds, fails in pattern.parts:
+            message, message_en = fails if differences[number] else holds
             findings.append(
                 Finding(
                     NOT_ASSESSABLE,
-                    Severity.INFO,
+                    _INFO,
                     message,
                     message_en,
-                    entry.keys,
+                    keys,
                     None,
                     None,
-                    entry.details,
-                    entry.details_en,
-                    entry.rule,
-                    cells[entry.first_missing].provenance,
+                    details,
+                    details_en,
+                    rule,
+                    cells[first].provenance,
                 )
             )
-        if not any(differences[n] for n in pattern.assessable):
+        if not any(pattern.assessable_differences(differences)):
             return findings
         numbers = [n for n in pattern.assessable if differences[n]]
         unassessable = pattern.numbers
@@ -350,9 +383,11 @@ _PATTERNS_KEPT = 4096
 
 
 def _blank_pattern(
-    shape: _Shape, states: Sequence[CellState], values: Sequence[Number | None]
+    shape: _Shape,
+    states: Sequence[CellState],
+    values: Sequence[Number | None],
+    operand_values: Sequence[Number | None],
 ) -> _BlankPattern:
-    operand_values = shape.operands(values)
     blank = bytes(map(operator.is_, operand_values, _NONES))
     key = (blank, tuple(itertools.compress(shape.operands(states), blank)))
     pattern = shape.patterns.get(key)
@@ -505,7 +540,7 @@ def _wrong_cell(
     details, details_en = _details(shape, numbers, padded)
     return Finding(
         _WRONG_CELL,
-        Severity.INCONSISTENCY,
+        _INCONSISTENCY,
         f"「{short_label(spec)}」印为 {actual}，应为 {expected}："
         f"该值同时满足 {len(numbers)} 条不成立的勾稽关系",
         f"{spec.key} is printed as {actual}; {expected} would satisfy all "
@@ -557,7 +592,7 @@ def _broken_equation(
     details, details_en = _details(shape, (number,), padded)
     return Finding(
         equation.code,
-        Severity.INCONSISTENCY,
+        _INCONSISTENCY,
         f"{equation.where}{zh}（相差 {residual}）",
         f"{equation.where_en}: {en} (off by {residual})",
         keys,

@@ -825,6 +825,15 @@ def _literal_sums(
     if topic == "litigation":
         direct, after = "reviews.litigation_direct", "reviews.litigation_after_review"
         return (cells(direct, after), cells(direct), cells(after))
+    if topic in ("rules", "normative_docs"):
+        # Each cell of the row on its own, as _rules_readings reads it.
+        columns = (
+            ("issued", "repealed", "in_force")
+            if edition is Edition.E2021
+            else ("made", "published", "total_published")
+        )
+        keys = [f"active.{topic}.{column}" for column in columns]
+        return tuple((index[key],) for key in keys if key in index)
     if head in ("review", "litigation"):
         groups_of = {
             "review": ("reviews.review",),

@@ -23,6 +23,14 @@ from .shapes import per_shape
 __all__ = ["BUILTIN_REPORT_RULES"]
 
 _E, _I, _W, _N = Severity.ERROR, Severity.INCONSISTENCY, Severity.WARNING, Severity.INFO
+# Enum members as module constants: reading one off its class costs a dozen global look-ups.
+_NUMBER, _TEXT, _ABSENT, _BLANK = (
+    CellState.NUMBER,
+    CellState.TEXT,
+    CellState.ABSENT,
+    CellState.BLANK,
+)
+_COUNT, _SIGNED, _MONEY = CellKind.COUNT, CellKind.SIGNED, CellKind.MONEY
 
 SUM_CODES = (
     CodeInfo(
@@ -180,6 +188,13 @@ class _Layout:
     """Fetch the values of the count and 增/减 cells (whole numbers) in one call."""
     totals: Callable[[Sequence[CellState]], tuple[CellState, ...]]
     """Fetch the states of the 总计 cells of the section 三 rows (in ``rows`` order)."""
+    counts: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
+    signed: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
+    money: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
+    """The getters of ``getters``, one attribute each (a dict keyed by an enum hashes in Python)."""
+    money_cells: tuple[int, ...]
+    single_other_row_2021: bool
+    """An edition 2021 shape with （六）其他处理 as one row."""
     missing: dict[bytes, tuple[tuple[str, str, tuple[str, ...]], ...]] = attrs.field(
         factory=dict, eq=False
     )
@@ -212,7 +227,20 @@ def _layout(edition: Edition, single_other_row: bool) -> _Layout:
     getters = {kind: _tuple_getter(indices) for kind, indices in by_kind.items()}
     totals = operator.itemgetter(*(total for total, _ in rows))
     whole = _tuple_getter(tuple(sorted(by_kind[CellKind.COUNT] + by_kind[CellKind.SIGNED])))
-    return _Layout(template, by_kind, rows, columns, getters, whole, totals)  # type: ignore[arg-type]
+    return _Layout(
+        template,
+        by_kind,
+        rows,
+        columns,  # type: ignore[arg-type]
+        getters,
+        whole,
+        totals,
+        getters[CellKind.COUNT],
+        getters[CellKind.SIGNED],
+        getters[CellKind.MONEY],
+        by_kind[CellKind.MONEY],
+        single_other_row and edition is Edition.E2021,
+    )
 
 
 def _tuple_getter(
@@ -236,14 +264,14 @@ def _domain(report: AnnualReport) -> list[Finding]:
     values = report.value_tuple()
     suspects, blanks = _domain_suspects(layout, values)
     # A TEXT cell holds no value: with no blank value anywhere, no state needs a look.
-    texts = blanks and CellState.TEXT in report.state_tuple()
+    texts = blanks and _TEXT in report.state_tuple()
     if not suspects and not texts:
         return []
     cells = report.cell_tuple()
     found: list[Finding] = []
     if texts:
         states = report.state_tuple()
-        for i in [i for i, state in enumerate(states) if state is CellState.TEXT]:
+        for i in [i for i, state in enumerate(states) if state is _TEXT]:
             spec, cell = layout.template[i], cells[i]
             found.append(
                 Finding(
@@ -282,9 +310,9 @@ def _domain_suspects(layout: _Layout, values: tuple[Number | None, ...]) -> tupl
     Screened in C for the common case: whole non-negative counts, whole 增/减, money as
     ``Decimal``. A zero or a blank never breaks a domain, so skipping them changes nothing.
     """
-    counts = layout.getters[CellKind.COUNT](values)
-    signed = layout.getters[CellKind.SIGNED](values)
-    money = layout.getters[CellKind.MONEY](values)
+    counts = layout.counts(values)
+    signed = layout.signed(values)
+    money = layout.money(values)
     try:
         # sum() raises on a blank; its result is an int only when every count is an int.
         blanks = False
@@ -292,7 +320,7 @@ def _domain_suspects(layout: _Layout, values: tuple[Number | None, ...]) -> tupl
         good_counts = sum(numbers).__class__ is int and min(numbers, default=0) >= 0
     except TypeError:
         blanks = True
-        present = cast("list[int]", [value for value in counts if value])
+        present = cast("list[int]", list(filter(None, counts)))
         good_counts = sum(present).__class__ is int and min(present, default=0) >= 0
     if (
         good_counts
@@ -341,11 +369,12 @@ def _domain_problem(kind: CellKind, value: Number) -> tuple[str, str] | None:
 def _shape(report: AnnualReport) -> list[Finding]:
     states = report.state_tuple()
     found: list[Finding] = []
-    if CellState.ABSENT in states:
-        layout = _layout_of(report)
+    layout = _layout_of(report)
+    # Counting NUMBER is identity comparisons: cheaper than looking for ABSENT in a full table.
+    if states.count(_NUMBER) != len(states) and _ABSENT in states:
         for message, message_en, keys in _missing_rows(layout, states):
             found.append(Finding("shape.missing_cell", _E, message, message_en, keys))
-    if report.single_other_row and report.edition is Edition.E2021:
+    if layout.single_other_row_2021:
         found.append(
             Finding(
                 "shape.single_other_row",
@@ -414,7 +443,7 @@ def _money(report: AnnualReport) -> list[Finding]:
     layout = _layout_of(report)
     cells = report.cell_tuple()
     found: list[Finding] = []
-    for i in layout.by_kind[CellKind.MONEY]:
+    for i in layout.money_cells:
         spec, cell = layout.template[i], cells[i]
         if not isinstance(cell.value, Decimal):
             continue
@@ -454,12 +483,14 @@ def _applications_plausible(report: AnnualReport) -> list[Finding]:
     found: list[Finding] = []
     keys = layout.template
     # Only a blank 总计 can be "left blank while components are filled".
-    if CellState.BLANK in layout.totals(report.state_tuple()):
+    totals = layout.totals(report.state_tuple())
+    if _BLANK in totals:
         cells = report.cell_tuple()
-        for total, components in layout.rows:
-            if cells[total].state is not CellState.BLANK:
+        for (total, components), state in zip(layout.rows, totals, strict=True):
+            if state is not _BLANK:
                 continue
-            filled = tuple(i for i in components if values[i])
+            # The columns holding a number other than 0.
+            filled = tuple(itertools.compress(components, map(values.__getitem__, components)))
             if filled:
                 message, message_en, keys_of = _total_blank_texts(layout, total, filled)
                 found.append(
