@@ -15,6 +15,7 @@ finding is worse than a missed one.
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -799,6 +800,9 @@ def _literal_sums(
             cells(a + "received", a + "carried_in"),
             cells(a + "total"),
             cells(a + "total", a + "carried_out"),
+            # Rows whose 总计 is blank, read across their columns (as _Table.row does).
+            cells(a + "received", columns=added),
+            cells(a + "total", columns=added),
         )
     if topic in ("carried_in", "carried_out"):
         return (cells(a + topic),)
@@ -811,6 +815,9 @@ def _literal_sums(
         )
     if head == "outcome":
         # As printed, and with the columns added (for rows whose 总计 is left blank).
+        # The 自然人 column of each row alone, which some reports quote (as _outcome_readings).
+        rows = ("granted", "partially_granted") if tail == "granted_or_partial" else (tail,)
+        naturals = tuple(cells(a + row, columns=("natural_person",)) for row in rows)
         if tail in ("granted", "granted_or_partial"):
             both = (a + "granted", a + "partially_granted")
             return (
@@ -818,8 +825,20 @@ def _literal_sums(
                 cells(*both),
                 cells(a + "granted", columns=added),
                 cells(*both, columns=added),
+                *naturals,
             )
-        return (cells(a + tail), cells(a + tail, columns=added))
+        # Each sub-row of a group (as printed, and its columns added), as _outcome_readings.
+        parts = (
+            tuple(f"{a}{tail}.{sub.rsplit('.', 1)[1]}" for sub in groups.get(a + tail, ()))
+            if tail in _GROUPS
+            else ()
+        )
+        return (
+            cells(a + tail),
+            cells(a + tail, columns=added),
+            *naturals,
+            *(cells(part, columns=columns) for part in parts for columns in (("total",), added)),
+        )
     if topic == "review":
         return (cells("reviews.review"),)
     if topic == "litigation":
@@ -857,12 +876,21 @@ def _literal_values(table: _Table, topic: str) -> list[Number]:
     found = []
     for getter in getters:
         present = getter(values)
-        if None in present:
-            present = tuple(v for v in present if v is not None)
-        if present:
-            found.append(sum(present, 0))
+        if not present:
+            continue
+        try:
+            total = sum(present)
+        except TypeError:  # blank cells (None) are left out of the sum
+            present = tuple(itertools.compress(present, map(operator.is_not, present, _NONES)))
+            if not present:
+                continue
+            total = sum(present)
+        found.append(total)
     table.literal[topic] = found
     return found
+
+
+_NONES = itertools.repeat(None)
 
 
 def _tuple_getter(indices: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:

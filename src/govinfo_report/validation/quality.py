@@ -94,10 +94,12 @@ _PLACEHOLDER = re.compile(r"^[(（]?文字描述.*[)）]?$")
 _NOTHING = frozenset({"", "无", "暂无", "暂无问题", "无问题", "没有", "略", "无此项", "不适用"})
 
 
+@cache_short_texts(maxsize=4096)  # section texts such as 无 or （文字描述） recur in many reports
 def _compact(text: str) -> str:
     return _NOT_TEXT.sub("", unicodedata.normalize("NFKC", text))
 
 
+@cache_short_texts(maxsize=4096)
 def _empty(text: str) -> bool:
     stripped = text.strip()
     if len(stripped) > 60:  # longer than any placeholder: skip the normalisation
