@@ -34,6 +34,7 @@ __all__ = [
     "Reading",
     "Statement",
     "narrative_findings",
+    "narrative_findings_without",
     "readings",
     "statements",
 ]
@@ -740,29 +741,47 @@ def _percent_fits(percent: Decimal, counts: Sequence[Number], bases: Sequence[Nu
     pairs = [(count, base) for count in dict.fromkeys(counts) for base in dict.fromkeys(bases)]
     try:
         # Most pairs are far off: floats rule them out at a fraction of the cost of dividing
-        # Decimals, with a margin wider than any rounding of either, so no fit is lost.
+        # Decimals, with a margin wider than any rounding of either, so no fit is lost. The
+        # first pair that fits settles it (the stated count comes first and usually does).
         shown = float(percent)
         slack = float(tolerance) + 1e-9 + 1e-12 * (abs(shown) + float(tolerance))
-        near = [
-            (count, base)
-            for count, base in pairs
-            if abs(shown - float(count) * 100 / float(base)) <= slack
-        ]
+        for count, base in pairs:
+            if abs(shown - float(count) * 100 / float(base)) <= slack:
+                try:
+                    fit = _fits(percent, count, base, tolerance)
+                except ArithmeticError as error:  # raised as the Decimal check raises it
+                    failure = error
+                    break
+                if fit:
+                    return True
+        else:
+            return False
     except (OverflowError, ArithmeticError):
-        near = pairs
-    return any(
-        abs(percent - Decimal(count) * 100 / Decimal(base)) <= tolerance for count, base in near
-    )
+        return any(_fits(percent, count, base, tolerance) for count, base in pairs)
+    raise failure
+
+
+def _fits(percent: Decimal, count: Number, base: Number, tolerance: Decimal) -> bool:
+    return abs(percent - Decimal(count) * 100 / Decimal(base)) <= tolerance
 
 
 def narrative_findings(report: AnnualReport) -> Sequence[Finding]:
     """Check every statement of the prose against the tables (nothing when there is no prose)."""
+    return narrative_findings_without(report, frozenset())
+
+
+def narrative_findings_without(report: AnnualReport, off: frozenset[str]) -> Sequence[Finding]:
+    """:func:`narrative_findings` less the codes in ``off``; with ``narrative.percentage`` off
+    (the basic profile), shares stated after a count are not checked at all."""
     if not report.narrative:
         return ()
     found_statements = statements(report)
     if not found_statements:
         return ()
-    return tuple(_check(report, found_statements))
+    return tuple(_check(report, found_statements, _PERCENTAGE not in off))
+
+
+_PERCENTAGE = "narrative.percentage"
 
 
 _COLUMNS = {
@@ -904,12 +923,14 @@ def _tuple_getter(indices: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[A
     return getter
 
 
-def _check(report: AnnualReport, found_statements: Sequence[Statement]) -> Iterator[Finding]:
+def _check(
+    report: AnnualReport, found_statements: Sequence[Statement], percentages: bool = True
+) -> Iterator[Finding]:
     table = _Table(report)
     for statement in found_statements:
         literal = _literal_values(table, statement.topic)
         if statement.stated in literal:
-            if statement.percent is None:
+            if statement.percent is None or not percentages:
                 continue
             bases = [b for b in _literal_values(table, "handled") if b]
             if bases and _percent_fits(statement.percent, [statement.stated, *literal], bases):
@@ -921,7 +942,7 @@ def _check(report: AnnualReport, found_statements: Sequence[Statement]) -> Itera
         if statement.stated not in values:
             yield _mismatch(statement, options)
             continue
-        if statement.percent is not None:
+        if statement.percent is not None and percentages:
             bases = _bases(table)
             if bases and not _percent_fits(statement.percent, [statement.stated, *values], bases):
                 yield _percent_mismatch(statement, options, bases)

@@ -16,7 +16,7 @@ from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, TemplateCell, temp
 from ..values import CellKind, CellState, Number
 from .arithmetic import NOT_ASSESSABLE_INFO, short_label, sum_rule_findings
 from .catalogue import CodeInfo, ReportRule
-from .narrative import NARRATIVE_CODES, narrative_findings
+from .narrative import NARRATIVE_CODES, narrative_findings, narrative_findings_without
 from .quality import QUALITY_CODES, quality_findings
 from .shapes import per_shape
 
@@ -531,6 +531,6 @@ BUILTIN_REPORT_RULES = (
     ReportRule("shape", SHAPE_CODES, _shape),
     ReportRule("money", PLAUSIBILITY_CODES[:2], _money),
     ReportRule("applications_plausible", PLAUSIBILITY_CODES[2:4], _applications_plausible),
-    ReportRule("narrative", NARRATIVE_CODES, narrative_findings),
+    ReportRule("narrative", NARRATIVE_CODES, narrative_findings, narrative_findings_without),
     ReportRule("quality", QUALITY_CODES, quality_findings),
 )
