@@ -883,8 +883,22 @@ def _literal_sums(
 
 def _literal_values(table: _Table, topic: str) -> list[Number]:
     found = table.literal.get(topic)
+    if found is None:
+        found = table.literal[topic] = list(_literal_sums_of(table, topic))
+    return found
+
+
+def _stated_literally(table: _Table, topic: str, stated: int) -> bool:
+    """Whether ``stated`` is one of the topic's literal sums; adds up no more of them than it
+    needs to (the first usually settles it)."""
+    found = table.literal.get(topic)
     if found is not None:
-        return found
+        return stated in found
+    return any(total == stated for total in _literal_sums_of(table, topic))
+
+
+def _literal_sums_of(table: _Table, topic: str) -> Iterator[Number]:
+    """The literal sums of a topic with a value, in order (blank cells left out of each)."""
     getters = table.plan.literal_getters.get(topic)
     if getters is None:
         getters = table.plan.literal_getters[topic] = tuple(
@@ -892,7 +906,6 @@ def _literal_values(table: _Table, topic: str) -> list[Number]:
             for indices in _literal_sums(table.edition, table.single_other_row, topic)
         )
     values = table.values
-    found = []
     for getter in getters:
         present = getter(values)
         if not present:
@@ -904,9 +917,7 @@ def _literal_values(table: _Table, topic: str) -> list[Number]:
             if not present:
                 continue
             total = sum(present)
-        found.append(total)
-    table.literal[topic] = found
-    return found
+        yield total
 
 
 _NONES = itertools.repeat(None)
@@ -928,10 +939,11 @@ def _check(
 ) -> Iterator[Finding]:
     table = _Table(report)
     for statement in found_statements:
-        literal = _literal_values(table, statement.topic)
-        if statement.stated in literal:
-            if statement.percent is None or not percentages:
+        if statement.percent is None or not percentages:
+            # Only whether the count is literal matters, not every literal sum.
+            if _stated_literally(table, statement.topic, statement.stated):
                 continue
+        elif statement.stated in (literal := _literal_values(table, statement.topic)):
             bases = [b for b in _literal_values(table, "handled") if b]
             if bases and _percent_fits(statement.percent, [statement.stated, *literal], bases):
                 continue
