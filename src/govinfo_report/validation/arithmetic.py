@@ -109,7 +109,7 @@ class _Shape:
     """Fetch every cell that takes part in some equation, in one C call."""
     section_three: frozenset[int]
     """Indices of the equations of section 三 (the ones a wrong cell can explain)."""
-    patterns: dict[tuple[bytes, tuple[CellState, ...]], _BlankPattern] = attrs.field(factory=dict)
+    patterns: dict[tuple[bytes, tuple[int, ...]], _BlankPattern] = attrs.field(factory=dict)
     """What the blank operands of a report imply, by which operands are blank and how (cached)."""
     candidates: dict[tuple[frozenset[int], frozenset[int]], tuple[int, ...]] = attrs.field(
         factory=dict
@@ -389,7 +389,9 @@ def _blank_pattern(
     operand_values: Sequence[Number | None],
 ) -> _BlankPattern:
     blank = bytes(map(operator.is_, operand_values, _NONES))
-    key = (blank, tuple(itertools.compress(shape.operands(states), blank)))
+    # The states of the blank operands by identity: hashing a tuple of enum members would call
+    # the enum's __hash__ in Python once per member.
+    key = (blank, tuple(map(id, itertools.compress(shape.operands(states), blank))))
     pattern = shape.patterns.get(key)
     if pattern is None:
         if len(shape.patterns) >= _PATTERNS_KEPT:

@@ -193,6 +193,8 @@ class _Layout:
     money: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
     """The getters of ``getters``, one attribute each (a dict keyed by an enum hashes in Python)."""
     money_cells: tuple[int, ...]
+    components: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
+    """Fetch the values of every applicant column of the section 三 rows."""
     single_other_row_2021: bool
     """An edition 2021 shape with （六）其他处理 as one row."""
     missing: dict[bytes, tuple[tuple[str, str, tuple[str, ...]], ...]] = attrs.field(
@@ -239,6 +241,7 @@ def _layout(edition: Edition, single_other_row: bool) -> _Layout:
         getters[CellKind.SIGNED],
         getters[CellKind.MONEY],
         by_kind[CellKind.MONEY],
+        _tuple_getter(tuple(i for _, components in rows for i in components)),
         single_other_row and edition is Edition.E2021,
     )
 
@@ -484,7 +487,8 @@ def _applications_plausible(report: AnnualReport) -> list[Finding]:
     keys = layout.template
     # Only a blank 总计 can be "left blank while components are filled".
     totals = layout.totals(report.state_tuple())
-    if _BLANK in totals:
+    # A blank 总计 matters only if some applicant column of section 三 holds a number other than 0.
+    if _BLANK in totals and any(layout.components(values)):
         cells = report.cell_tuple()
         for (total, components), state in zip(layout.rows, totals, strict=True):
             if state is not _BLANK:
