@@ -13,7 +13,7 @@ import attrs
 
 from ..findings import Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, TemplateCell, template_cells
-from ..values import CellKind, CellState, Number
+from ..values import Cell, CellKind, CellState, Number
 from .arithmetic import NOT_ASSESSABLE_INFO, short_label, sum_rule_findings
 from .catalogue import CodeInfo, ReportRule
 from .narrative import NARRATIVE_CODES, narrative_findings, narrative_findings_without
@@ -193,6 +193,8 @@ class _Layout:
     money: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
     """The getters of ``getters``, one attribute each (a dict keyed by an enum hashes in Python)."""
     money_cells: tuple[int, ...]
+    money_fetchers: tuple[Callable[[AnnualReport], Cell], ...]
+    """Per money cell: fetch the cell from a report (a dotted ``attrgetter``, in C)."""
     components: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
     """Fetch the values of every applicant column of the section 三 rows."""
     single_other_row_2021: bool
@@ -241,6 +243,7 @@ def _layout(edition: Edition, single_other_row: bool) -> _Layout:
         getters[CellKind.SIGNED],
         getters[CellKind.MONEY],
         by_kind[CellKind.MONEY],
+        tuple(operator.attrgetter(template[i].key) for i in by_kind[CellKind.MONEY]),
         _tuple_getter(tuple(i for _, components in rows for i in components)),
         single_other_row and edition is Edition.E2021,
     )
@@ -444,27 +447,30 @@ _YUAN_IN_WAN_THRESHOLD = Decimal(1_000_000)
 
 def _money(report: AnnualReport) -> list[Finding]:
     layout = _layout_of(report)
-    cells = report.cell_tuple()
+    values = report.value_tuple()
     found: list[Finding] = []
-    for i in layout.money_cells:
-        spec, cell = layout.template[i], cells[i]
-        if not isinstance(cell.value, Decimal):
+    for i, fetch in zip(layout.money_cells, layout.money_fetchers, strict=True):
+        value = values[i]  # the cell's value, as in the cell
+        if not isinstance(value, Decimal):
             continue
-        exponent = cell.value.as_tuple().exponent
+        # The cell itself (its unit, text and provenance) fetched alone: a clean report never
+        # needs the tuple of all its cells.
+        spec, cell = layout.template[i], fetch(report)
+        exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -4:
             found.append(
                 Finding(
                     "money.precision",
                     _W,
-                    f"「{short_label(spec)}」金额 {cell.value} 小数位超过 4 位",
-                    f"{spec.key} has more than 4 decimals: {cell.value}",
+                    f"「{short_label(spec)}」金额 {value} 小数位超过 4 位",
+                    f"{spec.key} has more than 4 decimals: {value}",
                     cells=(spec.key,),
-                    actual=cell.value,
+                    actual=value,
                     source=cell.provenance,
                 )
             )
         if spec.key == "active.fees.amount" and (
-            cell.unit == "元" or cell.value >= _YUAN_IN_WAN_THRESHOLD
+            cell.unit == "元" or value >= _YUAN_IN_WAN_THRESHOLD
         ):
             found.append(
                 Finding(
@@ -473,7 +479,7 @@ def _money(report: AnnualReport) -> list[Finding]:
                     f"「{short_label(spec)}」单位为万元，{cell.text()} 疑似按元填写",
                     f"{spec.key} is in 万元 (10,000 yuan); {cell.text()} looks like yuan",
                     cells=(spec.key,),
-                    actual=cell.value,
+                    actual=value,
                     source=cell.provenance,
                 )
             )
