@@ -416,7 +416,12 @@ class AnnualReport:
     def _values_and_states(self) -> tuple[tuple[Number | None, ...], tuple[CellState, ...]]:
         # Both in one pass of generated code, read straight off the tables: validation of a
         # clean report needs no cell itself, so the tuple of cells is built only when asked for.
-        return _values_and_states_getter(self.edition, self.single_other_row)(self)
+        getter = _BY_CLASSES.get((self.active.__class__, self.applications.other.__class__))
+        if getter is None:
+            getter = _BY_CLASSES[self.active.__class__, self.applications.other.__class__] = (
+                _values_and_states_getter(self.edition, self.single_other_row)
+            )
+        return getter(self)
 
     @functools.cached_property
     def _cells(self) -> tuple[Cell, ...]:
@@ -505,6 +510,15 @@ def _cell_getter(
     lines, cells = _walk_source(edition, single_other_row, "flatten")
     lines.append(f"    return ({''.join(cell + ', ' for cell in cells)})")
     return _compiled(lines, edition, "flatten")  # type: ignore[no-any-return]
+
+
+_BY_CLASSES: dict[
+    tuple[type, type],
+    Callable[[AnnualReport], tuple[tuple[Number | None, ...], tuple[CellState, ...]]],
+] = {}
+""":func:`_values_and_states_getter` by the classes of section 二 and of （六）其他处理, which
+decide a report's shape: a look-up that hashes two classes in C, where the cache of
+``_values_and_states_getter`` hashes the edition enum in Python."""
 
 
 @functools.cache

@@ -356,7 +356,7 @@ def sum_rule_findings(report: AnnualReport) -> list[Finding]:
     else:
         if not any(differences):
             return findings
-        numbers = [n for n, difference in enumerate(differences) if difference]
+        numbers = list(itertools.compress(range(len(differences)), differences))
         unassessable = frozenset()
     padded = (*values, 0)  # the trailing 0 pads single-operand getters
     broken = {n: _difference(shape, n, padded) for n in numbers}
