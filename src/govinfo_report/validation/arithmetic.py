@@ -20,8 +20,8 @@ import attrs
 
 from ..findings import CodeInfo, Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, TemplateCell, template_cells
-from ..values import Cell, CellState, Number
-from .shapes import per_shape
+from ..values import CellState, Number
+from .shapes import cell_at, per_shape
 
 __all__ = ["Equation", "equations_for", "sum_rule_findings"]
 
@@ -362,13 +362,12 @@ def sum_rule_findings(report: AnnualReport) -> list[Finding]:
     broken = {n: _difference(shape, n, padded) for n in numbers}
     section_three = {n: r for n, r in broken.items() if n in shape.section_three}
     explained = _explain(section_three, unassessable, shape, values)
-    cells = report.cell_tuple()
     for cell, expected, covered_numbers in explained:
-        findings.append(_wrong_cell(cell, expected, covered_numbers, shape, cells, padded))
+        findings.append(_wrong_cell(cell, expected, covered_numbers, shape, report, padded))
     covered = {n for _, _, covered_numbers in explained for n in covered_numbers}
     for number, residual in broken.items():
         if number not in covered:
-            findings.append(_broken_equation(number, residual, cells, padded, shape))
+            findings.append(_broken_equation(number, residual, report, padded, shape))
     return findings
 
 
@@ -527,7 +526,7 @@ def _wrong_cell(
     expected: Number,
     numbers: tuple[int, ...],
     shape: _Shape,
-    cells: Sequence[Cell],
+    report: AnnualReport,
     padded: Sequence[Number | None],
 ) -> Finding:
     spec = shape.template[cell]
@@ -552,7 +551,7 @@ def _wrong_cell(
         actual,
         details,
         details_en,
-        source=cells[cell].provenance,
+        source=cell_at(report, cell).provenance,
     )
 
 
@@ -581,7 +580,7 @@ _TITLES = {
 def _broken_equation(
     number: int,
     residual: Number,
-    cells: Sequence[Cell],
+    report: AnnualReport,
     padded: Sequence[Number | None],
     shape: _Shape,
 ) -> Finding:
@@ -602,7 +601,7 @@ def _broken_equation(
         padded[first] if single_total else None,
         details,
         details_en,
-        source=cells[first].provenance,
+        source=cell_at(report, first).provenance,
     )
 
 

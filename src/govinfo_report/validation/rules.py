@@ -18,7 +18,7 @@ from .arithmetic import NOT_ASSESSABLE_INFO, short_label, sum_rule_findings
 from .catalogue import CodeInfo, ReportRule
 from .narrative import NARRATIVE_CODES, narrative_findings, narrative_findings_without
 from .quality import QUALITY_CODES, quality_findings
-from .shapes import per_shape
+from .shapes import cell_at, per_shape
 
 __all__ = ["BUILTIN_REPORT_RULES"]
 
@@ -273,12 +273,11 @@ def _domain(report: AnnualReport) -> list[Finding]:
     texts = blanks and _TEXT in report.state_tuple()
     if not suspects and not texts:
         return []
-    cells = report.cell_tuple()
     found: list[Finding] = []
     if texts:
         states = report.state_tuple()
         for i in [i for i, state in enumerate(states) if state is _TEXT]:
-            spec, cell = layout.template[i], cells[i]
+            spec, cell = layout.template[i], cell_at(report, i)
             found.append(
                 Finding(
                     "cell.text",
@@ -304,7 +303,7 @@ def _domain(report: AnnualReport) -> list[Finding]:
                     f"{spec.key} is {value}: {en}",
                     cells=(spec.key,),
                     actual=value,
-                    source=cells[i].provenance,
+                    source=cell_at(report, i).provenance,
                 )
             )
     return found
@@ -495,7 +494,6 @@ def _applications_plausible(report: AnnualReport) -> list[Finding]:
     totals = layout.totals(report.state_tuple())
     # A blank 总计 matters only if some applicant column of section 三 holds a number other than 0.
     if _BLANK in totals and any(layout.components(values)):
-        cells = report.cell_tuple()
         for (total, components), state in zip(layout.rows, totals, strict=True):
             if state is not _BLANK:
                 continue
@@ -510,7 +508,7 @@ def _applications_plausible(report: AnnualReport) -> list[Finding]:
                         message,
                         message_en,
                         keys_of,
-                        source=cells[total].provenance,
+                        source=cell_at(report, total).provenance,
                     )
                 )
     for out_i, received_i, in_i in layout.columns:
@@ -518,7 +516,6 @@ def _applications_plausible(report: AnnualReport) -> list[Finding]:
         if out is None or received is None or carried_in is None:
             continue
         if out > received + carried_in:
-            cells = report.cell_tuple()
             key = keys[out_i].key
             found.append(
                 Finding(
@@ -529,7 +526,7 @@ def _applications_plausible(report: AnnualReport) -> list[Finding]:
                     f"{key} is {out}, more than received + carried in ({received + carried_in})",
                     cells=(key, keys[received_i].key, keys[in_i].key),
                     actual=out,
-                    source=cells[out_i].provenance,
+                    source=cell_at(report, out_i).provenance,
                 )
             )
     return found

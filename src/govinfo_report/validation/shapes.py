@@ -8,12 +8,14 @@ up by those two classes: hashing classes is an identity hash in C, where a cache
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..model import AnnualReport, Edition
+from ..model import AnnualReport, Edition, template_cells
+from ..values import Cell
 
-__all__ = ["per_shape"]
+__all__ = ["cell_at", "per_shape"]
 
 Plan = TypeVar("Plan")
 
@@ -32,3 +34,21 @@ def per_shape(build: Callable[[Edition, bool], Plan]) -> Callable[[AnnualReport]
 
     plan_of.__doc__ = f"The plan of :func:`{build.__name__}` for a report's shape."
     return plan_of
+
+
+def _fetchers(
+    edition: Edition, single_other_row: bool
+) -> tuple[Callable[[AnnualReport], Cell], ...]:
+    return tuple(
+        operator.attrgetter(spec.key)  # a dotted path, followed in C
+        for spec in template_cells(edition, single_other_row=single_other_row)
+    )
+
+
+_fetchers_of = per_shape(_fetchers)
+
+
+def cell_at(report: AnnualReport, index: int) -> Cell:
+    """The cell at ``index`` of the report's template, fetched alone: a finding that needs one
+    cell's provenance does not build the tuple of all cells."""
+    return _fetchers_of(report)[index](report)
