@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from itertools import repeat
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
@@ -116,7 +115,9 @@ def _by_severity(findings: list[Finding]) -> list[Finding]:
         finding
         for severity, count in zip(_RANKED, counts, strict=True)
         if count
-        for finding in itertools.compress(findings, map(operator.is_, severities, repeat(severity)))
+        for finding in itertools.compress(
+            findings, map(operator.is_, severities, itertools.repeat(severity))
+        )
     ]
 
 
