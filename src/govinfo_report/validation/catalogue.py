@@ -159,6 +159,8 @@ class Catalogue:
             found = check(report)
             if not found:  # an empty list or tuple ends here (a generator is always truthy)
                 continue
+            if found.__class__ is not list and found.__class__ is not tuple:
+                found = list(found)  # a generator can be read only once
             if selection.ignore:
                 findings.extend(_kept(found, enabled, selection))
             elif disabled and not disabled.isdisjoint(map(_CODE, found)):
