@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import attrs
 import pytest
 from hypothesis import given
@@ -9,6 +11,7 @@ from govinfo_report import (
     AnnualReport,
     Cell,
     CellState,
+    Finding,
     Severity,
     build_report,
     validate,
@@ -16,7 +19,7 @@ from govinfo_report import (
 )
 from govinfo_report.testing import uniform_report
 from govinfo_report.testing.strategies import reports, series
-from govinfo_report.validation import builtin_catalogue
+from govinfo_report.validation import CodeInfo, ReportRule, builtin_catalogue
 from govinfo_report.values import parse_cell_text
 
 FAILING = (Severity.ERROR, Severity.INCONSISTENCY)
@@ -245,3 +248,19 @@ def test_every_emitted_code_is_documented() -> None:
     assert attrs.has(type(report))
     assert all(info.description and info.example for info in builtin_catalogue().codes())
     assert {c.state for c in report.cell_tuple()} == {CellState.ABSENT}
+
+
+@pytest.mark.parametrize("profile", ["basic", "strict"])
+def test_findings_a_rule_yields_from_a_generator_are_kept(profile: str) -> None:
+    # The basic profile switches strict codes off, so findings are screened for them: a rule that
+    # is a generator is read once, and none of its findings may be lost on the way.
+    info = CodeInfo("local.generated", Severity.WARNING, "生成器", "generator", "A test rule.")
+
+    def generated(report: AnnualReport) -> Iterator[Finding]:
+        yield Finding(info.code, info.severity, "生成器", "generator")
+        yield Finding(info.code, info.severity, "再一条", "another")
+
+    catalogue = builtin_catalogue()
+    catalogue.add(ReportRule("local.generated", (info,), generated))
+    found = validate(uniform_report("2021"), profile=profile, catalogue=catalogue)
+    assert [f.message_en for f in found if f.code == info.code] == ["generator", "another"]

@@ -439,8 +439,14 @@ class AnnualReport:
 
     @functools.cached_property
     def _values_and_states(self) -> tuple[tuple[Number | None, ...], tuple[CellState, ...]]:
-        # Both in one pass of generated code: a third of the cost of two map(attrgetter) passes.
-        return _values_and_states_getter(len(self._cells))(self._cells)
+        # Both in one pass of generated code, read straight off the tables: validation of a
+        # clean report needs no cell itself, so the tuple of cells is built only when asked for.
+        getter = _BY_CLASSES.get((self.active.__class__, self.applications.other.__class__))
+        if getter is None:
+            getter = _BY_CLASSES[self.active.__class__, self.applications.other.__class__] = (
+                _values_and_states_getter(self.edition, self.single_other_row)
+            )
+        return getter(self)
 
     @functools.cached_property
     def _cells(self) -> tuple[Cell, ...]:
@@ -586,8 +592,44 @@ def _cell_getter(
     (``row = report.applications.received``, then ``row.natural_person``…) does a third of the
     attribute look-ups that one dotted path per cell would.
     """
+    lines, cells = _walk_source(edition, single_other_row, "flatten")
+    lines.append(f"    return ({''.join(cell + ', ' for cell in cells)})")
+    return _compiled(lines, edition, "flatten")  # type: ignore[no-any-return]
+
+
+_BY_CLASSES: dict[
+    tuple[type, type],
+    Callable[[AnnualReport], tuple[tuple[Number | None, ...], tuple[CellState, ...]]],
+] = {}
+""":func:`_values_and_states_getter` by the classes of section 二 and of （六）其他处理, which
+decide a report's shape: a look-up that hashes two classes in C, where the cache of
+``_values_and_states_getter`` hashes the edition enum in Python."""
+
+
+@functools.cache
+def _values_and_states_getter(
+    edition: Edition, single_other_row: bool
+) -> Callable[[AnnualReport], tuple[tuple[Number | None, ...], tuple[CellState, ...]]]:
+    """A function returning the values and the states of every cell of a report shape in
+    template order, compiled once: each cell fetched once into a local (as in
+    :func:`_cell_getter`), then its value and its state read, with no tuple of cells between."""
+    lines, cells = _walk_source(edition, single_other_row, "values_and_states")
+    names = [f"c{i}" for i in range(len(cells))]
+    lines.extend(f"    {name} = {cell}" for name, cell in zip(names, cells, strict=True))
+    lines.append(
+        f"    return ({''.join(n + '.value, ' for n in names)}), "
+        f"({''.join(n + '.state, ' for n in names)})"
+    )
+    return _compiled(lines, edition, "values_and_states")  # type: ignore[no-any-return]
+
+
+def _walk_source(
+    edition: Edition, single_other_row: bool, name: str
+) -> tuple[list[str], list[str]]:
+    """The start of a generated function ``name(report)`` that fetches every row object of a
+    report shape into a local, and the expression of each cell (``part3.natural_person``)."""
     keys = [c.key for c in template_cells(edition, single_other_row=single_other_row)]
-    lines = ["def flatten(report):"]
+    lines = [f"def {name}(report):"]
     local_names: dict[str, str] = {}
 
     def local(path: str) -> str:
@@ -598,41 +640,18 @@ def _cell_getter(
             lines.append(f"    {local_names[path]} = {base}.{attribute}")
         return local_names[path]
 
-    fetched = []
+    cells = []
     for key in keys:
         parent, _, attribute = key.rpartition(".")
-        fetched.append(f"{local(parent)}.{attribute}")
-    lines.append(f"    return ({', '.join(fetched)},)")
+        cells.append(f"{local(parent)}.{attribute}")
+    return lines, cells
+
+
+def _compiled(lines: list[str], edition: Edition, name: str) -> Any:
     namespace: dict[str, Any] = {}
     # The source is built from the template's own attribute names, never from input.
-    exec(compile("\n".join(lines), f"<govinfo_report flatten {edition.value}>", "exec"), namespace)
-    flatten: Callable[[AnnualReport], tuple[Cell, ...]] = namespace["flatten"]
-    return flatten
-
-
-@functools.cache
-def _values_and_states_getter(
-    size: int,
-) -> Callable[[tuple[Cell, ...]], tuple[tuple[Number | None, ...], tuple[CellState, ...]]]:
-    """A function returning the values and the states of a tuple of ``size`` cells, compiled once.
-
-    Unpacking the tuple into locals and reading two attributes of each is about three times
-    as fast as ``tuple(map(attrgetter("value"), cells))`` and the same for states.
-    """
-    names = [f"c{i}" for i in range(size)]
-    source = (
-        f"def values_and_states(cells):\n"
-        f"    {', '.join(names)}, = cells\n"
-        f"    return ({''.join(n + '.value, ' for n in names)}), "
-        f"({''.join(n + '.state, ' for n in names)})\n"
-    )
-    namespace: dict[str, Any] = {}
-    # The source is built from a count, never from input.
-    exec(compile(source, f"<govinfo_report values and states {size}>", "exec"), namespace)
-    getter: Callable[
-        [tuple[Cell, ...]], tuple[tuple[Number | None, ...], tuple[CellState, ...]]
-    ] = namespace["values_and_states"]
-    return getter
+    exec(compile("\n".join(lines), f"<govinfo_report {name} {edition.value}>", "exec"), namespace)
+    return namespace[name]
 
 
 # ---------------------------------------------------------------- building

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import itertools
+import operator
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
 from ..model import AnnualReport
 from .catalogue import PROFILES, Catalogue, CodeInfo, ReportRule, Selection, SeriesRule
 from .series import SERIES_BOOKKEEPING_CODES, group_series, normalise_agency
+
+if TYPE_CHECKING:
+    from ..plugins import Registry
 
 __all__ = [
     "PROFILES",
@@ -43,9 +49,15 @@ def builtin_catalogue() -> Catalogue:
 
 def default_catalogue() -> Catalogue:
     """The built-in rules plus every rule registered by plugins (built once, then reused)."""
-    from ..plugins import registry
+    global _registry
+    if _registry is None:  # imported on first use: plugin discovery is not needed to import us
+        from ..plugins import registry
 
-    return registry().catalogue
+        _registry = registry
+    return _registry().catalogue
+
+
+_registry: Callable[[], Registry] | None = None
 
 
 def _selection(
@@ -77,7 +89,7 @@ def validate(
         selection = _selection(catalogue, profile, select, ignore)
     findings = catalogue.run_report(report, selection)
     if len(findings) > 1:
-        findings.sort(key=_rank)
+        return _by_severity(findings)
     return findings
 
 
@@ -90,8 +102,27 @@ def _plain_selection(profile: str) -> Selection:
     return selection
 
 
-def _rank(finding: Finding) -> int:
-    return finding.severity.rank
+def _by_severity(findings: list[Finding]) -> list[Finding]:
+    """The findings, most serious first, in their order within a severity (a stable sort by
+    rank, done in C: one pass per severity instead of a Python key call per finding)."""
+    severities = list(map(_SEVERITY, findings))
+    counts = [severities.count(severity) for severity in _RANKED]  # identity comparisons: cheap
+    if len(findings) in counts:  # all of one severity
+        return findings
+    if sum(counts) != len(findings):  # not a Severity: let sort() say what is wrong
+        return sorted(findings, key=lambda finding: finding.severity.rank)
+    return [
+        finding
+        for severity, count in zip(_RANKED, counts, strict=True)
+        if count
+        for finding in itertools.compress(
+            findings, map(operator.is_, severities, itertools.repeat(severity))
+        )
+    ]
+
+
+_SEVERITY = operator.attrgetter("severity")
+_RANKED = tuple(sorted(Severity, key=lambda severity: severity.rank))
 
 
 def validate_series(

@@ -20,7 +20,8 @@ import attrs
 
 from ..findings import CodeInfo, Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, TemplateCell, template_cells
-from ..values import Cell, CellState, Number
+from ..values import CellState, Number
+from .shapes import cell_at, per_shape
 
 __all__ = ["Equation", "equations_for", "sum_rule_findings"]
 
@@ -40,6 +41,9 @@ NOT_ASSESSABLE_INFO = CodeInfo(
     example="（七）总计·总计 is printed blank, so apply.row_total cannot be checked for that row; the "
     "message adds whether it would hold if blanks meant 0.",
 )
+
+# Enum members as module constants: reading one off its class costs a dozen global look-ups.
+_INFO, _INCONSISTENCY = Severity.INFO, Severity.INCONSISTENCY
 
 _COLUMN_ZH = {
     "natural_person": "自然人",
@@ -80,6 +84,9 @@ def _getter(indices: tuple[int, ...]) -> Getter:
     return getter
 
 
+Differences = Callable[[Sequence[Number | None]], tuple[Number, ...]]
+"""Every sum equation's ``lhs - rhs``, from the tuple of a shape's operands."""
+
 _ZERO = -1
 """Index of the constant 0 that sum_rule_findings appends to the values."""
 
@@ -94,13 +101,15 @@ class _Shape:
     """Per equation: fetch the lhs and the rhs values in one C call each."""
     statements: dict[str, tuple[str, ...]]
     """Per language, per equation: the equation in words (the same for every report)."""
-    differences: Callable[[Sequence[Number | None]], tuple[Number, ...]]
-    """Every equation's ``lhs - rhs`` in one call, blanks counted as 0 (compiled per shape)."""
+    differences: Differences
+    """Every equation's ``lhs - rhs`` from the operands (raises TypeError if one is blank)."""
+    differences_blank_0: Differences
+    """The same, blanks counted as 0."""
     operands: Callable[[Sequence[Any]], tuple[Any, ...]]
     """Fetch every cell that takes part in some equation, in one C call."""
     section_three: frozenset[int]
     """Indices of the equations of section 三 (the ones a wrong cell can explain)."""
-    patterns: dict[tuple[bytes, tuple[CellState, ...]], _BlankPattern] = attrs.field(factory=dict)
+    patterns: dict[tuple[bytes, tuple[int, ...]], _BlankPattern] = attrs.field(factory=dict)
     """What the blank operands of a report imply, by which operands are blank and how (cached)."""
     candidates: dict[tuple[frozenset[int], frozenset[int]], tuple[int, ...]] = attrs.field(
         factory=dict
@@ -179,13 +188,15 @@ def _shape(edition: Edition, single_other_row: bool) -> _Shape:
             )
         )
     operands = sorted({i for eq in equations for i in eq.operands})
+    differences, differences_blank_0 = _compile_differences(equations, operands, edition)
     return _Shape(
         template,
         tuple(equations),
         {cell: tuple(numbers) for cell, numbers in membership.items()},
         tuple((_getter(eq.lhs), _getter(eq.rhs)) for eq in equations),
         {lang: tuple(_statement(eq, template, lang) for eq in equations) for lang in ("zh", "en")},
-        _compile_differences(equations, edition),
+        differences,
+        differences_blank_0,
         operator.itemgetter(*operands),
         frozenset(n for n, eq in enumerate(equations) if eq.code != _REVIEW_TOTAL),
         detail_heads=(
@@ -197,27 +208,40 @@ def _shape(edition: Edition, single_other_row: bool) -> _Shape:
     )
 
 
+_shape_of = per_shape(_shape)
+
+
 def _compile_differences(
-    equations: Sequence[Equation], edition: Edition
-) -> Callable[[Sequence[Number | None]], tuple[Number, ...]]:
+    equations: Sequence[Equation], operands: Sequence[int], edition: Edition
+) -> tuple[Differences, Differences]:
     """``lhs - rhs`` of every equation in one generated function: a few bytecodes per operand
     instead of two getters, two sums and a subtraction per equation.
 
-    Blanks (``None``) count as 0 (``v or 0``). Only whether a difference is 0 is read from it: a
+    The operands come in as one tuple (fetched in C) and are unpacked into locals. The first
+    function adds them as they are and raises :class:`TypeError` when one is blank (``None``);
+    the second counts blanks as 0 (``v or 0``). Only whether a difference is 0 is read from it: a
     0 that replaces a blank, or a ``Decimal`` zero, changes no sum's value, so the zero test is
     the test of the published operands; a broken equation's difference is then recomputed from
     the values as published (:func:`_difference`), which is what findings print.
     """
+    local = {cell: f"v{n}" for n, cell in enumerate(operands)}
 
-    def side(indices: tuple[int, ...]) -> str:
-        return "(0 + " + " + ".join(f"(v[{i}] or 0)" for i in indices) + ")"
+    def compile_one(name: str, operand: str) -> Differences:
+        def side(indices: tuple[int, ...]) -> str:
+            return "(" + " + ".join(operand.format(local[i]) for i in indices) + ")"
 
-    rows = [f"        {side(eq.lhs)} - {side(eq.rhs)}," for eq in equations]
-    source = "def differences(v):\n    return (\n" + "\n".join(rows) + "\n    )\n"
-    namespace: dict[str, object] = {}
-    # The source is built from the template's own cell indices, never from input.
-    exec(compile(source, f"<govinfo_report sums {edition.value}>", "exec"), namespace)
-    return namespace["differences"]  # type: ignore[return-value]
+        rows = [f"        {side(eq.lhs)} - {side(eq.rhs)}," for eq in equations]
+        source = (
+            f"def {name}(operands):\n"
+            f"    {', '.join(local.values())}, = operands\n"
+            "    return (\n" + "\n".join(rows) + "\n    )\n"
+        )
+        namespace: dict[str, object] = {}
+        # The source is built from the template's own cell indices, never from input.
+        exec(compile(source, f"<govinfo_report sums {edition.value}>", "exec"), namespace)
+        return namespace[name]  # type: ignore[return-value]
+
+    return compile_one("differences", "{}"), compile_one("differences_blank_0", "({} or 0)")
 
 
 @attrs.frozen(eq=False)
@@ -247,11 +271,41 @@ class _BlankPattern:
     """The unassessable equations."""
     assessable: tuple[int, ...]
     """The other equations, in order."""
+    parts: tuple[
+        tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...], str, int, _Texts, _Texts], ...
+    ] = attrs.field(init=False)
+    """The fields of ``unassessable`` as plain tuples, unpacked in one step per finding."""
+    assessable_differences: Callable[[Sequence[Number]], tuple[Number, ...]] = attrs.field(
+        init=False
+    )
+    """Fetch the differences of the assessable equations, in C."""
+
+    def __attrs_post_init__(self) -> None:
+        parts = tuple(
+            (u.number, u.keys, u.details, u.details_en, u.rule, u.first_missing, u.holds, u.fails)
+            for u in self.unassessable
+        )
+        object.__setattr__(self, "parts", parts)
+        object.__setattr__(self, "assessable_differences", _any_getter(self.assessable))
+
+
+_Texts = tuple[str, str]
+
+
+def _any_getter(indices: tuple[int, ...]) -> Callable[[Sequence[Number]], tuple[Number, ...]]:
+    """Fetch some items as a tuple in C (``itemgetter`` of one index returns the item alone)."""
+    if len(indices) == 1:
+        (only,) = indices
+        return lambda values: (values[only],)
+    if not indices:
+        return lambda values: ()
+    getter: Callable[[Sequence[Number]], tuple[Number, ...]] = operator.itemgetter(*indices)
+    return getter
 
 
 def equations_for(report: AnnualReport) -> tuple[Equation, ...]:
     """The sum equations of a report's shape (sections 三 and 四)."""
-    return _shape(report.edition, report.single_other_row).equations
+    return _shape_of(report).equations
 
 
 def _statement(equation: Equation, template: Sequence[TemplateCell], lang: str) -> str:
@@ -265,50 +319,55 @@ def _statement(equation: Equation, template: Sequence[TemplateCell], lang: str) 
 
 def sum_rule_findings(report: AnnualReport) -> list[Finding]:
     """Findings for every broken or unassessable sum rule of sections 三 and 四."""
-    shape = _shape(report.edition, report.single_other_row)
+    shape = _shape_of(report)
     values = report.value_tuple()
-    differences = shape.differences(values)
+    operands = shape.operands(values)
     findings: list[Finding] = []
-    if None in values:
-        pattern = _blank_pattern(shape, report.state_tuple(), values)
+    try:
+        differences = shape.differences(operands)
+        blank_operand = False
+    except TypeError:  # some operand is blank (None)
+        differences = shape.differences_blank_0(operands)
+        blank_operand = True
+    if blank_operand:
+        pattern = _blank_pattern(shape, report.state_tuple(), values, operands)
         cells = report.cell_tuple()
-        for entry in pattern.unassessable:
-            message, message_en = entry.fails if differences[entry.number] else entry.holds
+        for number, keys, details, details_en, rule, first, holds, fails in pattern.parts:
+            message, message_en = fails if differences[number] else holds
             findings.append(
                 Finding(
                     NOT_ASSESSABLE,
-                    Severity.INFO,
+                    _INFO,
                     message,
                     message_en,
-                    entry.keys,
+                    keys,
                     None,
                     None,
-                    entry.details,
-                    entry.details_en,
-                    entry.rule,
-                    cells[entry.first_missing].provenance,
+                    details,
+                    details_en,
+                    rule,
+                    cells[first].provenance,
                 )
             )
-        if not any(differences[n] for n in pattern.assessable):
+        if not any(pattern.assessable_differences(differences)):
             return findings
         numbers = [n for n in pattern.assessable if differences[n]]
         unassessable = pattern.numbers
     else:
         if not any(differences):
             return findings
-        numbers = [n for n, difference in enumerate(differences) if difference]
+        numbers = list(itertools.compress(range(len(differences)), differences))
         unassessable = frozenset()
     padded = (*values, 0)  # the trailing 0 pads single-operand getters
     broken = {n: _difference(shape, n, padded) for n in numbers}
     section_three = {n: r for n, r in broken.items() if n in shape.section_three}
     explained = _explain(section_three, unassessable, shape, values)
-    cells = report.cell_tuple()
     for cell, expected, covered_numbers in explained:
-        findings.append(_wrong_cell(cell, expected, covered_numbers, shape, cells, padded))
+        findings.append(_wrong_cell(cell, expected, covered_numbers, shape, report, padded))
     covered = {n for _, _, covered_numbers in explained for n in covered_numbers}
     for number, residual in broken.items():
         if number not in covered:
-            findings.append(_broken_equation(number, residual, cells, padded, shape))
+            findings.append(_broken_equation(number, residual, report, padded, shape))
     return findings
 
 
@@ -323,11 +382,15 @@ _PATTERNS_KEPT = 4096
 
 
 def _blank_pattern(
-    shape: _Shape, states: Sequence[CellState], values: Sequence[Number | None]
+    shape: _Shape,
+    states: Sequence[CellState],
+    values: Sequence[Number | None],
+    operand_values: Sequence[Number | None],
 ) -> _BlankPattern:
-    operand_values = shape.operands(values)
     blank = bytes(map(operator.is_, operand_values, _NONES))
-    key = (blank, tuple(itertools.compress(shape.operands(states), blank)))
+    # The states of the blank operands by identity: hashing a tuple of enum members would call
+    # the enum's __hash__ in Python once per member.
+    key = (blank, tuple(map(id, itertools.compress(shape.operands(states), blank))))
     pattern = shape.patterns.get(key)
     if pattern is None:
         if len(shape.patterns) >= _PATTERNS_KEPT:
@@ -463,7 +526,7 @@ def _wrong_cell(
     expected: Number,
     numbers: tuple[int, ...],
     shape: _Shape,
-    cells: Sequence[Cell],
+    report: AnnualReport,
     padded: Sequence[Number | None],
 ) -> Finding:
     spec = shape.template[cell]
@@ -478,7 +541,7 @@ def _wrong_cell(
     details, details_en = _details(shape, numbers, padded)
     return Finding(
         _WRONG_CELL,
-        Severity.INCONSISTENCY,
+        _INCONSISTENCY,
         f"「{short_label(spec)}」印为 {actual}，应为 {expected}："
         f"该值同时满足 {len(numbers)} 条不成立的勾稽关系",
         f"{spec.key} is printed as {actual}; {expected} would satisfy all "
@@ -488,7 +551,7 @@ def _wrong_cell(
         actual,
         details,
         details_en,
-        source=cells[cell].provenance,
+        source=cell_at(report, cell).provenance,
     )
 
 
@@ -517,7 +580,7 @@ _TITLES = {
 def _broken_equation(
     number: int,
     residual: Number,
-    cells: Sequence[Cell],
+    report: AnnualReport,
     padded: Sequence[Number | None],
     shape: _Shape,
 ) -> Finding:
@@ -530,7 +593,7 @@ def _broken_equation(
     details, details_en = _details(shape, (number,), padded)
     return Finding(
         equation.code,
-        Severity.INCONSISTENCY,
+        _INCONSISTENCY,
         f"{equation.where}{zh}（相差 {residual}）",
         f"{equation.where_en}: {en} (off by {residual})",
         keys,
@@ -538,7 +601,7 @@ def _broken_equation(
         padded[first] if single_total else None,
         details,
         details_en,
-        source=cells[first].provenance,
+        source=cell_at(report, first).provenance,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import attrs
@@ -28,11 +29,18 @@ SeriesCheck = Callable[[Sequence[AnnualReport]], Iterable[Finding]]
 
 @attrs.frozen
 class ReportRule:
-    """A check over one report. ``codes`` lists every code it may emit."""
+    """A check over one report. ``codes`` lists every code it may emit.
+
+    ``check_without``, when given, is ``check`` told which of the rule's codes are switched off
+    (``check_without(report, frozenset_of_codes)``), so that it can skip work whose findings would
+    be dropped; it must give ``check``'s findings less those codes. It is called only when some of
+    the rule's codes are off; findings of codes that are off are dropped either way.
+    """
 
     name: str
     codes: tuple[CodeInfo, ...]
     check: ReportCheck
+    check_without: Callable[[AnnualReport, frozenset[str]], Iterable[Finding]] | None = None
 
 
 @attrs.frozen
@@ -44,7 +52,7 @@ class SeriesRule:
     check: SeriesCheck
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # the key of a catalogue's compiled plans, looked up per report
 class Selection:
     """Which codes are on: a profile, then ``select`` (only these) and ``ignore`` (not these).
 
@@ -84,9 +92,7 @@ class Catalogue:
         self._series_rules: list[SeriesRule] = []
         self._codes: dict[str, CodeInfo] = {}
         self._enabled_cache: dict[Selection, dict[str, bool]] = {}
-        self._plans: dict[
-            Selection, tuple[tuple[ReportRule, ...], dict[str, bool], frozenset[str]]
-        ] = {}
+        self._plans: dict[Selection, _Plan] = {}
 
     def add(self, rule: ReportRule | SeriesRule) -> None:
         """Add a rule; its codes must not be registered already with a different meaning."""
@@ -147,27 +153,31 @@ class Catalogue:
         plan = self._plans.get(selection)
         if plan is None:  # which rules a selection runs is fixed until a rule or code is added
             plan = self._plans[selection] = self._plan(selection)
-        rules, enabled, disabled = plan
+        checks, enabled, disabled = plan
         findings: list[Finding] = []
-        for rule in rules:
-            found = rule.check(report)
+        for check in checks:
+            found = check(report)
             if not found:  # an empty list or tuple ends here (a generator is always truthy)
                 continue
+            if found.__class__ is not list and found.__class__ is not tuple:
+                found = list(found)  # a generator can be read only once
             if selection.ignore:
                 findings.extend(_kept(found, enabled, selection))
-            elif disabled:
+            elif disabled and not disabled.isdisjoint(map(_CODE, found)):
                 findings.extend([f for f in found if enabled.get(f.code, True)])
             else:
                 findings.extend(found)
         return findings
 
-    def _plan(
-        self, selection: Selection
-    ) -> tuple[tuple[ReportRule, ...], dict[str, bool], frozenset[str]]:
+    def _plan(self, selection: Selection) -> _Plan:
         enabled = self._enabled(selection)
-        rules = tuple(r for r in self._report_rules if _wanted(r.codes, enabled))
         disabled = frozenset(code for code, on in enabled.items() if not on)
-        return rules, enabled, disabled
+        checks = tuple(
+            _check_for(rule, disabled)
+            for rule in self._report_rules
+            if _wanted(rule.codes, enabled)
+        )
+        return checks, enabled, disabled
 
     def run_series(self, series: Sequence[AnnualReport], selection: Selection) -> list[Finding]:
         """Run every enabled series rule over one agency's reports."""
@@ -184,6 +194,21 @@ class Catalogue:
             cached = {code: selection.enabled(info) for code, info in self._codes.items()}
             self._enabled_cache[selection] = cached
         return cached
+
+
+_CODE = operator.attrgetter("code")
+
+_Plan = tuple[tuple[ReportCheck, ...], dict[str, bool], frozenset[str]]
+"""What a selection runs: the check of each rule it wants, which codes are on, which are off."""
+
+
+def _check_for(rule: ReportRule, disabled: frozenset[str]) -> ReportCheck:
+    """The rule's check, or its ``check_without`` bound to the rule's codes that are off."""
+    off = frozenset(info.code for info in rule.codes if info.code in disabled)
+    if rule.check_without is None or not off:
+        return rule.check
+    check_without = rule.check_without
+    return lambda report: check_without(report, off)
 
 
 def _wanted(codes: Iterable[CodeInfo], enabled: dict[str, bool]) -> bool:

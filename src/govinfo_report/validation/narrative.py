@@ -15,21 +15,26 @@ finding is worse than a missed one.
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from ..findings import CodeInfo, Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, template_cells
 from ..values import Number
+from .shapes import per_shape
 
 __all__ = [
     "NARRATIVE_CODES",
     "Reading",
     "Statement",
     "narrative_findings",
+    "narrative_findings_without",
     "readings",
     "statements",
 ]
@@ -442,14 +447,40 @@ def _cells_under(
 _Row = list[tuple[str, str, Number, tuple[str, ...]]]
 
 
+@attrs.frozen(eq=False)
+class _Plan:
+    """What the readings of one report shape need, worked out once per shape."""
+
+    edition: Edition
+    single_other_row: bool
+    index: dict[str, int]
+    groups: dict[str, tuple[str, ...]]
+    cells_under: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], tuple[int, ...]]] = (
+        attrs.field(factory=dict)
+    )
+    """:func:`_cells_under` by prefix and columns."""
+    literal_getters: dict[str, tuple[Callable[[Sequence[Number | None]], tuple[Any, ...]], ...]] = (
+        attrs.field(factory=dict)
+    )
+    """Per topic: fetch the cells of each of :func:`_literal_sums`, as a tuple, in C."""
+
+
+def _plan(edition: Edition, single_other_row: bool) -> _Plan:
+    return _Plan(edition, single_other_row, *_shape(edition, single_other_row))
+
+
+_plan_of = per_shape(_plan)
+
+
 class _Table:
     """The values the readings need, looked up lazily from one report (each sum taken once)."""
 
     def __init__(self, report: AnnualReport) -> None:
         self.report = report
-        self.edition = report.edition
-        self.single_other_row = report.single_other_row
-        self.index, self.groups = _shape(self.edition, self.single_other_row)
+        self.plan = plan = _plan_of(report)
+        self.edition = plan.edition
+        self.single_other_row = plan.single_other_row
+        self.index, self.groups = plan.index, plan.groups
         self.values = report.value_tuple()
         self.memo: dict[str, list[Reading]] = {}
         self.literal: dict[str, list[Number]] = {}
@@ -470,7 +501,12 @@ class _Table:
         """A row's (or group's) value over some columns, blanks skipped; ``None`` if all blank."""
         found = self.columns.get((prefix, columns))
         if found is None:
-            keys, indices = _cells_under(self.edition, self.single_other_row, prefix, columns)
+            under = self.plan.cells_under.get((prefix, columns))
+            if under is None:
+                under = self.plan.cells_under[prefix, columns] = _cells_under(
+                    self.edition, self.single_other_row, prefix, columns
+                )
+            keys, indices = under
             values = self.values
             present = [v for v in map(values.__getitem__, indices) if v is not None]
             found = self.columns[prefix, columns] = (
@@ -705,29 +741,47 @@ def _percent_fits(percent: Decimal, counts: Sequence[Number], bases: Sequence[Nu
     pairs = [(count, base) for count in dict.fromkeys(counts) for base in dict.fromkeys(bases)]
     try:
         # Most pairs are far off: floats rule them out at a fraction of the cost of dividing
-        # Decimals, with a margin wider than any rounding of either, so no fit is lost.
+        # Decimals, with a margin wider than any rounding of either, so no fit is lost. The
+        # first pair that fits settles it (the stated count comes first and usually does).
         shown = float(percent)
         slack = float(tolerance) + 1e-9 + 1e-12 * (abs(shown) + float(tolerance))
-        near = [
-            (count, base)
-            for count, base in pairs
-            if abs(shown - float(count) * 100 / float(base)) <= slack
-        ]
+        for count, base in pairs:
+            if abs(shown - float(count) * 100 / float(base)) <= slack:
+                try:
+                    fit = _fits(percent, count, base, tolerance)
+                except ArithmeticError as error:  # raised as the Decimal check raises it
+                    failure = error
+                    break
+                if fit:
+                    return True
+        else:
+            return False
     except (OverflowError, ArithmeticError):
-        near = pairs
-    return any(
-        abs(percent - Decimal(count) * 100 / Decimal(base)) <= tolerance for count, base in near
-    )
+        return any(_fits(percent, count, base, tolerance) for count, base in pairs)
+    raise failure
+
+
+def _fits(percent: Decimal, count: Number, base: Number, tolerance: Decimal) -> bool:
+    return abs(percent - Decimal(count) * 100 / Decimal(base)) <= tolerance
 
 
 def narrative_findings(report: AnnualReport) -> Sequence[Finding]:
     """Check every statement of the prose against the tables (nothing when there is no prose)."""
+    return narrative_findings_without(report, frozenset())
+
+
+def narrative_findings_without(report: AnnualReport, off: frozenset[str]) -> Sequence[Finding]:
+    """:func:`narrative_findings` less the codes in ``off``; with ``narrative.percentage`` off
+    (the basic profile), shares stated after a count are not checked at all."""
     if not report.narrative:
         return ()
     found_statements = statements(report)
     if not found_statements:
         return ()
-    return tuple(_check(report, found_statements))
+    return tuple(_check(report, found_statements, _PERCENTAGE not in off))
+
+
+_PERCENTAGE = "narrative.percentage"
 
 
 _COLUMNS = {
@@ -765,6 +819,9 @@ def _literal_sums(
             cells(a + "received", a + "carried_in"),
             cells(a + "total"),
             cells(a + "total", a + "carried_out"),
+            # Rows whose 总计 is blank, read across their columns (as _Table.row does).
+            cells(a + "received", columns=added),
+            cells(a + "total", columns=added),
         )
     if topic in ("carried_in", "carried_out"):
         return (cells(a + topic),)
@@ -777,6 +834,9 @@ def _literal_sums(
         )
     if head == "outcome":
         # As printed, and with the columns added (for rows whose 总计 is left blank).
+        # The 自然人 column of each row alone, which some reports quote (as _outcome_readings).
+        rows = ("granted", "partially_granted") if tail == "granted_or_partial" else (tail,)
+        naturals = tuple(cells(a + row, columns=("natural_person",)) for row in rows)
         if tail in ("granted", "granted_or_partial"):
             both = (a + "granted", a + "partially_granted")
             return (
@@ -784,13 +844,34 @@ def _literal_sums(
                 cells(*both),
                 cells(a + "granted", columns=added),
                 cells(*both, columns=added),
+                *naturals,
             )
-        return (cells(a + tail), cells(a + tail, columns=added))
+        # Each sub-row of a group (as printed, and its columns added), as _outcome_readings.
+        parts = (
+            tuple(f"{a}{tail}.{sub.rsplit('.', 1)[1]}" for sub in groups.get(a + tail, ()))
+            if tail in _GROUPS
+            else ()
+        )
+        return (
+            cells(a + tail),
+            cells(a + tail, columns=added),
+            *naturals,
+            *(cells(part, columns=columns) for part in parts for columns in (("total",), added)),
+        )
     if topic == "review":
         return (cells("reviews.review"),)
     if topic == "litigation":
         direct, after = "reviews.litigation_direct", "reviews.litigation_after_review"
         return (cells(direct, after), cells(direct), cells(after))
+    if topic in ("rules", "normative_docs"):
+        # Each cell of the row on its own, as _rules_readings reads it.
+        columns = (
+            ("issued", "repealed", "in_force")
+            if edition is Edition.E2021
+            else ("made", "published", "total_published")
+        )
+        keys = [f"active.{topic}.{column}" for column in columns]
+        return tuple((index[key],) for key in keys if key in index)
     if head in ("review", "litigation"):
         groups_of = {
             "review": ("reviews.review",),
@@ -802,25 +883,67 @@ def _literal_sums(
 
 def _literal_values(table: _Table, topic: str) -> list[Number]:
     found = table.literal.get(topic)
-    if found is not None:
-        return found
-    values = table.values
-    found = []
-    for indices in _literal_sums(table.edition, table.single_other_row, topic):
-        present = [v for v in map(values.__getitem__, indices) if v is not None]
-        if present:
-            found.append(sum(present, 0))
-    table.literal[topic] = found
+    if found is None:
+        found = table.literal[topic] = list(_literal_sums_of(table, topic))
     return found
 
 
-def _check(report: AnnualReport, found_statements: Sequence[Statement]) -> Iterator[Finding]:
+def _stated_literally(table: _Table, topic: str, stated: int) -> bool:
+    """Whether ``stated`` is one of the topic's literal sums; adds up no more of them than it
+    needs to (the first usually settles it)."""
+    found = table.literal.get(topic)
+    if found is not None:
+        return stated in found
+    return any(total == stated for total in _literal_sums_of(table, topic))
+
+
+def _literal_sums_of(table: _Table, topic: str) -> Iterator[Number]:
+    """The literal sums of a topic with a value, in order (blank cells left out of each)."""
+    getters = table.plan.literal_getters.get(topic)
+    if getters is None:
+        getters = table.plan.literal_getters[topic] = tuple(
+            _tuple_getter(indices)
+            for indices in _literal_sums(table.edition, table.single_other_row, topic)
+        )
+    values = table.values
+    for getter in getters:
+        present = getter(values)
+        if not present:
+            continue
+        try:
+            total = sum(present)
+        except TypeError:  # blank cells (None) are left out of the sum
+            present = tuple(itertools.compress(present, map(operator.is_not, present, _NONES)))
+            if not present:
+                continue
+            total = sum(present)
+        yield total
+
+
+_NONES = itertools.repeat(None)
+
+
+def _tuple_getter(indices: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """Fetch some items as a tuple in C (``itemgetter`` of one index returns the item alone)."""
+    if len(indices) == 1:
+        (only,) = indices
+        return lambda values: (values[only],)
+    if not indices:
+        return lambda values: ()
+    getter: Callable[[Sequence[Any]], tuple[Any, ...]] = operator.itemgetter(*indices)
+    return getter
+
+
+def _check(
+    report: AnnualReport, found_statements: Sequence[Statement], percentages: bool = True
+) -> Iterator[Finding]:
     table = _Table(report)
     for statement in found_statements:
-        literal = _literal_values(table, statement.topic)
-        if statement.stated in literal:
-            if statement.percent is None:
+        if statement.percent is None or not percentages:
+            # Only whether the count is literal matters, not every literal sum.
+            if _stated_literally(table, statement.topic, statement.stated):
                 continue
+        elif statement.stated in (literal := _literal_values(table, statement.topic)):
             bases = [b for b in _literal_values(table, "handled") if b]
             if bases and _percent_fits(statement.percent, [statement.stated, *literal], bases):
                 continue
@@ -831,7 +954,7 @@ def _check(report: AnnualReport, found_statements: Sequence[Statement]) -> Itera
         if statement.stated not in values:
             yield _mismatch(statement, options)
             continue
-        if statement.percent is not None:
+        if statement.percent is not None and percentages:
             bases = _bases(table)
             if bases and not _percent_fits(statement.percent, [statement.stated, *values], bases):
                 yield _percent_mismatch(statement, options, bases)

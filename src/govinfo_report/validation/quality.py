@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 from ..findings import CodeInfo, Finding, Severity
 from ..model import AnnualReport, Edition, template_cells
-from ..values import CellState
+from ..values import CellState, cache_short_texts
+from .shapes import per_shape
 
 __all__ = ["PROBLEMS_MIN_CHARACTERS", "QUALITY_CODES", "quality_findings"]
 
@@ -77,6 +78,11 @@ QUALITY_CODES = (
     ),
 )
 
+# Enum members as module constants: reading one off its class costs a dozen global look-ups.
+_NUMBER, _ABSENT, _ANNOTATED = CellState.NUMBER, CellState.ABSENT, CellState.ANNOTATED
+_BLANK, _MARKER = CellState.BLANK, CellState.MARKER
+_ERROR, _WARNING, _INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
 _SECTIONS = (
     ("overview", re.compile(r"总体情况"), "一"),
     ("problems", re.compile(r"存在的主要问题"), "五"),
@@ -88,10 +94,12 @@ _PLACEHOLDER = re.compile(r"^[(（]?文字描述.*[)）]?$")
 _NOTHING = frozenset({"", "无", "暂无", "暂无问题", "无问题", "没有", "略", "无此项", "不适用"})
 
 
+@cache_short_texts(maxsize=4096)  # section texts such as 无 or （文字描述） recur in many reports
 def _compact(text: str) -> str:
     return _NOT_TEXT.sub("", unicodedata.normalize("NFKC", text))
 
 
+@cache_short_texts(maxsize=4096)
 def _empty(text: str) -> bool:
     stripped = text.strip()
     if len(stripped) > 60:  # longer than any placeholder: skip the normalisation
@@ -112,41 +120,52 @@ def _table_three_four(
     return len(indices), operator.itemgetter(*indices)
 
 
+_table_three_four_of = per_shape(_table_three_four)
+
+
 def quality_findings(report: AnnualReport) -> Sequence[Finding]:
     """The quality checks over one report."""
     states = report.state_tuple()
-    # Most reports print a number in every cell and have no prose: one count in C settles it
+    # Most reports print a number in every cell: one count in C settles the table checks
     # (a count by identity is cheaper than three membership tests of a str enum).
-    if not report.narrative and states.count(CellState.NUMBER) == len(states):
+    all_numbers = states.count(_NUMBER) == len(states)
+    if not report.narrative and all_numbers:
         return ()
-    return tuple(_quality(report, states))
+    return tuple(_quality(report, states, all_numbers))
 
 
-def _quality(report: AnnualReport, states: tuple[CellState, ...]) -> Iterator[Finding]:
-    # Tables printed but not filled in; tables not found at all are shape.missing_cell already.
-    printed = states.count(CellState.ABSENT) != len(states)
-    if printed and CellState.NUMBER not in states and CellState.ANNOTATED not in states:
-        yield Finding(
-            "quality.no_values",
-            Severity.ERROR,
-            "报告的三张表格中没有任何数值（空白模板？）",
-            "no cell of the three tables holds a number (a blank template?)",
-        )
-    if CellState.BLANK in states or CellState.MARKER in states:
-        yield from _blank_cells(report, states)
+def _quality(
+    report: AnnualReport, states: tuple[CellState, ...], all_numbers: bool
+) -> Iterator[Finding]:
+    if not all_numbers:
+        yield from _table_quality(report, states)
     if report.narrative:
         yield from _sections(report)
 
 
+def _table_quality(report: AnnualReport, states: tuple[CellState, ...]) -> Iterator[Finding]:
+    # Tables printed but not filled in; tables not found at all are shape.missing_cell already.
+    printed = states.count(_ABSENT) != len(states)
+    if printed and _NUMBER not in states and _ANNOTATED not in states:
+        yield Finding(
+            "quality.no_values",
+            _ERROR,
+            "报告的三张表格中没有任何数值（空白模板？）",
+            "no cell of the three tables holds a number (a blank template?)",
+        )
+    if _BLANK in states or _MARKER in states:
+        yield from _blank_cells(report, states)
+
+
 def _blank_cells(report: AnnualReport, states: tuple[CellState, ...]) -> Iterator[Finding]:
-    size, getter = _table_three_four(report.edition, report.single_other_row)
+    size, getter = _table_three_four_of(report)
     three_four = getter(states)
-    blank = three_four.count(CellState.BLANK)
-    marked = three_four.count(CellState.MARKER)
+    blank = three_four.count(_BLANK)
+    marked = three_four.count(_MARKER)
     if blank or marked:
         yield Finding(
             "quality.blank_cells",
-            Severity.INFO,
+            _INFO,
             f"表格三、四共 {size} 个单元格中，空白 {blank} 个，填写符号（如 /、不适用）"
             f" {marked} 个",
             f"of the {size} cells of sections 三 and 四, {blank} are blank and "
@@ -155,13 +174,21 @@ def _blank_cells(report: AnnualReport, states: tuple[CellState, ...]) -> Iterato
         )
 
 
+@cache_short_texts(maxsize=4096)
+def _title_names(title: str) -> tuple[bool, ...]:
+    """Which of the template's sections (in ``_SECTIONS`` order) a title names by its words."""
+    return tuple(words.search(title) is not None for _, words, _ in _SECTIONS)
+
+
 def _sections(report: AnnualReport) -> Iterator[Finding]:
-    for name, words, number in _SECTIONS:
-        matches = [s for s in report.narrative if words.search(s.title)]
+    narrative = report.narrative
+    names = [_title_names(s.title) for s in narrative]
+    for which, (name, words, number) in enumerate(_SECTIONS):
+        matches = [s for s, named in zip(narrative, names, strict=True) if named[which]]
         if not matches:
             yield Finding(
                 "quality.section_missing",
-                Severity.WARNING,
+                _WARNING,
                 f"未找到「{number}、{words.pattern}」部分",
                 f"section {number} ({words.pattern}) not found",
             )
@@ -171,7 +198,7 @@ def _sections(report: AnnualReport) -> Iterator[Finding]:
         if printed and printed.group(1) != number:
             yield Finding(
                 "quality.section_number",
-                Severity.WARNING,
+                _WARNING,
                 f"「{section.title.strip()}」应为第{number}部分，序号却是「{printed.group(1)}」",
                 f"{section.title.strip()!r} is numbered {printed.group(1)}; the template numbers "
                 f"it {number}",
@@ -181,7 +208,7 @@ def _sections(report: AnnualReport) -> Iterator[Finding]:
         if name == "overview" and _empty(text):
             yield Finding(
                 "quality.section_empty",
-                Severity.WARNING,
+                _WARNING,
                 f"「{section.title.strip()}」没有内容",
                 f"{section.title.strip()!r} has no text",
                 actual=text.strip(),
@@ -192,7 +219,7 @@ def _sections(report: AnnualReport) -> Iterator[Finding]:
             if _empty(text) or length < PROBLEMS_MIN_CHARACTERS:
                 yield Finding(
                     "quality.problems_empty",
-                    Severity.WARNING,
+                    _WARNING,
                     f"「{section.title.strip()}」只有 {length} 个字"
                     + (f"（「{text.strip()[:20]}」）" if text.strip() else ""),
                     f"{section.title.strip()!r} has only {length} characters",

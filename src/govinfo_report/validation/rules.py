@@ -13,15 +13,24 @@ import attrs
 
 from ..findings import Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, TemplateCell, template_cells
-from ..values import CellKind, CellState, Number
+from ..values import Cell, CellKind, CellState, Number
 from .arithmetic import NOT_ASSESSABLE_INFO, short_label, sum_rule_findings
 from .catalogue import CodeInfo, ReportRule
-from .narrative import NARRATIVE_CODES, narrative_findings
+from .narrative import NARRATIVE_CODES, narrative_findings, narrative_findings_without
 from .quality import QUALITY_CODES, quality_findings
+from .shapes import cell_at, per_shape
 
 __all__ = ["BUILTIN_REPORT_RULES"]
 
 _E, _I, _W, _N = Severity.ERROR, Severity.INCONSISTENCY, Severity.WARNING, Severity.INFO
+# Enum members as module constants: reading one off its class costs a dozen global look-ups.
+_NUMBER, _TEXT, _ABSENT, _BLANK = (
+    CellState.NUMBER,
+    CellState.TEXT,
+    CellState.ABSENT,
+    CellState.BLANK,
+)
+_COUNT, _SIGNED, _MONEY = CellKind.COUNT, CellKind.SIGNED, CellKind.MONEY
 
 SUM_CODES = (
     CodeInfo(
@@ -179,6 +188,17 @@ class _Layout:
     """Fetch the values of the count and 增/减 cells (whole numbers) in one call."""
     totals: Callable[[Sequence[CellState]], tuple[CellState, ...]]
     """Fetch the states of the 总计 cells of the section 三 rows (in ``rows`` order)."""
+    counts: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
+    signed: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
+    money: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
+    """The getters of ``getters``, one attribute each (a dict keyed by an enum hashes in Python)."""
+    money_cells: tuple[int, ...]
+    money_fetchers: tuple[Callable[[AnnualReport], Cell], ...]
+    """Per money cell: fetch the cell from a report (a dotted ``attrgetter``, in C)."""
+    components: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
+    """Fetch the values of every applicant column of the section 三 rows."""
+    single_other_row_2021: bool
+    """An edition 2021 shape with （六）其他处理 as one row."""
     missing: dict[bytes, tuple[tuple[str, str, tuple[str, ...]], ...]] = attrs.field(
         factory=dict, eq=False
     )
@@ -211,7 +231,22 @@ def _layout(edition: Edition, single_other_row: bool) -> _Layout:
     getters = {kind: _tuple_getter(indices) for kind, indices in by_kind.items()}
     totals = operator.itemgetter(*(total for total, _ in rows))
     whole = _tuple_getter(tuple(sorted(by_kind[CellKind.COUNT] + by_kind[CellKind.SIGNED])))
-    return _Layout(template, by_kind, rows, columns, getters, whole, totals)  # type: ignore[arg-type]
+    return _Layout(
+        template,
+        by_kind,
+        rows,
+        columns,  # type: ignore[arg-type]
+        getters,
+        whole,
+        totals,
+        getters[CellKind.COUNT],
+        getters[CellKind.SIGNED],
+        getters[CellKind.MONEY],
+        by_kind[CellKind.MONEY],
+        tuple(operator.attrgetter(template[i].key) for i in by_kind[CellKind.MONEY]),
+        _tuple_getter(tuple(i for _, components in rows for i in components)),
+        single_other_row and edition is Edition.E2021,
+    )
 
 
 def _tuple_getter(
@@ -227,21 +262,22 @@ def _tuple_getter(
     return getter
 
 
-def _layout_of(report: AnnualReport) -> _Layout:
-    return _layout(report.edition, report.single_other_row)
+_layout_of = per_shape(_layout)
 
 
 def _domain(report: AnnualReport) -> list[Finding]:
     layout = _layout_of(report)
-    values, states = report.value_tuple(), report.state_tuple()
-    suspects = _domain_suspects(layout, values)
-    if not suspects and CellState.TEXT not in states:
+    values = report.value_tuple()
+    suspects, blanks = _domain_suspects(layout, values)
+    # A TEXT cell holds no value: with no blank value anywhere, no state needs a look.
+    texts = blanks and _TEXT in report.state_tuple()
+    if not suspects and not texts:
         return []
-    cells = report.cell_tuple()
     found: list[Finding] = []
-    if CellState.TEXT in states:
-        for i in [i for i, state in enumerate(states) if state is CellState.TEXT]:
-            spec, cell = layout.template[i], cells[i]
+    if texts:
+        states = report.state_tuple()
+        for i in [i for i, state in enumerate(states) if state is _TEXT]:
+            spec, cell = layout.template[i], cell_at(report, i)
             found.append(
                 Finding(
                     "cell.text",
@@ -267,41 +303,45 @@ def _domain(report: AnnualReport) -> list[Finding]:
                     f"{spec.key} is {value}: {en}",
                     cells=(spec.key,),
                     actual=value,
-                    source=cells[i].provenance,
+                    source=cell_at(report, i).provenance,
                 )
             )
     return found
 
 
-def _domain_suspects(layout: _Layout, values: tuple[Number | None, ...]) -> list[int]:
-    """Indices whose value may break its domain; screened in C for the common all-good case."""
-    # No negative value anywhere, whole numbers in every count and 增/减 cell, Decimals in the
-    # money cells: nothing to look at (filter(None) drops blanks and zeros before min()).
+def _domain_suspects(layout: _Layout, values: tuple[Number | None, ...]) -> tuple[list[int], bool]:
+    """Indices whose value may break its domain, and whether any value is blank (``None``).
+
+    Screened in C for the common case: whole non-negative counts, whole 增/减, money as
+    ``Decimal``. A zero or a blank never breaks a domain, so skipping them changes nothing.
+    """
+    counts = layout.counts(values)
+    signed = layout.signed(values)
+    money = layout.money(values)
+    try:
+        # sum() raises on a blank; its result is an int only when every count is an int.
+        blanks = False
+        numbers = cast("tuple[int, ...]", counts)
+        good_counts = sum(numbers).__class__ is int and min(numbers, default=0) >= 0
+    except TypeError:
+        blanks = True
+        present = cast("list[int]", list(filter(None, counts)))
+        good_counts = sum(present).__class__ is int and min(present, default=0) >= 0
     if (
-        min(cast("Iterator[int]", filter(None, values)), default=0) >= 0
-        and set(map(type, layout.whole(values))) <= _INT
-        and set(map(type, layout.getters[CellKind.MONEY](values))) <= _DECIMAL
-    ):
-        return []
-    counts = layout.getters[CellKind.COUNT](values)
-    signed = layout.getters[CellKind.SIGNED](values)
-    money = layout.getters[CellKind.MONEY](values)
-    # filter(None) drops blanks (and zeros) before min(), so blank cells keep the fast path.
-    if (
-        set(map(type, counts)) <= _INT
-        and min(cast("Iterator[int]", filter(None, counts)), default=0) >= 0
+        good_counts
         and set(map(type, signed)) <= _INT
         and set(map(type, money)) <= _DECIMAL
         and min(cast("Iterator[Decimal]", filter(None, money)), default=0) >= 0
     ):
-        return []
+        blanks = blanks or None in signed or None in money
+        return [], blanks
     return sorted(
         [
             *(i for i in layout.by_kind[CellKind.COUNT] if _not_count(values[i])),
             *(i for i in layout.by_kind[CellKind.SIGNED] if _not_whole(values[i])),
             *(i for i in layout.by_kind[CellKind.MONEY] if _negative(values[i])),
         ]
-    )
+    ), True
 
 
 _INT = frozenset({int, type(None)})
@@ -334,11 +374,12 @@ def _domain_problem(kind: CellKind, value: Number) -> tuple[str, str] | None:
 def _shape(report: AnnualReport) -> list[Finding]:
     states = report.state_tuple()
     found: list[Finding] = []
-    if CellState.ABSENT in states:
-        layout = _layout_of(report)
+    layout = _layout_of(report)
+    # Counting NUMBER is identity comparisons: cheaper than looking for ABSENT in a full table.
+    if states.count(_NUMBER) != len(states) and _ABSENT in states:
         for message, message_en, keys in _missing_rows(layout, states):
             found.append(Finding("shape.missing_cell", _E, message, message_en, keys))
-    if report.single_other_row and report.edition is Edition.E2021:
+    if layout.single_other_row_2021:
         found.append(
             Finding(
                 "shape.single_other_row",
@@ -405,27 +446,30 @@ _YUAN_IN_WAN_THRESHOLD = Decimal(1_000_000)
 
 def _money(report: AnnualReport) -> list[Finding]:
     layout = _layout_of(report)
-    cells = report.cell_tuple()
+    values = report.value_tuple()
     found: list[Finding] = []
-    for i in layout.by_kind[CellKind.MONEY]:
-        spec, cell = layout.template[i], cells[i]
-        if not isinstance(cell.value, Decimal):
+    for i, fetch in zip(layout.money_cells, layout.money_fetchers, strict=True):
+        value = values[i]  # the cell's value, as in the cell
+        if not isinstance(value, Decimal):
             continue
-        exponent = cell.value.as_tuple().exponent
+        # The cell itself (its unit, text and provenance) fetched alone: a clean report never
+        # needs the tuple of all its cells.
+        spec, cell = layout.template[i], fetch(report)
+        exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -4:
             found.append(
                 Finding(
                     "money.precision",
                     _W,
-                    f"「{short_label(spec)}」金额 {cell.value} 小数位超过 4 位",
-                    f"{spec.key} has more than 4 decimals: {cell.value}",
+                    f"「{short_label(spec)}」金额 {value} 小数位超过 4 位",
+                    f"{spec.key} has more than 4 decimals: {value}",
                     cells=(spec.key,),
-                    actual=cell.value,
+                    actual=value,
                     source=cell.provenance,
                 )
             )
         if spec.key == "active.fees.amount" and (
-            cell.unit == "元" or cell.value >= _YUAN_IN_WAN_THRESHOLD
+            cell.unit == "元" or value >= _YUAN_IN_WAN_THRESHOLD
         ):
             found.append(
                 Finding(
@@ -434,7 +478,7 @@ def _money(report: AnnualReport) -> list[Finding]:
                     f"「{short_label(spec)}」单位为万元，{cell.text()} 疑似按元填写",
                     f"{spec.key} is in 万元 (10,000 yuan); {cell.text()} looks like yuan",
                     cells=(spec.key,),
-                    actual=cell.value,
+                    actual=value,
                     source=cell.provenance,
                 )
             )
@@ -447,12 +491,14 @@ def _applications_plausible(report: AnnualReport) -> list[Finding]:
     found: list[Finding] = []
     keys = layout.template
     # Only a blank 总计 can be "left blank while components are filled".
-    if CellState.BLANK in layout.totals(report.state_tuple()):
-        cells = report.cell_tuple()
-        for total, components in layout.rows:
-            if cells[total].state is not CellState.BLANK:
+    totals = layout.totals(report.state_tuple())
+    # A blank 总计 matters only if some applicant column of section 三 holds a number other than 0.
+    if _BLANK in totals and any(layout.components(values)):
+        for (total, components), state in zip(layout.rows, totals, strict=True):
+            if state is not _BLANK:
                 continue
-            filled = tuple(i for i in components if values[i])
+            # The columns holding a number other than 0.
+            filled = tuple(itertools.compress(components, map(values.__getitem__, components)))
             if filled:
                 message, message_en, keys_of = _total_blank_texts(layout, total, filled)
                 found.append(
@@ -462,7 +508,7 @@ def _applications_plausible(report: AnnualReport) -> list[Finding]:
                         message,
                         message_en,
                         keys_of,
-                        source=cells[total].provenance,
+                        source=cell_at(report, total).provenance,
                     )
                 )
     for out_i, received_i, in_i in layout.columns:
@@ -470,7 +516,6 @@ def _applications_plausible(report: AnnualReport) -> list[Finding]:
         if out is None or received is None or carried_in is None:
             continue
         if out > received + carried_in:
-            cells = report.cell_tuple()
             key = keys[out_i].key
             found.append(
                 Finding(
@@ -481,7 +526,7 @@ def _applications_plausible(report: AnnualReport) -> list[Finding]:
                     f"{key} is {out}, more than received + carried in ({received + carried_in})",
                     cells=(key, keys[received_i].key, keys[in_i].key),
                     actual=out,
-                    source=cells[out_i].provenance,
+                    source=cell_at(report, out_i).provenance,
                 )
             )
     return found
@@ -493,6 +538,6 @@ BUILTIN_REPORT_RULES = (
     ReportRule("shape", SHAPE_CODES, _shape),
     ReportRule("money", PLAUSIBILITY_CODES[:2], _money),
     ReportRule("applications_plausible", PLAUSIBILITY_CODES[2:4], _applications_plausible),
-    ReportRule("narrative", NARRATIVE_CODES, narrative_findings),
+    ReportRule("narrative", NARRATIVE_CODES, narrative_findings, narrative_findings_without),
     ReportRule("quality", QUALITY_CODES, quality_findings),
 )
