@@ -77,10 +77,14 @@ def split_value_cells(cells: Sequence[GridCell]) -> tuple[GridCell, ...]:
     and converters' placeholder column names (``Col3``) emptied: they are layout."""
     out: list[GridCell] = []
     for cell in cells:
-        if is_placeholder(cell.text):
+        text = cell.text
+        if " " not in text and "Col" not in text:  # most cells: one value or a label
+            out.append(cell)
+            continue
+        if is_placeholder(text):
             out.append(attrs.evolve(cell, text=""))
             continue
-        tokens = value_tokens(cell.text) if " " in cell.text.strip() else None
+        tokens = value_tokens(text) if " " in text.strip() else None
         if tokens is None or len(tokens) < 2:
             out.append(cell)
             continue

@@ -68,8 +68,9 @@ class Table:
     @property
     def shape(self) -> tuple[int, int]:
         """``(rows, columns)`` of the grid."""
-        rows = max((c.row + c.row_span for c in self.cells), default=0)
-        columns = max((c.column + c.column_span for c in self.cells), default=0)
+        cells = self.cells
+        rows = max([c.row + c.row_span for c in cells], default=0)
+        columns = max([c.column + c.column_span for c in cells], default=0)
         return rows, columns
 
     def grid(self) -> list[list[GridCell | None]]:
@@ -80,8 +81,12 @@ class Table:
         rows, columns = self.shape
         grid: list[list[GridCell | None]] = [[None] * columns for _ in range(rows)]
         for cell in self.cells:
+            column, span = cell.column, cell.column_span
             for r in range(cell.row, cell.row + cell.row_span):
-                for c in range(cell.column, cell.column + cell.column_span):
+                if span == 1:
+                    grid[r][column] = cell
+                    continue
+                for c in range(column, column + span):
                     grid[r][c] = cell
         return grid
 

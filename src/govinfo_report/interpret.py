@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -153,13 +154,18 @@ def _row_cells(grid_row: Sequence[GridCell | None]) -> tuple[GridCell, ...]:
     return tuple(cells)
 
 
+_SPANS = operator.attrgetter("row_span", "column_span")
+_ROW = operator.attrgetter("row")
+_POSITION = operator.attrgetter("row", "column")
+_TEXT = operator.attrgetter("text")
+
+
 def _table_rows(table: Table) -> list[tuple[GridCell, ...]]:
     """A table's rows, each cell once per row (a merged cell repeats down the rows it spans)."""
-    if all(c.row_span == 1 and c.column_span == 1 for c in table.cells):
-        by_row: dict[int, list[GridCell]] = {}
-        for cell in table.cells:
-            by_row.setdefault(cell.row, []).append(cell)
-        return [tuple(sorted(cells, key=lambda c: c.column)) for _, cells in sorted(by_row.items())]
+    if set(map(_SPANS, table.cells)) <= {(1, 1)}:
+        # A stable sort by row, then column: cells of one position keep their order.
+        ordered = sorted(table.cells, key=_POSITION)
+        return [tuple(cells) for _, cells in itertools.groupby(ordered, key=_ROW)]
     return [cells for cells in map(_row_cells, table.grid()) if cells]
 
 
@@ -198,7 +204,13 @@ def _walk(
             continue
         assert isinstance(block, Table)
         for cells in _table_rows(block):
-            placeholders = any(is_placeholder(cell.text) for cell in cells)
+            # The row's texts joined: a cheap screen before each cell is matched. Without a space
+            # or a "Col", no cell prints several values or is a placeholder.
+            joined = "".join(map(_TEXT, cells))
+            if " " not in joined and "Col" not in joined:
+                rows.append(_Row(section, cells, False))
+                continue
+            placeholders = "Col" in joined and any(is_placeholder(cell.text) for cell in cells)
             rows.append(_Row(section, split_value_cells(cells), placeholders))
     close_narrative()
     return paragraphs, rows, narrative
@@ -210,12 +222,11 @@ def _walk(
 def _edition(
     rows: Sequence[_Row], paragraphs: Sequence[Paragraph], year: int | None
 ) -> tuple[Edition, list[Finding]]:
-    texts = {
-        normalise_label(cell.text)
-        for row in rows
-        for cell in row.cells
-        if cell.text and not _VALUE_LIKE.match(cell.text)
-    }
+    # Each distinct text once: the same numbers and labels recur in many cells.
+    printed: set[str] = set()
+    for row in rows:
+        printed.update(map(_TEXT, row.cells))
+    texts = {normalise_label(text) for text in printed if text and not _VALUE_LIKE.match(text)}
     # Headers printed as plain lines (PDF text without rulings) count too.
     texts.update(normalise_label(p.text) for p in paragraphs if len(p.text) <= _TITLE_MAX * 2)
     joined = "\n".join(texts)
@@ -250,9 +261,18 @@ def _edition(
     ]
 
 
+@functools.cache
+def _active_rows(edition: Edition) -> frozenset[str]:
+    """The rows of section 二 in an edition's template."""
+    return frozenset(
+        spec.key.split(".")[1] for spec in template_cells(edition) if spec.key.startswith("active.")
+    )
+
+
 # ---------------------------------------------------------------- values
 
 
+@cache_short_texts(maxsize=8192)
 def _is_number_text(text: str) -> bool:
     return _state(text) is CellState.NUMBER
 
@@ -282,6 +302,9 @@ def _values_after(
     """
     run = list(cells)
     filled = [cell for cell in run if cell.text.strip()]
+    if len(run) == count == len(filled):
+        every: list[GridCell | None] = list(run)
+        return every, []  # one filled cell per value: what the rest below comes to
     if len(filled) > count:
         run = _thousands_joined(run, count)
         filled = [cell for cell in run if cell.text.strip()]
@@ -444,9 +467,7 @@ def _active(
     used: set[int],
     findings: list[Finding],
 ) -> None:
-    known = {
-        spec.key.split(".")[1] for spec in template_cells(edition) if spec.key.startswith("active.")
-    }
+    known = _active_rows(edition)
     # A label standing alone (a converter pulled it out of its row, or the line wrapped): its
     # values are the next row, when that row is values only.
     pending: tuple[GridCell, tuple[GridCell, ...]] | None = None
@@ -1150,6 +1171,14 @@ _REVIEW_GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+@cache_short_texts(maxsize=4096)
+def _review_group(text: str) -> str | None:
+    """The group of section 四 a label names, when it names exactly one."""
+    label = normalise_label(text)
+    groups = [g for g, pattern in _REVIEW_GROUPS if pattern.search(label)]
+    return groups[0] if len(groups) == 1 else None
+
+
 def _review_group_rows(
     candidates: Sequence[tuple[int, _Row]],
     cells: dict[str, Cell],
@@ -1174,9 +1203,7 @@ def _review_group_rows(
                 found = True
             continue
         for position in range(len(row.cells) - 1, -1, -1):
-            label = normalise_label(row.cells[position].text)
-            groups = [g for g, pattern in _REVIEW_GROUPS if pattern.search(label)]
-            group = groups[0] if len(groups) == 1 else None
+            group = _review_group(row.cells[position].text)
             if group is None:
                 continue
             after = row.cells[position + 1 :]
@@ -1228,10 +1255,15 @@ def _reviews(
             break
     if not pooled:
         return
-    specs = [s for s in template_cells(Edition.E2021) if s.key.startswith("reviews.")]
+    specs = _review_specs()
     values, extra = _values_after(pooled, _REVIEW_COLUMNS)
     _store(specs, values, cells, findings, "行政复议、行政诉讼情况表")
     _stray(extra, "行政复议、行政诉讼情况表", findings)
+
+
+@functools.cache
+def _review_specs() -> tuple[TemplateCell, ...]:
+    return tuple(s for s in template_cells(Edition.E2021) if s.key.startswith("reviews."))
 
 
 # ---------------------------------------------------------------- leftovers

@@ -657,23 +657,43 @@ def _compiled(lines: list[str], edition: Edition, name: str) -> Any:
 # ---------------------------------------------------------------- building
 
 
+@functools.cache
+def _build_plan(
+    cls: type, prefix: str
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, tuple[type, ...]], ...]]:
+    """The fields of ``cls`` under ``prefix``: the cells (name, key), then the parts (name, key,
+    the types the part may be: several for a union, chosen by the cells). Worked out once per
+    class and place, not for every report built."""
+    types = _field_types(cls)
+    cell_fields = []
+    part_fields = []
+    for field in attrs.fields(cls):
+        field_type = types[field.name]
+        key = f"{prefix}.{field.name}"
+        if field_type is Cell:
+            cell_fields.append((field.name, key))
+        elif get_origin(field_type) in (Union, _UnionType):
+            part_fields.append((field.name, key, get_args(field_type)))
+        else:
+            part_fields.append((field.name, key, (field_type,)))
+    return tuple(cell_fields), tuple(part_fields)
+
+
 def _build(cls: type, prefix: str, cells: Mapping[str, Cell], used: set[str]) -> Any:
     values: dict[str, Any] = {}
-    types = _field_types(cls)
-    for field in attrs.fields(cls):
-        key = f"{prefix}.{field.name}"
-        field_type = types[field.name]
-        if field_type is Cell:
-            cell = cells.get(key)
-            if cell is None:
-                cell = absent_cell()
-            else:
-                used.add(key)
-            values[field.name] = cell
-            continue
-        if get_origin(field_type) in (Union, _UnionType):
-            field_type = _choose_variant(get_args(field_type), key, cells)
-        values[field.name] = _build(field_type, key, cells, used)
+    cell_fields, part_fields = _build_plan(cls, prefix)
+    absent = absent_cell()
+    get = cells.get
+    for name, key in cell_fields:
+        cell = get(key)
+        if cell is None:
+            values[name] = absent
+        else:
+            values[name] = cell
+            used.add(key)
+    for name, key, options in part_fields:
+        field_type = options[0] if len(options) == 1 else _choose_variant(options, key, cells)
+        values[name] = _build(field_type, key, cells, used)
     return cls(**values)
 
 

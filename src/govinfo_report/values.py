@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import enum
 import functools
+import inspect
 import re
+import types
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -178,6 +180,82 @@ def canonical_text(cell: Cell) -> str:
     return ""
 
 
+_C = TypeVar("_C")
+
+
+@functools.cache
+def slot_constructor(cls: type[_C], *given: str) -> Callable[..., _C]:
+    """A constructor of a frozen, slotted attrs class giving the same object as the class, that
+    stores each field straight into its slot.
+
+    Without ``given`` it takes the arguments the class's ``__init__`` takes. With field names it
+    takes exactly those fields, positionally in that order, and gives every other field its
+    default (``slot_constructor(Provenance, "source", "line")("a.txt", 3)``): positional calls
+    cost less than keywords, and naming the fields keeps each call right if fields move.
+
+    attrs' ``__init__`` of a frozen class sets every field through ``object.__setattr__`` by name;
+    readers build a cell and its provenance for every table cell, and the slot's own setter does
+    the same work in about half the time. Only for classes whose ``__init__`` does nothing else:
+    a validator, converter, factory default, keyword-only or non-``init`` field, or an
+    ``__attrs_pre_init__``/``__attrs_post_init__`` is refused (``TypeError``).
+    """
+    if not attrs.has(cls) or not hasattr(cls, "__slots__"):
+        raise TypeError(f"{cls.__qualname__} is not a slotted attrs class")
+    if hasattr(cls, "__attrs_pre_init__") or hasattr(cls, "__attrs_post_init__"):
+        raise TypeError(f"{cls.__qualname__}.__init__ does more than set its fields")
+    fields = attrs.fields(cls)
+    unknown = set(given) - {field.name for field in fields}
+    if unknown or len(set(given)) != len(given):
+        raise TypeError(f"{cls.__qualname__}: fields {given} are not its fields, once each")
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    parameters: list[str] = list(given)
+    lines: list[str] = []
+    for index, field in enumerate(fields):
+        if (
+            field.validator is not None
+            or field.converter is not None
+            or field.kw_only
+            or not field.init
+            or field.alias != field.name
+            or isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
+        ):
+            raise TypeError(f"{cls.__qualname__}.{field.name} is not a plain field")
+        slot = next(k.__dict__[field.name] for k in cls.__mro__ if field.name in k.__dict__)
+        if not isinstance(slot, types.MemberDescriptorType):
+            raise TypeError(f"{cls.__qualname__}.{field.name} is not a slot")
+        namespace[f"_set{index}"] = slot.__set__
+        value = field.name
+        if field.default is not attrs.NOTHING:
+            namespace[f"_default{index}"] = field.default
+            if given and field.name not in given:
+                value = f"_default{index}"
+            elif not given:
+                parameters.append(f"{field.name}=_default{index}")
+        elif given and field.name not in given:
+            raise TypeError(f"{cls.__qualname__}.{field.name} has no default and is not given")
+        elif not given:
+            parameters.append(field.name)
+        lines.append(f"    _set{index}(self, {value})")
+    source = "\n".join(
+        [
+            f"def construct({', '.join(parameters)}):",
+            "    self = _new(_cls)",
+            *lines,
+            "    return self",
+        ]
+    )
+    # The source is built from the class's own field names, never from input.
+    exec(compile(source, f"<govinfo_report constructor {cls.__qualname__}>", "exec"), namespace)
+    construct: Callable[..., _C] = namespace["construct"]
+    construct.__doc__ = f"Build a {cls.__qualname__} (same result as the class)."
+    return construct
+
+
+_new_cell: Callable[..., Cell] = slot_constructor(
+    Cell, "state", "value", "note", "unit", "raw", "provenance"
+)
+
+
 def absent_cell() -> Cell:
     """The placeholder for a template cell that the document did not contain."""
     return _ABSENT
@@ -236,8 +314,14 @@ def parse_cell_text(
     '(其中修订16件)'
     """
     raw = "" if text is None else text
-    state, value, note, unit = _parse_parts(raw, kind)
-    return Cell(state, value=value, note=note, unit=unit, raw=raw, provenance=provenance)
+    # A cache per common kind: keyed by the text alone (an enum member hashes in Python code).
+    if kind is CellKind.COUNT:
+        parts = _parse_count(raw)
+    elif kind is CellKind.MONEY:
+        parts = _parse_money(raw)
+    else:
+        parts = _parse_parts(raw, kind)
+    return _new_cell(*parts, raw, provenance)  # state, value, note, unit, then the two given
 
 
 SHORT_TEXT = 80
@@ -247,12 +331,48 @@ ones are not kept, so hostile input cannot fill the caches with large strings.""
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
+def _fixed_positional_count(function: Callable[..., Any]) -> int | None:
+    """How many arguments a function takes, when exactly that many positional ones (no defaults,
+    no ``*args``, no keywords); else ``None``."""
+    code = getattr(function, "__code__", None)
+    if (
+        code is None
+        or code.co_kwonlyargcount
+        or code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+        or getattr(function, "__defaults__", None)
+    ):
+        return None
+    count: int = code.co_argcount
+    return count
+
+
 def cache_short_texts(maxsize: int) -> Callable[[_F], _F]:
     """An LRU cache over a function whose first argument is a text, used only for short texts:
     the same few texts recur in every report, and a long one is worked out again each time."""
 
     def decorate(function: _F) -> _F:
         cached = functools.lru_cache(maxsize=maxsize)(function)
+
+        fixed = _fixed_positional_count(function)
+        if fixed == 1:
+            # Most cached functions take the text alone: no argument tuple built per call.
+            @functools.wraps(function)
+            def choose_by_text(text: str) -> Any:
+                if len(text) <= SHORT_TEXT:
+                    return cached(text)
+                return function(text)
+
+            return cast(_F, choose_by_text)
+
+        if fixed == 2:
+
+            @functools.wraps(function)
+            def choose_by_two(text: str, other: Any) -> Any:
+                if len(text) <= SHORT_TEXT:
+                    return cached(text, other)
+                return function(text, other)
+
+            return cast(_F, choose_by_two)
 
         @functools.wraps(function)
         def choose(text: str, *args: Any) -> Any:
@@ -263,11 +383,27 @@ def cache_short_texts(maxsize: int) -> Callable[[_F], _F]:
     return decorate
 
 
+_Parts = tuple[CellState, Number | None, str | None, str | None]
+
+
 @cache_short_texts(maxsize=65536)
-def _parse_parts(
-    raw: str, kind: CellKind
-) -> tuple[CellState, Number | None, str | None, str | None]:
-    # Reports repeat the same few texts ("0", "", "/") thousands of times: parse each once.
+def _parse_count(raw: str) -> _Parts:
+    return _parse_kind(raw, CellKind.COUNT)
+
+
+@cache_short_texts(maxsize=8192)
+def _parse_money(raw: str) -> _Parts:
+    return _parse_kind(raw, CellKind.MONEY)
+
+
+@cache_short_texts(maxsize=8192)
+def _parse_parts(raw: str, kind: CellKind) -> _Parts:
+    return _parse_kind(raw, kind)
+
+
+def _parse_kind(raw: str, kind: CellKind) -> _Parts:
+    # Reports repeat the same few texts ("0", "", "/") thousands of times: each is parsed once
+    # (the callers cache).
     compact = _normalise(raw)
     if not compact:
         return CellState.BLANK, None, None, None

@@ -35,7 +35,7 @@ from ..limits import current_limits
 from ..model import AnnualReport
 from ..plugins import Reader, ReadFunction, WriteFunction, Writer
 from ..reading import reading_finding
-from ..values import Provenance
+from ..values import Provenance, slot_constructor
 
 __all__ = ["decode_html", "read_html", "write_html"]
 
@@ -131,6 +131,11 @@ _CHROME_TEXT_MAX = 160
 # An element named like furniture that holds a table or much text is the page's content after all
 # (an article wrapped in ``<div id="print">``): it is read as content.
 _FURNITURE_TEXT_MAX = 600
+# Every cell is a grid cell with its own provenance: built by the slot setters (same objects).
+_new_grid_cell: Callable[..., GridCell] = slot_constructor(GridCell)
+_new_provenance: Callable[..., Provenance] = slot_constructor(
+    Provenance, "source", "table", "row", "column"
+)
 
 
 def decode_html(data: bytes, name: str) -> str:
@@ -275,6 +280,9 @@ class _Walker:
         cells: list[GridCell] = []
         width = 0  # len(bottom)
         limit = self.max_cells
+        name = self.name
+        last = 0  # the last row holding a cell
+        deepest = 0  # the row below the lowest reach of a rowspan
         for r, row in enumerate(_rows(node)):
             c = 0
             for cell in row:
@@ -301,18 +309,30 @@ class _Walker:
                         place=f"table {index + 1}",
                     )
                 reach = r + row_span
-                for k in range(c, end):  # spans that overlap keep the lower bottom
-                    if bottom[k] < reach:
-                        bottom[k] = reach
-                where = Provenance(source=self.name, table=index, row=r, column=c)
+                if column_span == 1:  # most cells: the loop below over one column
+                    if bottom[c] < reach:
+                        bottom[c] = reach
+                else:
+                    for k in range(c, end):  # spans that overlap keep the lower bottom
+                        if bottom[k] < reach:
+                            bottom[k] = reach
+                if reach > deepest:
+                    deepest = reach
                 if len(cell):
                     text = _cell_text(cell)
                 else:
                     text = cell.text
-                    text = "" if text is None else _clean(text)
-                cells.append(GridCell(text, r, c, row_span, column_span, where))
+                    if text is None:
+                        text = ""
+                    elif not text.isalnum():  # _clean's own screen, without the call
+                        text = _clean(text)
+                where = _new_provenance(name, index, r, c)
+                cells.append(_new_grid_cell(text, r, c, row_span, column_span, where))
+                last = r
                 c = end
-        return Table(tuple(_clip_row_spans(cells)), Provenance(source=self.name, table=index))
+        if deepest - 1 > last:  # some rowspan reaches past the last row
+            cells = _clip_row_spans(cells)
+        return Table(tuple(cells), Provenance(source=self.name, table=index))
 
 
 def _rows(table: Any) -> Iterator[Any]:
@@ -374,6 +394,8 @@ def _check_table_sizes(text: str, name: str) -> None:
     """Refuse a table with more cells than the limit before the page is parsed: a page of tens of
     MB would otherwise become a tree of millions of elements first."""
     limit = current_limits().max_table_cells
+    if text.count("<") <= limit:  # every cell opens with "<": a screen without lowering the page
+        return
     lowered = text.lower()
     if lowered.count("<td") + lowered.count("<th") <= limit:
         return

@@ -22,7 +22,7 @@ from ..document import Block, Document, GridCell, Paragraph, Table
 from ..errors import ReportReadError
 from ..hookspecs import hookimpl
 from ..plugins import Reader, ReadFunction
-from ..values import Provenance
+from ..values import Provenance, slot_constructor
 
 __all__ = ["decode_text", "read_text"]
 
@@ -35,6 +35,11 @@ _CONTINUATION_MAX = 12
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # A page number between the lines of a PDF copy ("- 5 -"); not a Markdown bullet.
 _PAGE_NUMBER = re.compile(r"^[-－—]\s*\d{1,4}\s*[-－—]?$")
+# Every cell is a grid cell with its own provenance: built by the slot setters (same objects).
+_new_grid_cell: Callable[..., GridCell] = slot_constructor(GridCell)
+_new_provenance: Callable[..., Provenance] = slot_constructor(
+    Provenance, "source", "line", "table", "row", "column"
+)
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -63,6 +68,7 @@ class _Builder:
         self.rows: list[list[tuple[str, int]]] = []
         self.row: list[tuple[str, int]] | None = None
         self.cell_per_line = False
+        self.tables = 0
 
     def end_row(self) -> None:
         if self.row is not None:
@@ -74,16 +80,15 @@ class _Builder:
         self.cell_per_line = False
         if not self.rows:
             return
-        index = sum(isinstance(b, Table) for b in self.blocks)
+        index = self.tables  # tables appended so far
+        self.tables += 1
+        name = self.name
         cells = tuple(
-            GridCell(
-                text,
-                r,
-                c,
-                provenance=Provenance(source=self.name, line=line, table=index, row=r, column=c),
-            )
-            for r, row in enumerate(self.rows)
-            for c, (text, line) in enumerate(row)
+            [
+                _new_grid_cell(text, r, c, 1, 1, _new_provenance(name, line, index, r, c))
+                for r, row in enumerate(self.rows)
+                for c, (text, line) in enumerate(row)
+            ]
         )
         first_line = self.rows[0][0][1] if self.rows[0] else None
         self.blocks.append(Table(cells, Provenance(source=self.name, line=first_line, table=index)))
@@ -125,14 +130,18 @@ def read_text(data: bytes, name: str) -> Document:
     text = decode_text(data, name)
     builder = _Builder(name)
     bar_rows = False
-    for number, raw_line in enumerate(text.splitlines(), start=1):
-        line = _WORD_ARTIFACTS.sub("", raw_line).rstrip("\r\n")
+    # Word's bookmark marks are rare: most texts skip the substitution on every line.
+    artifacts = "[bookmark:" in text
+    for number, line in enumerate(text.splitlines(), start=1):
+        if artifacts:
+            line = _WORD_ARTIFACTS.sub("", line)
         stripped = line.strip()
-        if line.startswith("\t") and not stripped:
-            builder.add_cell("", number)  # an empty cell of a one-cell-per-line row
-            continue
+        tabbed = line.startswith("\t")
         if not stripped:
-            builder.end_row()
+            if tabbed:
+                builder.add_cell("", number)  # an empty cell of a one-cell-per-line row
+            else:
+                builder.end_row()
             continue
         if line == "|":
             # A bar alone opens a row of "cell |" lines (web page text).
@@ -140,7 +149,7 @@ def read_text(data: bytes, name: str) -> Document:
             builder.row = []
             bar_rows = True
             continue
-        if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 2:
+        if stripped[0] == "|" and stripped.endswith("|") and stripped.count("|") >= 2:
             if set(stripped) <= {"|"}:
                 continue  # padding of a "cell |" row
             if _PIPE_SEPARATOR.match(stripped):
@@ -153,11 +162,14 @@ def read_text(data: bytes, name: str) -> Document:
             builder.row.append((stripped.rstrip("|").strip(), number))
             continue
         bar_rows = False
-        if "\t" in line.strip("\t") or ("\t" in line and not line.startswith("\t")):
+        if "\t" in line and (not tabbed or "\t" in line.strip("\t")):
             builder.add_row(line.split("\t"), number)
             continue
-        if line.startswith("\t"):
-            builder.add_cell(line, number)
+        if tabbed:  # builder.add_cell(stripped, number), inline: most lines of a Word export
+            if builder.row is None:
+                builder.row = []
+            builder.row.append((stripped, number))
+            builder.cell_per_line = True
             continue
         if builder.continues_cell(stripped):
             assert builder.row is not None
