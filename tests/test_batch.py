@@ -605,10 +605,10 @@ def test_jobs_in_flight_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             pools += 1
             super().__init__(*args, **kwargs)
 
-        def submit(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def submit(self, function, paths, *args, **kwargs):  # type: ignore[no-untyped-def]
             nonlocal submitted
-            submitted += 1
-            return super().submit(*args, **kwargs)
+            submitted += len(paths)  # files go to the workers a few at a time
+            return super().submit(function, paths, *args, **kwargs)
 
     monkeypatch.setattr(batch.concurrent.futures, "ProcessPoolExecutor", Counting)
     monkeypatch.setattr(batch, "RECYCLE_FILES", 6)  # a fresh pool after 12 files

@@ -26,6 +26,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import ctypes
+import datetime
 import hashlib
 import itertools
 import json
@@ -278,17 +279,12 @@ def _companions(database: Path) -> set[Path]:
     return {resolved, *(Path(f"{resolved}{end}") for end in ("-wal", "-shm", "-journal"))}
 
 
-def discover(
-    roots: Iterable[Path], suffixes: Iterable[str] | None = None, exclude: Iterable[Path] = ()
-) -> list[Path]:
-    """Regular files under ``roots`` as absolute resolved paths, sorted, without duplicates.
-
-    Hidden files and system litter (``Thumbs.db``) are left out; ``suffixes`` (optional) keeps only
-    names ending so. Whether a file is a report is the reader registry's decision, in the worker.
-    """
+def _found(
+    roots: Iterable[Path], suffixes: Iterable[str] | None, exclude: Iterable[Path]
+) -> Iterator[Path]:
+    """The files :func:`discover` keeps, unsorted and possibly repeated."""
     endings = tuple(s.lower() for s in suffixes) if suffixes is not None else None
     excluded = {p.resolve() for p in exclude}
-    found: set[Path] = set()
     for root in roots:
         candidates = [root] if root.is_file() else (p for p in root.rglob("*") if p.is_file())
         for path in candidates:
@@ -298,8 +294,96 @@ def discover(
                 continue
             resolved = path.resolve()
             if resolved not in excluded:
-                found.add(resolved)
-    return sorted(found)
+                yield resolved
+
+
+def discover(
+    roots: Iterable[Path], suffixes: Iterable[str] | None = None, exclude: Iterable[Path] = ()
+) -> list[Path]:
+    """Regular files under ``roots`` as absolute resolved paths, sorted, without duplicates.
+
+    Hidden files and system litter (``Thumbs.db``) are left out; ``suffixes`` (optional) keeps only
+    names ending so. Whether a file is a report is the reader registry's decision, in the worker.
+    """
+    return sorted(set(_found(roots, suffixes, exclude)))
+
+
+def _order_key(path: Path) -> bytes:
+    """Bytes that sort as ``path`` sorts among paths (part by part, by code point)."""
+    return b"\0".join(part.encode("utf-8", "surrogatepass") for part in path.parts)
+
+
+_PAGE = 500
+"""Rows the batch moves between SQLite and Python at a time: what it keeps per file is in SQLite
+(temporary tables), never in lists as long as the corpus."""
+
+
+def _discover_into(
+    connection: sqlite3.Connection,
+    roots: Iterable[Path],
+    suffixes: Iterable[str] | None,
+    exclude: Iterable[Path],
+) -> int:
+    """:func:`discover` into the temporary table ``discovered`` (ordered by ``rank``); the count."""
+    connection.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS discovered "
+        "(rank BLOB PRIMARY KEY, key TEXT NOT NULL, name BLOB NOT NULL) WITHOUT ROWID"
+    )
+    connection.execute("CREATE INDEX IF NOT EXISTS temp.discovered_key ON discovered(key)")
+    connection.execute("DELETE FROM temp.discovered")
+    insert = "INSERT OR IGNORE INTO temp.discovered VALUES (?, ?, ?)"
+    rows: list[tuple[bytes, str, bytes]] = []
+    for path in _found(roots, suffixes, exclude):
+        text = str(path)
+        rows.append((_order_key(path), path_key(text), os.fsencode(text)))
+        if len(rows) >= _PAGE:
+            connection.executemany(insert, rows)
+            rows.clear()
+    connection.executemany(insert, rows)
+    count: int = connection.execute("SELECT COUNT(*) FROM temp.discovered").fetchone()[0]
+    return count
+
+
+def _pages(
+    connection: sqlite3.Connection, query: str, start: Any, *args: Any
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``query`` (ordered by its first column, taking ``(after, *args, limit)``), a page
+    at a time: no statement stays open while the caller writes."""
+    after = start
+    while True:
+        page = connection.execute(query, (after, *args, _PAGE)).fetchall()
+        yield from page
+        if len(page) < _PAGE:
+            return
+        after = page[-1][0]
+
+
+class _Todo(Sequence[str]):
+    """The files to read, in order, kept in the temporary table ``todo`` and read a page at a time."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+        self._length: int = connection.execute("SELECT COUNT(*) FROM temp.todo").fetchone()[0]
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        [(name,)] = self._connection.execute(
+            "SELECT name FROM temp.todo WHERE seq = ?", (index + 1,)
+        ).fetchall()
+        return os.fsdecode(name)
+
+    def __iter__(self) -> Iterator[str]:
+        query = "SELECT seq, name FROM temp.todo WHERE seq > ? ORDER BY seq LIMIT ?"
+        for _, name in _pages(self._connection, query, 0):
+            yield os.fsdecode(name)
 
 
 # ---- one file, in a worker
@@ -484,6 +568,9 @@ def _die_with_parent(parent: int) -> None:
 
 Submit = Callable[[Sequence[str]], Iterator[FileResult]]
 
+CHUNK_FILES = 4
+"""Files a worker reads per task: fewer round trips between the batch and its workers."""
+
 
 def _window(workers: int) -> int:
     return max(2, 4 * workers)
@@ -520,17 +607,55 @@ def _relayed(page_progress: ProgressCallback | None) -> Iterator[Any]:
         thread.join(timeout=5)
 
 
+def _process_chunk(paths: Sequence[str], limits: Limits) -> list[FileResult]:
+    return [process_file(path, limits) for path in paths]
+
+
+def _warm_up() -> None:
+    """Import and prepare in this process what reading, checking and storing a report need (the
+    plugin registry, the JSON converter's generated code, the rule catalogue), so worker processes
+    forked from it start ready instead of each paying for it again. Never fails: a problem here
+    shows where it belongs, on the first file."""
+    try:
+        from . import interpret, metadata, validate, validate_series  # noqa: F401
+        from .model import Edition, NarrativeSection, ReportMeta, build_report, template_cells
+        from .plugins import registry
+        from .serialize import findings_to_data, from_json, to_json
+        from .validation import default_catalogue
+        from .values import Provenance, parse_cell_text
+
+        registry()
+        default_catalogue()
+        # Every model class and every sequence type the converter meets (meeting a new sequence
+        # type empties its cache of generated code): both editions, both 2021 variants, a narrative.
+        for edition in Edition:
+            for single in (False, True):
+                cells = {
+                    spec.key: parse_cell_text("1", spec.kind, Provenance(source="warm-up", page=1))
+                    for spec in template_cells(edition, single_other_row=single)
+                }
+                meta = ReportMeta(
+                    agency="warm-up", year=2000, date_of_issue=datetime.date(2000, 1, 1)
+                )
+                narrative = (NarrativeSection("warm-up", "warm-up"),)
+                report, _ = build_report(edition, cells, meta, narrative, source="warm-up")
+                from_json(to_json(report, indent=None))
+                findings_to_data([*validate(report), *validate_series([report, report])])
+    except Exception:  # pragma: no cover - warming up is an optimisation only
+        return
+
+
 def local_executor(
     workers: int, limits: Limits | None = None, page_progress: ProgressCallback | None = None
 ) -> Submit:
     """Worker processes on this machine (``workers`` 1: in this process).
 
-    At most four files per worker are in flight, and each pool of workers is replaced after
-    :data:`RECYCLE_FILES` files per worker, so memory does not grow with the corpus. A worker
-    that dies inside a parser costs only its file: the files that were in flight are retried one
-    per process, and the rest go on in a fresh pool. ``page_progress`` gets the progress that
-    slow readers report (the pages of a long scan; see :mod:`govinfo_report.progress`), from
-    every worker.
+    Files go to the workers :data:`CHUNK_FILES` at a time, at most four files per worker are in
+    flight, and each pool of workers is replaced after :data:`RECYCLE_FILES` files per worker, so
+    memory does not grow with the corpus. A worker that dies inside a parser costs only its file:
+    the files that were in flight are retried one per process, and the rest go on in a fresh pool.
+    ``page_progress`` gets the progress that slow readers report (the pages of a long scan; see
+    :mod:`govinfo_report.progress`), from every worker.
     """
     chosen = limits or current_limits()
 
@@ -543,39 +668,61 @@ def local_executor(
             yield from _in_pools(paths, pages)
 
     def _in_pools(paths: Sequence[str], pages: Any) -> Iterator[FileResult]:
-        pending = deque(paths)
-        while pending:
+        remaining = iter(paths)
+        retry: deque[str] = deque()
+
+        def take(count: int) -> list[str]:
+            chunk = [retry.popleft() for _ in range(min(count, len(retry)))]
+            chunk += itertools.islice(remaining, count - len(chunk))
+            return chunk
+
+        _warm_up()
+        window = _window(workers)
+        while True:
+            first = take(1)
+            if not first:
+                return
+            retry.appendleft(first[0])
             suspects: list[str] = []
             pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=workers, initializer=_start_worker, initargs=(os.getpid(), pages)
             )
-            in_flight: dict[concurrent.futures.Future[FileResult], str] = {}
+            in_flight: dict[concurrent.futures.Future[list[FileResult]], list[str]] = {}
             quota = workers * RECYCLE_FILES
+            files_in_flight = 0
+            exhausted = False
             try:
-                while (pending and quota) or in_flight:
-                    while pending and quota and len(in_flight) < _window(workers):
-                        quota -= 1
-                        path = pending.popleft()
+                while (not exhausted and quota) or in_flight:
+                    while not exhausted and quota and files_in_flight < window:
+                        chunk = take(min(CHUNK_FILES, quota, window - files_in_flight))
+                        if not chunk:
+                            exhausted = True
+                            break
+                        quota -= len(chunk)
                         try:
-                            in_flight[pool.submit(process_file, path, chosen)] = path
+                            future = pool.submit(_process_chunk, chunk, chosen)
                         except concurrent.futures.process.BrokenProcessPool:
-                            pending.appendleft(path)
+                            retry.extendleft(reversed(chunk))
                             raise
+                        in_flight[future] = chunk
+                        files_in_flight += len(chunk)
                     done, _ = concurrent.futures.wait(
                         in_flight, return_when=concurrent.futures.FIRST_COMPLETED
                     )
                     for future in done:
-                        path = in_flight.pop(future)
+                        chunk = in_flight.pop(future)
+                        files_in_flight -= len(chunk)
                         try:
-                            result = future.result()
+                            results = future.result()
                         except concurrent.futures.process.BrokenProcessPool:
-                            suspects.append(path)
+                            suspects.extend(chunk)
                             continue
-                        yield result
+                        yield from results
             except concurrent.futures.process.BrokenProcessPool:
                 pass
             finally:
-                suspects.extend(in_flight.values())
+                for chunk in in_flight.values():
+                    suspects.extend(chunk)
                 pool.shutdown(wait=True, cancel_futures=True)
             # Which in-flight file killed the worker is unknown: each is retried on its own, so only
             # the culprit is recorded as a crash.
@@ -897,11 +1044,28 @@ _SERIES_CHUNK = 200
 """About this many stored reports are rebuilt at a time for the series checks."""
 
 
-def _slices(members: list[Member], size: int) -> list[list[Member]]:
-    return [members[start : start + size] for start in range(0, len(members), size)]
+def _series_groups(connection: sqlite3.Connection) -> Iterator[list[Member]]:
+    """The series of the ``ordered`` table one at a time, then its reports without a series in
+    slices of :data:`_SERIES_CHUNK`."""
+    query = (
+        "SELECT seq, series, path, edition, agency, year FROM temp.ordered WHERE seq > ? "
+        "ORDER BY seq LIMIT ?"
+    )
+    group: list[Member] = []
+    current: str | None = None
+    for _, series, path, edition, agency, year in _pages(connection, query, 0):
+        if group and (series != current or (series is None and len(group) >= _SERIES_CHUNK)):
+            yield group
+            group = []
+        current = series
+        group.append((path, edition, agency, year))
+    if group:
+        yield group
 
 
-def _chunks(groups: list[list[Member]], size: int = _SERIES_CHUNK) -> Iterator[list[list[Member]]]:
+def _chunks(
+    groups: Iterable[list[Member]], size: int = _SERIES_CHUNK
+) -> Iterator[list[list[Member]]]:
     """Whole series in chunks of about ``size`` reports."""
     chunk: list[list[Member]] = []
     filled = 0
@@ -936,27 +1100,56 @@ def check_series(
         name = normalise_agency(agency or "")
         return alias_map.get(name, name)
 
-    groups: dict[str, list[Member]] = {}
-    unplaced: list[Member] = []
-    stored = connection.execute(
-        "SELECT path, edition, agency, year FROM files WHERE outcome = 'ok' AND edition IS NOT NULL "
+    # Who belongs to which series is worked out in temporary tables, a page at a time, so the
+    # corpus is never held in memory: series in the order of their first path, each in path order,
+    # then the reports without agency or year (no series with each other), in slices.
+    connection.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS members "
+        "(series TEXT, path TEXT, edition TEXT, agency TEXT, year INTEGER)"
+    )
+    connection.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS ordered (seq INTEGER PRIMARY KEY, series TEXT, "
+        "path TEXT, edition TEXT, agency TEXT, year INTEGER)"
+    )
+    connection.execute("DELETE FROM temp.members")
+    connection.execute("DELETE FROM temp.ordered")
+    stored = (
+        "SELECT path, edition, agency, year FROM files WHERE path > ? AND outcome = 'ok' "
+        "AND edition IS NOT NULL ORDER BY path LIMIT ?"
+    )
+    rows: list[tuple[str | None, str, str, str | None, int | None]] = []
+    for path, edition, agency, year in _pages(connection, stored, ""):
+        placed = bool(agency) and year is not None
+        rows.append((series_key(agency) if placed else None, path, edition, agency, year))
+        if len(rows) >= _PAGE:
+            connection.executemany("INSERT INTO temp.members VALUES (?, ?, ?, ?, ?)", rows)
+            rows.clear()
+    connection.executemany("INSERT INTO temp.members VALUES (?, ?, ?, ?, ?)", rows)
+    del rows
+    connection.execute(
+        "INSERT INTO temp.ordered (series, path, edition, agency, year) "
+        "SELECT m.series, m.path, m.edition, m.agency, m.year FROM temp.members m JOIN "
+        "(SELECT series, MIN(path) AS first FROM temp.members WHERE series IS NOT NULL "
+        "GROUP BY series) g ON g.series = m.series ORDER BY g.first, m.path"
+    )
+    connection.execute(
+        "INSERT INTO temp.ordered (series, path, edition, agency, year) "
+        "SELECT NULL, path, edition, agency, year FROM temp.members WHERE series IS NULL "
         "ORDER BY path"
-    ).fetchall()
-    for path, edition, agency, year in stored:
-        if not agency or year is None:
-            unplaced.append((path, edition, agency, year))
-        else:
-            groups.setdefault(series_key(agency), []).append((path, edition, agency, year))
-    # Reports without agency or year form no series with each other: they are checked (and
-    # reported as unplaced) in slices, so a corpus of many such files is never loaded at once.
-    every = [*groups.values(), *_slices(unplaced, _SERIES_CHUNK)]
-    del stored
+    )
+    series_count, unplaced = connection.execute(
+        "SELECT COUNT(DISTINCT series), SUM(series IS NULL) FROM temp.members"
+    ).fetchone()
+    connection.execute("DELETE FROM temp.members")
+    every = _series_groups(connection)
+    several = series_count + -(-(unplaced or 0) // _SERIES_CHUNK) > 1
     insert = "INSERT INTO series_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     # Readers of other processes see the committed cells while this transaction replaces the
     # findings; each chunk's rows are inserted as they come, so nothing accumulates.
     connection.execute("DELETE FROM series_findings")
     count = 0
-    if workers > 1 and database is not None and len(every) > 1:
+    if workers > 1 and database is not None and several:
+        _warm_up()
         chunks = _chunks(every)
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
@@ -1003,61 +1196,71 @@ def page_progress_line(stream: TextIO | None) -> ProgressCallback | None:
     return show
 
 
-def _plan(
-    connection: sqlite3.Connection, files: Sequence[Path], summary: BatchSummary
-) -> tuple[list[str], set[str]]:
-    """The files to read (and which of them replace stored rows); moves stored rows of files found
-    under another path."""
-    known: dict[str, tuple[str, int]] = {}
-    exact: dict[str, bytes] = {}
-    for path, sha, size, raw in connection.execute(
-        "SELECT path, sha256, size, path_bytes FROM files"
-    ):
-        known[path] = (sha, size)
-        if raw is not None:
-            exact[path] = raw
-    todo: list[str] = []
-    replacing: set[str] = set()
-    new: list[tuple[str, str, Path]] = []
-    seen: set[str] = set()
-    for path in files:
-        text = str(path)
-        key = path_key(text)
-        seen.add(key)
-        stored = known.get(key)
-        if stored is None:
-            new.append((text, key, path))
-            continue
-        replacing.add(key)
+def _plan(connection: sqlite3.Connection, summary: BatchSummary) -> _Todo:
+    """The files to read (stored files that changed, then new ones, each in path order) out of the
+    ``discovered`` table; moves the stored rows of files found under another path."""
+    connection.execute("CREATE TEMP TABLE IF NOT EXISTS todo (seq INTEGER PRIMARY KEY, name BLOB)")
+    connection.execute("DELETE FROM temp.todo")
+    rows: list[tuple[bytes]] = []
+
+    def add(name: bytes | None) -> None:
+        if name is not None:
+            rows.append((name,))
+        if len(rows) >= _PAGE or (name is None and rows):
+            connection.executemany("INSERT INTO temp.todo (name) VALUES (?)", rows)
+            rows.clear()
+
+    stored = (
+        "SELECT d.rank, d.name, f.sha256, f.size FROM temp.discovered d JOIN files f "
+        "ON f.path = d.key WHERE d.rank > ? ORDER BY d.rank LIMIT ?"
+    )
+    for _, name, sha, size in _pages(connection, stored, b""):
+        path = Path(os.fsdecode(name))
         try:
-            same = stored[1] == path.stat().st_size and stored[0] == _sha256(path)
+            same = size == path.stat().st_size and sha == _sha256(path)
         except OSError:
             same = False
         if same:
             summary.skipped += 1
         else:
-            todo.append(text)
+            add(name)
     # Stored files that are no longer where they were stored: the same content found under a new
     # path is the same file, moved or spelt differently (a relative root in an older database).
-    gone: dict[str, str] = {}
-    for key, (sha, _) in known.items():
-        if key not in seen and sha and not os.path.lexists(exact.get(key, key)):
-            gone.setdefault(sha, key)
-    for text, key, path in new:
+    connection.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS gone (sha TEXT PRIMARY KEY, key TEXT) WITHOUT ROWID"
+    )
+    connection.execute("DELETE FROM temp.gone")
+    absent = (
+        "SELECT rowid, path, sha256, path_bytes FROM files WHERE rowid > ? AND sha256 != '' "
+        "AND path NOT IN (SELECT key FROM temp.discovered) ORDER BY rowid LIMIT ?"
+    )
+    for _, key, sha, raw in _pages(connection, absent, 0):
+        if not os.path.lexists(raw if raw is not None else key):
+            connection.execute("INSERT OR IGNORE INTO temp.gone VALUES (?, ?)", (sha, key))
+    gone: int = connection.execute("SELECT COUNT(*) FROM temp.gone").fetchone()[0]
+    new = (
+        "SELECT d.rank, d.name, d.key FROM temp.discovered d WHERE d.rank > ? "
+        "AND NOT EXISTS (SELECT 1 FROM files f WHERE f.path = d.key) ORDER BY d.rank LIMIT ?"
+    )
+    for _, name, key in _pages(connection, new, b""):
         if gone:
+            text = os.fsdecode(name)
             try:
-                sha = _sha256(path)
+                sha = _sha256(Path(text))
             except OSError:
                 sha = ""
-            old = gone.pop(sha, None)
-            if old is not None:
-                _move(connection, old, key, _path_bytes(text))
+            found = connection.execute("SELECT key FROM temp.gone WHERE sha = ?", (sha,)).fetchone()
+            if found is not None:
+                connection.execute("DELETE FROM temp.gone WHERE sha = ?", (sha,))
+                gone -= 1
+                _move(connection, found[0], key, _path_bytes(text))
                 summary.skipped += 1
                 summary.moved += 1
                 continue
-        todo.append(text)
+        add(name)
+    add(None)
     connection.commit()
-    return todo, replacing
+    return _Todo(connection)
 
 
 def run_batch(
@@ -1080,15 +1283,17 @@ def run_batch(
     connection = connect(database, busy_timeout=busy_timeout)
     try:
         with storage_errors(database, busy_timeout):
-            files = discover(roots, suffixes, exclude=_companions(database))
-            summary = BatchSummary(discovered=len(files))
-            todo, replacing = _plan(connection, files, summary)
+            summary = BatchSummary()
+            summary.discovered = _discover_into(
+                connection, roots, suffixes, exclude=_companions(database)
+            )
+            todo = _plan(connection, summary)
             show = progress if progress is not None and progress.isatty() else None
             pending = 0
             last_commit = time.monotonic()
             try:
                 for count, result in enumerate(submit(todo), start=1):
-                    store(connection, result, replace=result.path in replacing)
+                    store(connection, result)
                     pending += 1
                     summary.read += 1
                     if result.outcome == "ok":
