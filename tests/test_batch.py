@@ -965,3 +965,114 @@ def test_stored_findings_carry_the_baseline_fingerprint(tmp_path: Path) -> None:
             )
     assert {(code, print_) for _, code, print_ in stored} == expected
     assert all(isinstance(value, str) and len(value) == 16 for (value,) in series_prints)
+
+
+# ---- issue 16 (scaling): the same database however the batch is run
+
+
+def _dump(database: Path) -> dict[str, list[str]]:
+    """Every row of every table but the reading time, as sorted text (workers finish in any order)."""
+    dumped = {}
+    with sqlite3.connect(database) as connection:
+        for name in ("files", "cells", "findings", "series_findings"):
+            columns = [
+                row[1]
+                for row in connection.execute(f"PRAGMA table_info({name})")
+                if row[1] != "read_at"
+            ]
+            rows = connection.execute(f"SELECT {', '.join(columns)} FROM {name}").fetchall()
+            dumped[name] = sorted(map(repr, rows))
+    return dumped
+
+
+def test_the_database_is_the_same_however_the_batch_runs(
+    tree: tuple[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    root, _ = tree
+    # reports with no agency (no series), a second agency with a duplicate year, an unsupported file
+    first, second, _ = broken_series()
+    for index, report in enumerate((first, second)):
+        anonymous = attrs.evolve(report, meta=attrs.evolve(report.meta, agency=None, title=None))
+        (root / "anonymous" / f"{index}.json").parent.mkdir(parents=True, exist_ok=True)
+        (root / "anonymous" / f"{index}.json").write_bytes(gr.write(anonymous, "json"))
+    other = attrs.evolve(first, meta=attrs.evolve(first.meta, agency="示例县公安局"))
+    (root / "police").mkdir()
+    for name in ("a.json", "b.cells.json"):
+        (root / "police" / name).write_bytes(
+            gr.write(other, "json" if name.endswith(".json") and "cells" not in name else "cells")
+        )
+    (root / "police" / "notes.doc").write_bytes(b"\xd0\xcf\x11\xe0 not a report")
+    one, two, resumed = (tmp_path / f"{n}.sqlite" for n in ("one", "two", "resumed"))
+    run_batch([root], one, submit=local_executor(1))
+    run_batch([root], two, submit=local_executor(2), series_workers=2)
+    seen = 0
+
+    def dies_after_five(paths):  # type: ignore[no-untyped-def]
+        nonlocal seen
+        for result in local_executor(2)(paths):
+            seen += 1
+            if seen > 5:
+                raise KeyboardInterrupt
+            yield result
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([root], resumed, submit=dies_after_five)
+    assert table(resumed, "SELECT COUNT(*) FROM files") == [(5,)]
+    again = run_batch([root], resumed, submit=local_executor(2), series_workers=2)
+    assert again.skipped == 5
+    expected = _dump(one)
+    assert len(expected["files"]) == 14 and expected["series_findings"]
+    assert any("None" in row for row in expected["series_findings"])  # the unplaced reports
+    assert _dump(two) == expected
+    assert _dump(resumed) == expected
+
+
+def test_series_are_grouped_by_agency_in_the_order_of_their_first_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+
+    from govinfo_report.batch import _SERIES_CHUNK, check_series, connect
+    from govinfo_report.validation import normalise_agency
+
+    chooser = random.Random(16)
+    agencies = ["甲局", "乙局", " 甲局", "丙局", None, ""]
+    rows = []
+    for index in range(2 * _SERIES_CHUNK + 150):
+        agency = chooser.choice(agencies)
+        year = None if chooser.random() < 0.1 else chooser.randint(2019, 2023)
+        rows.append((f"/r/{chooser.random():.12f}-{index}", "2021", agency, year))
+    database = tmp_path / "c.sqlite"
+    connection = connect(database)
+    connection.executemany(
+        "INSERT INTO files (path, sha256, size, outcome, edition, agency, year, read_at) "
+        "VALUES (?, '', 0, 'ok', ?, ?, ?, '')",
+        rows,
+    )
+    connection.commit()
+    # what the series checks meet, in Python: groups by first path, members by path, then the
+    # reports without agency or year in slices
+    groups: dict[str, list[tuple[object, ...]]] = {}
+    unplaced = []
+    for row in sorted(rows):
+        if row[2] and row[3] is not None:
+            groups.setdefault(normalise_agency(row[2]), []).append(row)
+        else:
+            unplaced.append(row)
+    expected = [*groups.values()] + [
+        unplaced[start : start + _SERIES_CHUNK] for start in range(0, len(unplaced), _SERIES_CHUNK)
+    ]
+    met: list[list[tuple[object, ...]]] = []
+    import govinfo_report.batch as batch
+
+    original = batch._series_groups
+
+    def recording(connection: sqlite3.Connection):  # type: ignore[no-untyped-def]
+        for group in original(connection):
+            met.append(list(group))
+            yield []  # nothing to rebuild
+
+    monkeypatch.setattr(batch, "_series_groups", recording)
+    check_series(connection)
+    connection.close()
+    assert met == [[tuple(m) for m in group] for group in expected]
