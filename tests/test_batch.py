@@ -1076,3 +1076,17 @@ def test_series_are_grouped_by_agency_in_the_order_of_their_first_path(
     check_series(connection)
     connection.close()
     assert met == [[tuple(m) for m in group] for group in expected]
+
+
+def test_a_file_result_crosses_processes_whole() -> None:
+    import dataclasses
+    import pickle
+
+    from govinfo_report.batch import FileResult
+
+    values = {
+        field.name: (index, f"value {index}")
+        for index, field in enumerate(dataclasses.fields(FileResult))
+    }
+    result = FileResult(**values)  # type: ignore[arg-type]
+    assert pickle.loads(pickle.dumps(result)) == result

@@ -31,6 +31,7 @@ import hashlib
 import itertools
 import json
 import multiprocessing
+import operator
 import os
 import signal
 import sqlite3
@@ -39,7 +40,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
@@ -190,22 +191,10 @@ class FileResult:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The fields as a tuple: less to pickle and unpickle than the instance's dictionary.
-        return (
-            FileResult,
-            (
-                self.path,
-                self.sha256,
-                self.size,
-                self.outcome,
-                self.reader,
-                self.error,
-                self.meta,
-                self.report_json,
-                self.cells,
-                self.findings,
-                self.path_bytes,
-            ),
-        )
+        return (FileResult, _result_fields(self))
+
+
+_result_fields = operator.attrgetter(*(f.name for f in fields(FileResult)))
 
 
 @dataclass
