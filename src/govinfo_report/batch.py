@@ -797,15 +797,21 @@ def dask_executor(address: str | None, limits: Limits | None = None) -> Submit:
         with Client(address) if address else Client(processes=True, n_workers=2) as client:
             chosen = limits or current_limits()
             window = _window(max(1, sum(client.nthreads().values())))
-            pending = deque(paths)
+            pending = iter(paths)  # read as they are submitted, never copied whole
             in_flight: dict[Any, str] = {}
             completed = as_completed()
-            while pending or in_flight:
-                while pending and len(in_flight) < window:
-                    path = pending.popleft()
+            exhausted = False
+            while not exhausted or in_flight:
+                while not exhausted and len(in_flight) < window:
+                    path = next(pending, None)
+                    if path is None:
+                        exhausted = True
+                        break
                     future = client.submit(guarded_process_file, path, chosen, pure=False)
                     in_flight[future] = path
                     completed.add(future)
+                if not in_flight:
+                    break
                 future = next(completed)
                 path = in_flight.pop(future)
                 try:
