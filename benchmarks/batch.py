@@ -114,6 +114,18 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: resident memory with each page shared by n processes counted 1/n
+    (what forked workers really add, where RSS counts the pages they share with the batch again)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def _cpu_seconds(pid: int) -> float:
     """User and system CPU seconds of one process so far (from /proc)."""
     try:
@@ -160,18 +172,20 @@ def measure(root: Path, database: Path, workers: int | None) -> dict[str, float]
     ]
     if workers is not None:
         command += ["--workers", str(workers)]
-    peak = peak_parent = 0
+    peak = peak_parent = peak_pss = 0
     parent_cpu = 0.0
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak, peak_parent, parent_cpu
+        nonlocal peak, peak_parent, peak_pss, parent_cpu
         while not done.is_set():
-            sizes = {pid: _rss_kb(pid) for pid in _tree(process.pid)}
+            pids = _tree(process.pid)
+            sizes = {pid: _rss_kb(pid) for pid in pids}
             if sum(sizes.values()) > peak:
                 peak, peak_parent = sum(sizes.values()), sizes.get(process.pid, 0)
+            peak_pss = max(peak_pss, sum(_pss_kb(pid) for pid in pids))
             parent_cpu = max(parent_cpu, _cpu_seconds(process.pid))
             time.sleep(0.02)
 
@@ -189,6 +203,7 @@ def measure(root: Path, database: Path, workers: int | None) -> dict[str, float]
         "seconds": seconds,
         "peak_mb": peak / 1024,
         "parent_mb": peak_parent / 1024,
+        "pss_mb": peak_pss / 1024,
         "cpu": usage.ru_utime + usage.ru_stime,
         "parent_cpu": parent_cpu,
     }
@@ -284,6 +299,10 @@ def main() -> int:
         peaks = {name: [run["peak_mb"] for run in runs[name]] for name in runs}
         ranges = ", ".join(f"{n} {min(p):.0f}-{max(p):.0f} MB" for n, p in peaks.items())
         print(f"  growth {growth:.2f}x (goal <= 1.2x: {_verdict(growth <= 1.2)}); runs: {ranges}")
+        print(
+            f"  proportional (shared pages counted once): {small['pss_mb']:.0f} MB, "
+            f"{large['pss_mb']:.0f} MB ({large['pss_mb'] / small['pss_mb']:.2f}x)"
+        )
     return 0
 
 
