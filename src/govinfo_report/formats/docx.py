@@ -241,6 +241,8 @@ class _Reader:
         self.blocks: list[Block] = []
         self.tables = 0
         self.max_cells = current_limits().max_table_cells
+        # Every paragraph comes from the file and nothing finer: one (frozen) provenance for all.
+        self.paragraph_provenance = Provenance(source=name)
 
     def body(self, container: Any) -> None:
         for child in container:
@@ -258,7 +260,7 @@ class _Reader:
         boxes: list[Any] = []
         text = _paragraph_text(p, boxes).strip()
         if text:
-            self.blocks.append(Paragraph(text, Provenance(source=self.name)))
+            self.blocks.append(Paragraph(text, self.paragraph_provenance))
         for box in boxes:
             self.body(box)
 
