@@ -26,9 +26,15 @@ from ..layout import OFFICIAL_PAGE, LayoutCell, OfficialPage, SpannedTable
 from ..limits import check_zip_members, current_limits
 from ..model import AnnualReport
 from ..plugins import Reader, ReadFunction, WriteFunction, Writer
-from ..values import Provenance
+from ..values import Provenance, slot_constructor
 
 __all__ = ["read_docx"]
+
+# Every table cell is a grid cell with its own provenance: built by the slot setters (same objects).
+_new_grid_cell: Callable[..., GridCell] = slot_constructor(GridCell)
+_new_provenance: Callable[..., Provenance] = slot_constructor(
+    Provenance, "source", "table", "row", "column"
+)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _P, _TBL, _TR, _TC = f"{{{W}}}p", f"{{{W}}}tbl", f"{{{W}}}tr", f"{{{W}}}tc"
@@ -295,9 +301,8 @@ def _grid_cells(rows: _Rows, name: str, index: int, max_cells: int) -> tuple[Gri
         for span, merge, parts in row:
             if merge is None:
                 text = parts[0].strip() if len(parts) == 1 else "".join(parts).strip()
-                # Positional: every cell of every table builds one (keywords cost twice as much).
-                where = Provenance(name, None, None, index, r, column)
-                add(GridCell(text, r, column, 1, span, where))
+                where = _new_provenance(name, index, r, column)
+                add(_new_grid_cell(text, r, column, 1, span, where))
                 if open_merges:
                     open_merges.pop(column, None)
             elif merge == "continue" and column in open_merges:
@@ -312,8 +317,8 @@ def _grid_cells(rows: _Rows, name: str, index: int, max_cells: int) -> tuple[Gri
                     above.provenance,
                 )
             else:
-                where = Provenance(name, None, None, index, r, column)
-                add(GridCell("".join(parts).strip(), r, column, 1, span, where))
+                where = _new_provenance(name, index, r, column)
+                add(_new_grid_cell("".join(parts).strip(), r, column, 1, span, where))
                 open_merges[column] = len(cells) - 1
             column += span
             # Spans count as the cells they cover (a vertical merge covers a cell in every row it
