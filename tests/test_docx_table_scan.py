@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 import govinfo_report as gr
 from govinfo_report import AnnualReport
 from govinfo_report.formats import docx as formats_docx
+from govinfo_report.values import Provenance
 from strategies_local import printed_reports
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -109,3 +111,70 @@ def test_tables_the_scan_cannot_read_flat_take_the_exact_walk(case: str) -> None
     document = formats_docx.read_docx(data, "t.docx")
     got = [[(c.text, c.column, c.column_span) for c in t.cells] for t in document.tables()]
     assert got == expected
+
+
+_VALUES = [
+    "",
+    ' w:val="1"',
+    ' w:val="2"',
+    ' w:val="0"',
+    ' w:val="x"',
+    ' w:val="restart"',
+    ' w:val="continue"',
+]
+_TEXTS = ["", "a", " b ", "\u3000", "12", "（一）", "&amp;"]
+
+
+@st.composite
+def _cell_xml(draw: st.DrawFn) -> str:
+    properties = "".join(
+        draw(
+            st.lists(
+                st.sampled_from(
+                    [f"<w:gridSpan{v}/>" for v in _VALUES]
+                    + [f"<w:vMerge{v}/>" for v in _VALUES]
+                    + ['<w:tcW w:w="10"/>']
+                ),
+                max_size=3,
+            )
+        )
+    )
+    paragraphs = "".join(
+        "<w:p>"
+        + "".join(
+            "<w:t/>" if text is None else f"<w:r><w:rPr/><w:t>{text}</w:t></w:r>" for text in runs
+        )
+        + "</w:p>"
+        for runs in draw(
+            st.lists(st.lists(st.none() | st.sampled_from(_TEXTS), max_size=3), max_size=2)
+        )
+    )
+    tc_pr = f"<w:tcPr>{properties}</w:tcPr>" if draw(st.booleans()) else ""
+    return f"<w:tc>{tc_pr}{paragraphs}</w:tc>"
+
+
+@st.composite
+def _table_xml(draw: st.DrawFn) -> str:
+    rows = []
+    for cells in draw(st.lists(st.lists(_cell_xml(), max_size=5), max_size=6)):
+        before = draw(
+            st.sampled_from(["", *(f"<w:trPr><w:gridBefore{v}/></w:trPr>" for v in _VALUES)])
+        )
+        rows.append(f"<w:tr>{before}{''.join(cells)}</w:tr>")
+    return f"<w:tbl><w:tblPr/>{''.join(rows)}</w:tbl>"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_table_xml(), min_size=1, max_size=3))
+def test_scan_equals_walk_on_random_tables(xml_tables: list[str]) -> None:
+    """Random spans, vertical merges (valid or not), grid befores, runs and empty texts."""
+    data = _docx(
+        "".join(f"<w:p><w:r><w:t>t{i}</w:t></w:r></w:p>{t}" for i, t in enumerate(xml_tables))
+    )
+    assert check_scan_matches_walk(data) == len(xml_tables)
+    document = formats_docx.read_docx(data, "t.docx")
+    for index, table in enumerate(document.tables()):
+        for cell in table.cells:
+            assert cell.provenance == Provenance(
+                source="t.docx", table=index, row=cell.row, column=cell.column
+            )

@@ -9,6 +9,7 @@ where the box is anchored; a table nested in a cell is read as a table of its ow
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -25,9 +26,15 @@ from ..layout import OFFICIAL_PAGE, LayoutCell, OfficialPage, SpannedTable
 from ..limits import check_zip_members, current_limits
 from ..model import AnnualReport
 from ..plugins import Reader, ReadFunction, WriteFunction, Writer
-from ..values import Provenance
+from ..values import Provenance, slot_constructor
 
 __all__ = ["read_docx"]
+
+# Every table cell is a grid cell with its own provenance: built by the slot setters (same objects).
+_new_grid_cell: Callable[..., GridCell] = slot_constructor(GridCell)
+_new_provenance: Callable[..., Provenance] = slot_constructor(
+    Provenance, "source", "table", "row", "column"
+)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _P, _TBL, _TR, _TC = f"{{{W}}}p", f"{{{W}}}tbl", f"{{{W}}}tr", f"{{{W}}}tc"
@@ -40,17 +47,23 @@ _MAX_SPAN = 1000
 DOCUMENT_PART = "word/document.xml"
 
 
-def _parser() -> Any:
-    from lxml import etree
+_PARSERS = threading.local()  # one parser per thread: an lxml parser is not shared across threads
 
-    # Never resolve entities or fetch anything: the file comes from the open web.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-    )
+
+def _parser() -> Any:
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        from lxml import etree
+
+        # Never resolve entities or fetch anything: the file comes from the open web.
+        parser = _PARSERS.parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=True,
+        )
+    return parser
 
 
 def document_xml(data: bytes, name: str) -> bytes:
@@ -80,8 +93,21 @@ def document_xml(data: bytes, name: str) -> bytes:
 
 
 def _paragraph_text(p: Any, boxes: list[Any]) -> str:
-    if next(p.iter(_TXBX), None) is None:  # the common case: no text box, no ancestors to look up
-        return "".join([(t.text or "") if t.tag == _T else "\t" for t in p.iter(_T, _TAB)])
+    # The common case, in one pass: no text box, so no ancestors to look up.
+    parts: list[str] = []
+    for node in p.iter(_T, _TAB, _TXBX):
+        tag = node.tag
+        if tag == _T:
+            parts.append(node.text or "")
+        elif tag == _TAB:
+            parts.append("\t")
+        else:
+            return _boxed_paragraph_text(p, boxes)
+    return "".join(parts)
+
+
+def _boxed_paragraph_text(p: Any, boxes: list[Any]) -> str:
+    """The text of a paragraph holding text boxes, whose paragraphs go to ``boxes``."""
     parts: list[str] = []
     for node in p.iter(_T, _TAB, _BR, _CR, _TXBX):
         if node.tag == _TXBX:
@@ -151,17 +177,19 @@ def _scan_rows(tbl: Any) -> _Rows | None:
     rows: _Rows = []
     cells: list[list[Any]] | None = None
     cell: list[Any] | None = None
+    texts: list[str] | None = None  # the current cell's texts
     nodes = tbl.iter(_TR, _TC, _T, _GRID_SPAN, _VMERGE, _GRID_BEFORE, *_DETOURS)
     next(nodes)  # the table itself
     for node in nodes:
         tag = node.tag
-        if tag == _T and cell is not None:
-            cell[2].append(node.text or "")
+        if tag == _T and texts is not None:
+            texts.append(node.text or "")
         elif tag == _TC and cells is not None:
-            cell = [1, None, []]
+            texts = []
+            cell = [1, None, texts]
             cells.append(cell)
         elif tag == _TR:
-            cells, cell = [], None
+            cells, cell, texts = [], None, None
             rows.append((0, cells))
         elif tag == _GRID_SPAN and cell is not None:
             cell[0] = _bounded(node.get(_VAL), 1)
@@ -219,14 +247,17 @@ class _Reader:
         self.blocks: list[Block] = []
         self.tables = 0
         self.max_cells = current_limits().max_table_cells
+        # Every paragraph comes from the file and nothing finer: one (frozen) provenance for all.
+        self.paragraph_provenance = Provenance(source=name)
 
     def body(self, container: Any) -> None:
         for child in container:
-            if child.tag == _P:
+            tag = child.tag
+            if tag == _P:
                 self.paragraph(child)
-            elif child.tag == _TBL:
+            elif tag == _TBL:
                 self.table(child)
-            elif child.tag == _SDT:
+            elif tag == _SDT:
                 content = child.find(_SDT_CONTENT)
                 if content is not None:
                     self.body(content)
@@ -235,56 +266,71 @@ class _Reader:
         boxes: list[Any] = []
         text = _paragraph_text(p, boxes).strip()
         if text:
-            self.blocks.append(Paragraph(text, Provenance(source=self.name)))
+            self.blocks.append(Paragraph(text, self.paragraph_provenance))
         for box in boxes:
             self.body(box)
 
     def table(self, tbl: Any) -> None:
         index = self.tables
         self.tables += 1
-        cells: list[GridCell] = []
-        # (column) -> the cell a vertical merge continues, with its current extent
-        open_merges: dict[int, int] = {}
         nested: list[Any] = []
-        covered = columns = 0
         rows = _scan_rows(tbl)
         if rows is None:
             rows = _walk_rows(tbl, nested)
-        for r, (column, row) in enumerate(rows):
-            for span, merge, parts in row:
-                if merge == "continue" and column in open_merges:
-                    at = open_merges[column]
-                    above = cells[at]
-                    cells[at] = GridCell(
-                        above.text,
-                        above.row,
-                        above.column,
-                        r - above.row + 1,
-                        above.column_span,
-                        above.provenance,
-                    )
-                else:
-                    where = Provenance(source=self.name, table=index, row=r, column=column)
-                    cells.append(GridCell("".join(parts).strip(), r, column, 1, span, where))
-                    if merge is not None:
-                        open_merges[column] = len(cells) - 1
-                    else:
-                        open_merges.pop(column, None)
-                column += span
-                # Spans count as the cells they cover (a vertical merge covers a cell in every
-                # row it continues), and the grid is a rectangle: bound both while reading.
-                covered += span
-                columns = max(columns, column)
-                if covered > self.max_cells or (r + 1) * columns > self.max_cells:
-                    raise ReportReadError(
-                        self.name,
-                        code="limits.table_cells",
-                        limit=self.max_cells,
-                        place=f"table {index + 1}",
-                    )
-        self.blocks.append(Table(tuple(cells), Provenance(source=self.name, table=index)))
+        self.blocks.append(
+            Table(
+                _grid_cells(rows, self.name, index, self.max_cells),
+                Provenance(source=self.name, table=index),
+            )
+        )
         for inner in nested:
             self.table(inner)
+
+
+def _grid_cells(rows: _Rows, name: str, index: int, max_cells: int) -> tuple[GridCell, ...]:
+    """The cells of table ``index`` from its rows: a vertical merge becomes one cell spanning the
+    rows it continues; :class:`ReportReadError` beyond ``max_cells``."""
+    cells: list[GridCell] = []
+    add = cells.append
+    # column -> index in ``cells`` of the cell a vertical merge there continues
+    open_merges: dict[int, int] = {}
+    covered = columns = 0
+    for r, (column, row) in enumerate(rows):
+        if not row:
+            continue
+        for span, merge, parts in row:
+            if merge is None:
+                text = parts[0].strip() if len(parts) == 1 else "".join(parts).strip()
+                where = _new_provenance(name, index, r, column)
+                add(_new_grid_cell(text, r, column, 1, span, where))
+                if open_merges:
+                    open_merges.pop(column, None)
+            elif merge == "continue" and column in open_merges:
+                at = open_merges[column]
+                above = cells[at]
+                cells[at] = GridCell(
+                    above.text,
+                    above.row,
+                    above.column,
+                    r - above.row + 1,
+                    above.column_span,
+                    above.provenance,
+                )
+            else:
+                where = _new_provenance(name, index, r, column)
+                add(_new_grid_cell("".join(parts).strip(), r, column, 1, span, where))
+                open_merges[column] = len(cells) - 1
+            column += span
+            # Spans count as the cells they cover (a vertical merge covers a cell in every row it
+            # continues), and the grid is a rectangle: bound both, row by row.
+            covered += span
+        if column > columns:
+            columns = column
+        if covered > max_cells or (r + 1) * columns > max_cells:
+            raise ReportReadError(
+                name, code="limits.table_cells", limit=max_cells, place=f"table {index + 1}"
+            )
+    return tuple(cells)
 
 
 def _children(element: Any, tag: str) -> Iterator[Any]:
