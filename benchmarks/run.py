@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import random
 import statistics
 import subprocess
@@ -330,11 +331,16 @@ def bench_startup(repeat: int) -> None:
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         return usage.ru_utime + usage.ru_stime
 
+    # As installed, the modules are compiled once (pip writes the .pyc files): an environment
+    # that forbids writing them (PYTHONDONTWRITEBYTECODE) would time the compiler on every start.
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for command in commands.values():  # warm-up: writes the .pyc files, fills the OS cache
+        subprocess.run(command, check=True, capture_output=True, env=environment)
     timings: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, command in commands.items():
             before = child_cpu()
-            subprocess.run(command, check=True, capture_output=True)
+            subprocess.run(command, check=True, capture_output=True, env=environment)
             timings[name].append(child_cpu() - before)
     median = {name: statistics.median(values) * 1000 for name, values in timings.items()}
     bare = median["bare interpreter"]
