@@ -9,8 +9,6 @@ culprit, not the publisher, and the finding says so. The value stays as read.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import repeat
-from operator import attrgetter
 
 from govinfo_report import AnnualReport, Finding, Severity
 from govinfo_report.findings import CodeInfo
@@ -81,12 +79,10 @@ CODES = (OCR_SUSPECT, BLANK_PAGE, ROTATED_PAGE, MIXED_PDF, SKIPPED_FILE)
 
 def ocr_suspects(report: AnnualReport) -> Iterator[Finding]:
     """``read.ocr_suspect`` for each single wrong cell that OCR read with low confidence."""
-    # Runs on every report validated: the test for "read by OCR" stays in C (map, set), no
-    # Python-level loop over 200 cells for the reports that were not.
-    provenances = map(attrgetter("provenance"), report.cell_tuple())
-    confidences = set(map(getattr, provenances, repeat("confidence"), repeat(None)))
-    confidences.discard(None)
-    if not confidences:
+    if not any(
+        c.provenance is not None and c.provenance.confidence is not None
+        for c in report.cell_tuple()
+    ):
         return  # not read by OCR: nothing to say, and the sums are not worked out twice
     for finding in sum_rule_findings(report):
         if finding.code != "apply.wrong_cell" or not finding.cells:
