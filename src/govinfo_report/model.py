@@ -492,6 +492,15 @@ def _walk(
 _UnionType = type(int | str)
 
 
+def _table_sections(edition: Edition) -> tuple[tuple[str, type], ...]:
+    """The tables of sections 二, 三 and 四 of an edition: their key and their class."""
+    return (
+        ("active", _ACTIVE_TYPES[edition]),
+        ("applications", _APPLICATION_TYPES[edition]),
+        ("reviews", Reviews),
+    )
+
+
 @functools.cache
 def template_cells(
     edition: Edition | str, *, single_other_row: bool = False
@@ -503,11 +512,7 @@ def template_cells(
     """
     edition = Edition(edition)
     single = single_other_row or edition is Edition.E2019
-    sections = (
-        ("active", _ACTIVE_TYPES[edition]),
-        ("applications", _APPLICATION_TYPES[edition]),
-        ("reviews", Reviews),
-    )
+    sections = _table_sections(edition)
     return tuple(
         cell
         for name, cls in sections
@@ -567,11 +572,7 @@ def template_rows(
     :func:`template_cells`)."""
     edition = Edition(edition)
     single = single_other_row or edition is Edition.E2019
-    sections = (
-        ("active", _ACTIVE_TYPES[edition]),
-        ("applications", _APPLICATION_TYPES[edition]),
-        ("reviews", Reviews),
-    )
+    sections = _table_sections(edition)
     return tuple(row for name, cls in sections for row in _walk_rows(cls, name, None, single))
 
 

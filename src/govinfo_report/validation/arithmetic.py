@@ -21,7 +21,7 @@ import attrs
 from ..findings import CodeInfo, Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, TemplateCell, template_cells
 from ..values import CellState, Number
-from .shapes import cell_at, per_shape
+from .shapes import cell_at, per_shape, tuple_getter
 
 __all__ = ["Equation", "equations_for", "sum_rule_findings"]
 
@@ -286,21 +286,10 @@ class _BlankPattern:
             for u in self.unassessable
         )
         object.__setattr__(self, "parts", parts)
-        object.__setattr__(self, "assessable_differences", _any_getter(self.assessable))
+        object.__setattr__(self, "assessable_differences", tuple_getter(self.assessable))
 
 
 _Texts = tuple[str, str]
-
-
-def _any_getter(indices: tuple[int, ...]) -> Callable[[Sequence[Number]], tuple[Number, ...]]:
-    """Fetch some items as a tuple in C (``itemgetter`` of one index returns the item alone)."""
-    if len(indices) == 1:
-        (only,) = indices
-        return lambda values: (values[only],)
-    if not indices:
-        return lambda values: ()
-    getter: Callable[[Sequence[Number]], tuple[Number, ...]] = operator.itemgetter(*indices)
-    return getter
 
 
 def equations_for(report: AnnualReport) -> tuple[Equation, ...]:

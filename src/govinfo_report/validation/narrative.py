@@ -27,7 +27,7 @@ import attrs
 from ..findings import CodeInfo, Finding, Severity
 from ..model import APPLICANT_COLUMNS, AnnualReport, Edition, template_cells
 from ..values import Number
-from .shapes import per_shape
+from .shapes import per_shape, tuple_getter
 
 __all__ = [
     "NARRATIVE_CODES",
@@ -902,7 +902,7 @@ def _literal_sums_of(table: _Table, topic: str) -> Iterator[Number]:
     getters = table.plan.literal_getters.get(topic)
     if getters is None:
         getters = table.plan.literal_getters[topic] = tuple(
-            _tuple_getter(indices)
+            tuple_getter(indices)
             for indices in _literal_sums(table.edition, table.single_other_row, topic)
         )
     values = table.values
@@ -921,17 +921,6 @@ def _literal_sums_of(table: _Table, topic: str) -> Iterator[Number]:
 
 
 _NONES = itertools.repeat(None)
-
-
-def _tuple_getter(indices: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    """Fetch some items as a tuple in C (``itemgetter`` of one index returns the item alone)."""
-    if len(indices) == 1:
-        (only,) = indices
-        return lambda values: (values[only],)
-    if not indices:
-        return lambda values: ()
-    getter: Callable[[Sequence[Any]], tuple[Any, ...]] = operator.itemgetter(*indices)
-    return getter
 
 
 def _check(

@@ -18,7 +18,7 @@ from .arithmetic import NOT_ASSESSABLE_INFO, short_label, sum_rule_findings
 from .catalogue import CodeInfo, ReportRule
 from .narrative import NARRATIVE_CODES, narrative_findings, narrative_findings_without
 from .quality import QUALITY_CODES, quality_findings
-from .shapes import cell_at, per_shape
+from .shapes import cell_at, per_shape, tuple_getter
 
 __all__ = ["BUILTIN_REPORT_RULES"]
 
@@ -228,9 +228,9 @@ def _layout(edition: Edition, single_other_row: bool) -> _Layout:
     by_kind = {
         kind: tuple(i for i, spec in enumerate(template) if spec.kind is kind) for kind in CellKind
     }
-    getters = {kind: _tuple_getter(indices) for kind, indices in by_kind.items()}
+    getters = {kind: tuple_getter(indices) for kind, indices in by_kind.items()}
     totals = operator.itemgetter(*(total for total, _ in rows))
-    whole = _tuple_getter(tuple(sorted(by_kind[CellKind.COUNT] + by_kind[CellKind.SIGNED])))
+    whole = tuple_getter(tuple(sorted(by_kind[CellKind.COUNT] + by_kind[CellKind.SIGNED])))
     return _Layout(
         template,
         by_kind,
@@ -244,22 +244,9 @@ def _layout(edition: Edition, single_other_row: bool) -> _Layout:
         getters[CellKind.MONEY],
         by_kind[CellKind.MONEY],
         tuple(operator.attrgetter(template[i].key) for i in by_kind[CellKind.MONEY]),
-        _tuple_getter(tuple(i for _, components in rows for i in components)),
+        tuple_getter(tuple(i for _, components in rows for i in components)),
         single_other_row and edition is Edition.E2021,
     )
-
-
-def _tuple_getter(
-    indices: tuple[int, ...],
-) -> Callable[[Sequence[Number | None]], tuple[Number | None, ...]]:
-    if len(indices) == 1:
-        (only,) = indices
-        return lambda values: (values[only],)
-    if not indices:
-        return lambda values: ()
-    getter: Callable[[Sequence[Number | None]], tuple[Number | None, ...]]
-    getter = operator.itemgetter(*indices)
-    return getter
 
 
 _layout_of = per_shape(_layout)

@@ -9,15 +9,26 @@ up by those two classes: hashing classes is an identity hash in C, where a cache
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from ..model import AnnualReport, Edition, template_cells
 from ..values import Cell
 
-__all__ = ["cell_at", "per_shape"]
+__all__ = ["cell_at", "per_shape", "tuple_getter"]
 
 Plan = TypeVar("Plan")
+
+
+def tuple_getter(indices: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """Fetch some items as a tuple in C (``itemgetter`` of one index returns the item alone)."""
+    if len(indices) == 1:
+        (only,) = indices
+        return lambda values: (values[only],)
+    if not indices:
+        return lambda values: ()
+    getter: Callable[[Sequence[Any]], tuple[Any, ...]] = operator.itemgetter(*indices)
+    return getter
 
 
 def per_shape(build: Callable[[Edition, bool], Plan]) -> Callable[[AnnualReport], Plan]:
