@@ -8,7 +8,7 @@ only have to build a :class:`Document`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import attrs
 
@@ -23,6 +23,7 @@ __all__ = [
     "GridCell",
     "Paragraph",
     "Table",
+    "merged_cell_ids",
 ]
 
 PAGE_TITLE = "page-title"
@@ -143,3 +144,34 @@ class Document:
 
     def tables(self) -> Iterator[Table]:
         return (b for b in self.blocks if isinstance(b, Table))
+
+
+def merged_cell_ids(
+    rows: int,
+    columns: int,
+    open_right: Callable[[int, int], bool],
+    open_below: Callable[[int, int], bool],
+) -> list[list[int]]:
+    """The cells of a ruled grid merged where no ruling separates them (PDF drawings, page images).
+
+    ``open_right(r, c)`` says no ruling stands between grid cells ``(r, c)`` and ``(r, c + 1)``,
+    ``open_below(r, c)`` none between ``(r, c)`` and ``(r + 1, c)``. Returns, for every grid cell,
+    the id of the merged cell it belongs to: equal ids, one printed cell.
+    """
+    parent = list(range(rows * columns))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(rows):
+        for c in range(columns - 1):
+            if open_right(r, c):
+                parent[find(r * columns + c + 1)] = find(r * columns + c)
+    for c in range(columns):
+        for r in range(rows - 1):
+            if open_below(r, c):
+                parent[find((r + 1) * columns + c)] = find(r * columns + c)
+    return [[find(r * columns + c) for c in range(columns)] for r in range(rows)]

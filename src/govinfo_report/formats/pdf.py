@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from ..document import Block, Document, GridCell, Paragraph, Table
+from ..document import Block, Document, GridCell, Paragraph, Table, merged_cell_ids
 from ..errors import ReportReadError
 from ..findings import Finding
 from ..hookspecs import hookimpl
@@ -518,25 +518,13 @@ def _grid(group: Sequence[_Segment]) -> tuple[list[float], list[float], list[lis
         return None
     rows, columns = len(ys) - 1, len(xs) - 1
     down, across = _coverage(vertical, xs), _coverage(horizontal, ys)
-    parent = list(range(rows * columns))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for r in range(rows):
-        middle = (ys[r] + ys[r + 1]) / 2
-        for c in range(columns - 1):
-            if not _covered(down[c + 1], middle):  # no ruling between: one merged cell
-                parent[find(r * columns + c + 1)] = find(r * columns + c)
-    for c in range(columns):
-        middle = (xs[c] + xs[c + 1]) / 2
-        for r in range(rows - 1):
-            if not _covered(across[r + 1], middle):
-                parent[find((r + 1) * columns + c)] = find(r * columns + c)
-    ids = [[find(r * columns + c) for c in range(columns)] for r in range(rows)]
+    ids = merged_cell_ids(
+        rows,
+        columns,
+        # No ruling across the middle of the boundary: one merged cell.
+        lambda r, c: not _covered(down[c + 1], (ys[r] + ys[r + 1]) / 2),
+        lambda r, c: not _covered(across[r + 1], (xs[c] + xs[c + 1]) / 2),
+    )
     return xs, ys, ids
 
 

@@ -14,6 +14,8 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from govinfo_report.document import merged_cell_ids
+
 __all__ = [
     "GridTable",
     "Ink",
@@ -215,24 +217,12 @@ def find_tables(clean: Mask, max_cells: int) -> list[GridTable]:
 def _merge(
     xs: Sequence[int], ys: Sequence[int], h_lines: Mask, v_lines: Mask, reach: int
 ) -> list[list[int]]:
-    rows, columns = len(ys) - 1, len(xs) - 1
-    parent = list(range(rows * columns))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for r in range(rows):
-        for c in range(columns - 1):
-            if not _covered(v_lines, False, xs[c + 1], ys[r], ys[r + 1], reach):
-                parent[find(r * columns + c + 1)] = find(r * columns + c)
-    for c in range(columns):
-        for r in range(rows - 1):
-            if not _covered(h_lines, True, ys[r + 1], xs[c], xs[c + 1], reach):
-                parent[find((r + 1) * columns + c)] = find(r * columns + c)
-    return [[find(r * columns + c) for c in range(columns)] for r in range(rows)]
+    return merged_cell_ids(
+        len(ys) - 1,
+        len(xs) - 1,
+        lambda r, c: not _covered(v_lines, False, xs[c + 1], ys[r], ys[r + 1], reach),
+        lambda r, c: not _covered(h_lines, True, ys[r + 1], xs[c], xs[c + 1], reach),
+    )
 
 
 def ink_box(clean: Mask, box: Box) -> Box | None:
