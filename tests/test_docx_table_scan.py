@@ -178,3 +178,24 @@ def test_scan_equals_walk_on_random_tables(xml_tables: list[str]) -> None:
             assert cell.provenance == Provenance(
                 source="t.docx", table=index, row=cell.row, column=cell.column
             )
+
+
+def test_an_unresolved_entity_reference_keeps_the_text_after_it() -> None:
+    # Word never writes a DOCTYPE; a file from the open web may. Entities are never resolved, and
+    # the text after one must not be lost: ``1&e;5`` read as ``1`` would be a wrong value.
+    xml = (
+        '<!DOCTYPE w:document [<!ENTITY e "9">]>'
+        f'<w:document xmlns:w="{W}"><w:body>'
+        "<w:p><w:r><w:t>前&e;后</w:t></w:r></w:p>"
+        f"<w:tbl><w:tr>{_tc('1&e;5')}{_tc('7')}</w:tr></w:tbl>"
+        "</w:body></w:document>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", xml)
+    document = formats_docx.read_docx(buffer.getvalue(), "t.docx")
+    paragraphs = [p.text for p in document.paragraphs()]
+    (table,) = document.tables()
+    cells = [cell.text for row in table.grid() for cell in row if cell is not None]
+    assert "前&e;后" in paragraphs
+    assert cells == ["1&e;5", "7"]

@@ -344,6 +344,25 @@ def _children(element: Any, tag: str) -> Iterator[Any]:
                 yield from (c for c in content if c.tag == tag)
 
 
+def _keep_entity_references(root: Any) -> None:
+    """Entity references left unresolved (only a document with a DOCTYPE has them; Word never
+    writes one) become their literal text (``&e;``), so the text after them is not lost and a
+    number cut by one (``1&e;5``) is never read as its first part."""
+    from lxml import etree
+
+    for entity in list(root.iter(etree.Entity)):
+        parent = entity.getparent()
+        if parent is None:
+            continue
+        literal = entity.text + (entity.tail or "")
+        previous = entity.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + literal
+        else:
+            previous.tail = (previous.tail or "") + literal
+        parent.remove(entity)
+
+
 def read_docx(data: bytes, name: str) -> Document:
     """Read a .docx into a :class:`Document`."""
     from lxml import etree
@@ -355,6 +374,8 @@ def read_docx(data: bytes, name: str) -> Document:
         raise ReportReadError(
             name, code="docx.damaged", part=DOCUMENT_PART, detail=str(exc), place=DOCUMENT_PART
         ) from exc
+    if root.getroottree().docinfo.doctype:
+        _keep_entity_references(root)
     body = root.find(f"{{{W}}}body")
     if body is None:
         raise ReportReadError(name, code="docx.no_body", part=DOCUMENT_PART, place=DOCUMENT_PART)
