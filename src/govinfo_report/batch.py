@@ -951,7 +951,8 @@ def _move(connection: sqlite3.Connection, old: str, new: str, new_bytes: bytes |
         connection.execute(f"UPDATE {table} SET path = ? WHERE path = ?", (new, old))
 
 
-def _number(text: str | None, kind: str) -> int | Decimal | None:
+def stored_number(text: str | None, kind: str) -> int | Decimal | None:
+    """A number as the database stores it (text; ``money`` as a decimal), ``None`` if it is none."""
     if text is None:
         return None
     try:
@@ -976,7 +977,7 @@ def _stored_report(
         "SELECT key, CAST(number AS TEXT), raw, state, kind FROM cells WHERE path = ?", (path,)
     ):
         if state == "number":
-            cells[key] = Cell(CellState.NUMBER, value=_number(number, kind), raw=raw or "")
+            cells[key] = Cell(CellState.NUMBER, value=stored_number(number, kind), raw=raw or "")
         elif state == "blank":
             cells[key] = Cell(CellState.BLANK, raw=raw or "")
         else:

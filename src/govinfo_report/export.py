@@ -17,12 +17,12 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
-from .batch import BUSY_TIMEOUT, StorageError, storage_errors
+from .batch import BUSY_TIMEOUT, StorageError, storage_errors, stored_number
 
 __all__ = ["FORMATS", "TABLES", "Table", "export", "open_read_only", "read_table"]
 
@@ -139,15 +139,6 @@ def read_table(
     return Table(columns, cursor, types)
 
 
-def _typed(value: str | None, kind: str) -> int | Decimal | None:
-    if value is None:
-        return None
-    try:
-        return Decimal(value) if kind == "money" else int(value)
-    except (ValueError, InvalidOperation):
-        return None
-
-
 def _cells(connection: sqlite3.Connection, typed: bool) -> Table:
     """The tidy CSV's columns (``convert --to csv``), with the file's path in front and the typed
     number and page at the end."""
@@ -181,7 +172,7 @@ def _cells(connection: sqlite3.Connection, typed: bool) -> Table:
 
 def _number_of(value: str | None, raw: str | None, state: str, kind: str) -> int | Decimal | None:
     if state == "number":
-        return _typed(value, kind)
+        return stored_number(value, kind)
     from .values import CellKind, parse_cell_text
 
     number = parse_cell_text(raw or "", CellKind(kind)).value
