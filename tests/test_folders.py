@@ -26,7 +26,8 @@ def _registry(seen: list[tuple[str, list[str]]]) -> Registry:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.namelist()
             for done, member in enumerate(members, start=1):
-                assert archive.read(member) == member.encode()  # each file's own bytes
+                if not member.endswith("/"):
+                    assert archive.read(member) == member.encode()  # each file's own bytes
                 report_progress(name, done, len(members))
         seen.append((name, members))
         return ReadResult(report=report, reader="pages")
@@ -44,13 +45,12 @@ def test_a_folder_is_one_input_of_its_files_in_natural_order(tmp_path: Path) -> 
     for name in ("page10.png", "page2.png", "Page1.png", "page2b.png", ".DS_Store"):
         (scans / name).write_bytes(name.encode())
     (scans / "sub").mkdir()
-    (scans / "sub" / "page3.png").write_bytes(b"page3.png")  # not part of this folder's input
+    (scans / "sub" / "page3.png").write_bytes(b"page3.png")  # not read, but named to the reader
     seen: list[tuple[str, list[str]]] = []
     result = gr.read(scans, plugins=_registry(seen))
     assert result.reader == "pages"
-    assert seen == [
-        (str(scans) + FOLDER_SUFFIX, ["Page1.png", "page2.png", "page2b.png", "page10.png"])
-    ]
+    members = [".DS_Store", "Page1.png", "page2.png", "page2b.png", "page10.png", "sub/"]
+    assert seen == [(str(scans) + FOLDER_SUFFIX, members)]
 
 
 def test_natural_order_compares_numbers_as_numbers() -> None:
@@ -104,3 +104,19 @@ def test_a_callback_that_raises_ends_the_reading(tmp_path: Path) -> None:
 
     with pytest.raises(KeyboardInterrupt):
         gr.read(tmp_path, plugins=_registry([]), progress=stop)
+
+
+class Cancelled(Exception):
+    """A web service's own way of stopping a reading its client gave up on."""
+
+
+def test_an_exception_from_the_callback_reaches_the_caller_unchanged(tmp_path: Path) -> None:
+    """Not turned into the reader's failure ("a software defect"): the caller raised it."""
+    (tmp_path / "page1.png").write_bytes(b"page1.png")
+
+    def cancel(progress: Progress) -> None:
+        raise Cancelled(progress.source)
+
+    with pytest.raises(Cancelled) as raised:
+        gr.read(tmp_path, plugins=_registry([]), progress=cancel)
+    assert raised.value.args == (str(tmp_path) + FOLDER_SUFFIX,)

@@ -17,7 +17,7 @@ from .findings import Finding
 from .limits import Limits, check_text_input, current_limits, time_budget, using_limits
 from .model import AnnualReport
 from .plugins import SNIFF_BYTES, ReaderChoiceError, ReadResult, Registry, registry
-from .progress import ProgressCallback, on_progress
+from .progress import CallbackRaised, ProgressCallback, on_progress
 
 __all__ = ["FOLDER_SUFFIX", "Source", "folder_order", "read", "read_text", "write"]
 
@@ -101,13 +101,14 @@ def folder_order(name: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def _read_folder(path: Path, limit: int) -> bytes:
-    """A folder as one input (the pages of one report, one file each): its regular files, not
-    hidden, not in subfolders, in natural name order, packed into an uncompressed ZIP archive in
-    memory. Together they may not exceed ``limit`` bytes, nor number more than ``max_pages``."""
-    files = sorted(
-        (p for p in path.iterdir() if not p.name.startswith(".") and p.is_file()),
-        key=lambda p: folder_order(p.name),
-    )
+    """A folder as one input (the pages of one report, one file each), packed into an
+    uncompressed ZIP archive in memory in natural name order. Its regular files are members with
+    their bytes; everything else in it (a subfolder, a FIFO) is a member without bytes, a
+    subfolder's name ending in ``/``, so the reader can say what it did not read instead of it
+    vanishing here. The files may not exceed ``limit`` bytes together, nor number more than
+    ``max_pages``."""
+    entries = sorted(path.iterdir(), key=lambda p: folder_order(p.name))
+    files = [p for p in entries if p.is_file()]
     if not files:
         raise ReportReadError(str(path), code="folder.empty")
     most = current_limits().max_pages
@@ -118,9 +119,12 @@ def _read_folder(path: Path, limit: int) -> bytes:
         raise ReportReadError(str(path), code="folder.too_large", size=total, limit=limit)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for file in files:
-            left = limit - buffer.tell()
-            archive.writestr(file.name, _read_regular_file(file, max(0, left)))
+        for entry in entries:
+            if entry.is_file():
+                left = limit - buffer.tell()
+                archive.writestr(entry.name, _read_regular_file(entry, max(0, left)))
+            else:
+                archive.writestr(entry.name + ("/" if entry.is_dir() else ""), b"")
     return buffer.getvalue()
 
 
@@ -180,7 +184,10 @@ def read(
         time_budget(in_force.max_seconds, _label(source, text, name)),
         on_progress(progress) if progress is not None else contextlib.nullcontext(),
     ):
-        return _read(source, text, reader, name, plugins, in_force)
+        try:
+            return _read(source, text, reader, name, plugins, in_force)
+        except CallbackRaised as raised:  # the caller's own exception, not the reader's failure
+            raise raised.original from None
 
 
 def read_text(

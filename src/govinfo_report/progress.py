@@ -35,7 +35,19 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
-"""Called after each step. An exception it raises ends the reading (the reader's error)."""
+"""Called after each step. An exception it raises ends the reading and reaches the caller of
+``read`` unchanged (a way to cancel a long reading)."""
+
+
+class CallbackRaised(BaseException):
+    """Carries an exception raised by the progress callback through the reader to ``read``,
+    which raises the original. A ``BaseException``, so a reader's ``except Exception`` that turns
+    its own failures into errors leaves it alone."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(original)
+        self.original = original
+
 
 _CALLBACK: contextvars.ContextVar[ProgressCallback | None] = contextvars.ContextVar(
     "govinfo_report_progress", default=None
@@ -58,4 +70,7 @@ def report_progress(source: str, done: int, total: int | None = None, unit: str 
     log.debug("%s: %s", source, progress, extra={"progress": progress})
     callback = _CALLBACK.get()
     if callback is not None:
-        callback(progress)
+        try:
+            callback(progress)
+        except BaseException as exc:
+            raise CallbackRaised(exc) from exc

@@ -348,6 +348,9 @@ def test_a_folder_of_page_images_is_one_report_in_natural_order(tmp_path: Path) 
     Image.open(io.BytesIO(first)).save(folder / "scan-9.png")  # lossless from the scan's JPEG
     (folder / "scan-10.jpg").write_bytes(second)
     (folder / "notes.txt").write_text("scanned at the office\n", encoding="utf-8")
+    (folder / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (folder / "rescans").mkdir()  # a subfolder is not read: said, not passed over
+    (folder / "rescans" / "scan-9.png").write_bytes(b"")
     got: list[Progress] = []
     result = gr.read(folder, progress=got.append)
     assert result.reader == "ocr"
@@ -357,7 +360,8 @@ def test_a_folder_of_page_images_is_one_report_in_natural_order(tmp_path: Path) 
     pages = {c.provenance.page for c in result.report.cell_tuple() if c.provenance}
     assert pages == {1, 2}
     skipped = [f for f in result.findings if f.code == "read.ocr_skipped_file"]
-    assert len(skipped) == 1 and "notes.txt" in skipped[0].message_en
+    assert len(skipped) == 1
+    assert skipped[0].message_en.endswith("not read: .DS_Store, notes.txt, rescans/")
     assert [(p.done, p.unit) for p in got] == [(1, "page"), (2, "page")]
 
 

@@ -224,8 +224,9 @@ def enlarged(page: Gray, scale: float) -> Gray:
 def archive_pages(data: bytes, name: str, skipped: list[str]) -> Iterator[Page]:
     """The pages of a ZIP archive of page images, file after file in natural name order (a
     folder read as one input arrives so: see :func:`govinfo_report.read`). Pages are numbered
-    on through the files; errors name the file. Files that are not images are appended to
-    ``skipped`` and left out."""
+    on through the files; errors name the file. Files that are not images (a hidden
+    ``.DS_Store``, a member without bytes) and subfolders are appended to ``skipped`` and left
+    out."""
     import zipfile
 
     from govinfo_report.io import folder_order
@@ -233,7 +234,7 @@ def archive_pages(data: bytes, name: str, skipped: list[str]) -> Iterator[Page]:
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        members = [m for m in archive.infolist() if not m.is_dir()]
+        members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ReportReadError(name, code="image.unreadable_archive", detail=str(exc)) from exc
     check_zip_members(members, name)
@@ -244,6 +245,9 @@ def archive_pages(data: bytes, name: str, skipped: list[str]) -> Iterator[Page]:
             label = (
                 f"{name}{member.filename}" if name.endswith("/") else f"{name}:{member.filename}"
             )
+            if member.is_dir():  # a subfolder of the folder read: its files are not pages
+                skipped.append(member.filename)
+                continue
             try:
                 content = archive.read(member)
             except (zipfile.BadZipFile, OSError, ValueError) as exc:
