@@ -353,6 +353,9 @@ class TableGeometry:
     row_height: int = 0
     value_row_height: int = 0
     """The least height of the rows that hold values (section 四's one row is taller)."""
+    row_labels: str = "center"
+    """How the labels of the rows that hold values are aligned: ``"left"`` for section 三's
+    long labels (the template's), ``"center"`` for section 二's short ones under 信息内容."""
 
 
 @attrs.frozen
@@ -380,7 +383,9 @@ class OfficialPage:
     tables: Mapping[str, TableGeometry] = attrs.field(
         factory=lambda: {
             "active": TableGeometry((2435,) * 4, cell_padding=57, row_height=340),
-            "applications": TableGeometry((754, 921, 3271, *(685,) * 7), cell_padding=57),
+            "applications": TableGeometry(
+                (754, 921, 3271, *(685,) * 7), cell_padding=57, row_labels="left"
+            ),
             "reviews": TableGeometry(
                 (*(649,) * 7, *(650,) * 8), cell_padding=108, value_row_height=672
             ),

@@ -398,12 +398,14 @@ def _table_xml(grid: SpannedTable, page: OfficialPage) -> str:
         total = sum(page.tables["applications"].column_widths)
         widths, padding = [total // grid.columns] * grid.columns, 57
         row_height = value_row_height = 0
+    labels_left = geometry is not None and geometry.row_labels == "left"
     taken: dict[tuple[int, int], int] = {}  # covered position -> column span of the merged cell
     rows_xml = []
     for r, row in enumerate(grid.rows):
         placed: list[str] = []
         c = 0
         queue = list(row)
+        holds_values = any(cell.key for cell in row)
         while c < grid.columns:
             if (r, c) in taken:
                 span = taken[(r, c)]
@@ -424,10 +426,11 @@ def _table_xml(grid: SpannedTable, page: OfficialPage) -> str:
                     attrs.evolve(cell, text=escape(cell.text)),
                     widths[c : c + cell.column_span],
                     merge,
+                    left=cell.key is None and holds_values and labels_left,
                 )
             )
             c += cell.column_span
-        least = value_row_height if any(cell.key for cell in row) else row_height
+        least = value_row_height if holds_values else row_height
         height = (
             f'<w:trPr><w:trHeight w:val="{least}" w:hRule="atLeast"/></w:trPr>' if least else ""
         )
@@ -453,8 +456,16 @@ def _fonts(page: OfficialPage, east_asian: str | None = None) -> str:
     return f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{chinese}" w:cs="{latin}"/>'
 
 
-def _tc(page: OfficialPage, cell: LayoutCell, widths: Sequence[int], merge: str | None) -> str:
-    """One ``w:tc``; ``cell.text`` is already XML-escaped."""
+def _tc(
+    page: OfficialPage,
+    cell: LayoutCell,
+    widths: Sequence[int],
+    merge: str | None,
+    *,
+    left: bool = False,
+) -> str:
+    """One ``w:tc``; ``cell.text`` is already XML-escaped. ``left``: a row label the template
+    reads from the left (centred otherwise, as its headers and short labels are)."""
     properties = f'<w:tcW w:w="{sum(widths)}" w:type="dxa"/>'
     if cell.column_span > 1:
         properties += f'<w:gridSpan w:val="{cell.column_span}"/>'
@@ -472,8 +483,8 @@ def _tc(page: OfficialPage, cell: LayoutCell, widths: Sequence[int], merge: str 
             f'<w:right w:w="{padding}" w:type="dxa"/></w:tcMar>'
         )
     properties += '<w:vAlign w:val="center"/>'
-    # Captions and the long row labels of section 三 read from the left, as in the template.
-    left = cell.caption or (cell.key is None and len(cell.text) > 8)
+    # Captions and section 三's row labels and note read from the left, as in the template.
+    left = left or cell.caption or note
     size = round(page.table_size * 2)
     paragraph = (
         '<w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
