@@ -838,6 +838,38 @@ def test_resume_by_content_however_the_path_is_spelt(
     ]
 
 
+def test_a_moved_corpus_with_the_same_content_under_two_names_keeps_every_row(
+    tree: tuple[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    root, files = tree
+    copy = root / "copy of docx.docx"
+    copy.write_bytes(files["docx"].read_bytes())
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+
+    def stored(prefix: Path) -> list[tuple[object, ...]]:
+        with sqlite3.connect(database) as connection:
+            return list(
+                connection.execute(
+                    "SELECT substr(f.path, length(?) + 1), f.sha256, f.outcome, "
+                    "(SELECT COUNT(*) FROM cells c WHERE c.path = f.path), "
+                    "(SELECT COUNT(*) FROM findings g WHERE g.path = f.path) "
+                    "FROM files f ORDER BY 1",
+                    (str(prefix),),
+                )
+            )
+
+    before = stored(root)
+    series = table(database, "SELECT COUNT(*) FROM series_findings")
+    moved = root.parent / "moved-corpus"
+    root.rename(moved)
+    again = run_batch([moved], database, submit=local_executor(1))
+    assert (again.read, again.moved) == (0, len(files) + 1)
+    # every row kept, each file under its own new path; nothing left under the old one
+    assert stored(moved) == before
+    assert table(database, "SELECT COUNT(*) FROM series_findings") == series
+
+
 class _DocReader:
     @staticmethod
     @gr.hookspecs.hookimpl

@@ -1243,8 +1243,10 @@ def _plan(connection: sqlite3.Connection, summary: BatchSummary) -> _Todo:
             add(name)
     # Stored files that are no longer where they were stored: the same content found under a new
     # path is the same file, moved or spelt differently (a relative root in an older database).
+    # Every gone path is kept: a corpus may hold the same content under several names.
     connection.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS gone (sha TEXT PRIMARY KEY, key TEXT) WITHOUT ROWID"
+        "CREATE TEMP TABLE IF NOT EXISTS gone (sha TEXT, key TEXT, PRIMARY KEY (sha, key)) "
+        "WITHOUT ROWID"
     )
     connection.execute("DELETE FROM temp.gone")
     absent = (
@@ -1266,9 +1268,16 @@ def _plan(connection: sqlite3.Connection, summary: BatchSummary) -> _Todo:
                 sha = _sha256(Path(text))
             except OSError:
                 sha = ""
-            found = connection.execute("SELECT key FROM temp.gone WHERE sha = ?", (sha,)).fetchone()
+            # Of several gone paths with this content, the one with the same file name first.
+            found = connection.execute(
+                "SELECT key FROM temp.gone WHERE sha = ? ORDER BY substr(key, -?) != ?, key "
+                "LIMIT 1",
+                (sha, len(key.rsplit("/", 1)[-1]) + 1, "/" + key.rsplit("/", 1)[-1]),
+            ).fetchone()
             if found is not None:
-                connection.execute("DELETE FROM temp.gone WHERE sha = ?", (sha,))
+                connection.execute(
+                    "DELETE FROM temp.gone WHERE sha = ? AND key = ?", (sha, found[0])
+                )
                 gone -= 1
                 _move(connection, found[0], key, _path_bytes(text))
                 summary.skipped += 1
