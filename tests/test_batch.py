@@ -800,6 +800,39 @@ def test_the_wide_export_and_typed_parquet(
     assert [c.value for c in sheet[1]][:4] == ["edition", "year", "agency", "source"]
 
 
+def test_parquet_money_is_exact_whichever_chunk_holds_the_longest_decimal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from decimal import Decimal
+
+    import pyarrow.parquet as pq
+
+    from govinfo_report import export
+
+    root = tmp_path / "reports"
+    root.mkdir()
+    sample = json.loads(
+        (Path(__file__).resolve().parents[1] / "examples" / "sample-2023.cells.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    # the first report's money has no decimals, a later one's three
+    for name, amount in (("a", "12"), ("b", "0.5"), ("c", "3.125")):
+        sample["cells"]["active.fees.amount"] = amount
+        sample["agency"] = f"机关{name}"
+        (root / f"{name}.cells.json").write_text(json.dumps(sample), encoding="utf-8")
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+    # rows written in chunks of one: the schema is fixed before the later chunks are seen
+    monkeypatch.setattr(export, "_write_parquet", functools.partial(export._write_parquet, chunk=1))
+    for name, column in (("wide", "active.fees.amount"), ("cells", "money")):
+        target = tmp_path / f"{name}.parquet"
+        argv = ["export", "--db", str(database), "--table", name, "--to", "parquet"]
+        assert main([*argv, "-o", str(target)]) == 0
+        values = {v for v in pq.read_table(target).column(column).to_pylist() if v is not None}
+        assert values == {Decimal("12"), Decimal("0.5"), Decimal("3.125")}, name
+
+
 def test_csv_for_excel_and_files_without_json(
     tree: tuple[Path, dict[str, Path]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -37,11 +37,19 @@ class Table:
     (``"string"``, ``"int64"``, ``"decimal"``, ``"binary"``)."""
 
     def __init__(
-        self, columns: Sequence[str], rows: Iterable[Row], types: Sequence[str] | None = None
+        self,
+        columns: Sequence[str],
+        rows: Iterable[Row],
+        types: Sequence[str] | None = None,
+        *,
+        decimal_scale: int | None = None,
     ) -> None:
         self.columns = list(columns)
         self.rows = rows
         self.types = list(types) if types is not None else ["string"] * len(self.columns)
+        self.decimal_scale = decimal_scale
+        """Digits after the point of every decimal column, known before the first row (the rows
+        are streamed, and a Parquet schema is fixed by its first batch)."""
 
 
 def open_read_only(database: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
@@ -167,7 +175,26 @@ def _cells(connection: sqlite3.Connection, typed: bool) -> Table:
                 value, raw, state, kind, count, money, page,
             )  # fmt: skip
 
-    return Table(columns, rows(), types)
+    return Table(columns, rows(), types, decimal_scale=_money_scale(connection) if typed else None)
+
+
+def _money_scale(connection: sqlite3.Connection) -> int:
+    """The most digits after the point of any money value stored (so a decimal column holds every
+    value exactly); at least 2, the fees' 万元 to the yuan."""
+    scale = 2
+    for value, raw, state in connection.execute(
+        "SELECT value, raw, state FROM cells WHERE kind = 'money' "
+        "AND state IN ('number', 'annotated')"
+    ):
+        number = _number_of(value, raw, state, "money")
+        if isinstance(number, Decimal):
+            exponent = number.as_tuple().exponent
+            if isinstance(exponent, int):
+                scale = max(scale, -exponent)
+    return min(scale, _MAX_SCALE)
+
+
+_MAX_SCALE = 30
 
 
 def _number_of(value: str | None, raw: str | None, state: str, kind: str) -> int | Decimal | None:
@@ -224,7 +251,7 @@ def _wide(connection: sqlite3.Connection, typed: bool) -> Table:
                     cells[index] = value
             yield [edition, year, agency, path, *cells]
 
-    return Table(columns, rows(), types)
+    return Table(columns, rows(), types, decimal_scale=_money_scale(connection) if typed else None)
 
 
 # ---- writing
@@ -255,7 +282,7 @@ def _write_csv(handle: IO[str], table: Table) -> None:
     writer.writerows(table.rows)
 
 
-def _arrow_type(kind: str, values: list[Any]) -> Any:
+def _arrow_type(kind: str, values: list[Any], scale: int | None = None) -> Any:
     import pyarrow as pa
 
     if kind == "int64":
@@ -264,13 +291,15 @@ def _arrow_type(kind: str, values: list[Any]) -> Any:
         return pa.binary()
     if kind == "decimal":
         # Exact: the scale is the largest the column holds; precision 38 (decimal128's maximum).
+        if scale is not None:
+            return pa.decimal128(38, scale)
         scale = 0
         for value in values:
             if value is not None:
                 exponent = value.as_tuple().exponent
                 if isinstance(exponent, int):
                     scale = max(scale, -exponent)
-        return pa.decimal128(38, min(scale, 30))
+        return pa.decimal128(38, min(scale, _MAX_SCALE))
     return pa.string()
 
 
@@ -291,7 +320,7 @@ def _write_parquet(target: Path, table: Table, chunk: int = 200_000) -> None:
             if writer is None:
                 schema = pa.schema(
                     [
-                        pa.field(name, _arrow_type(kind, values))
+                        pa.field(name, _arrow_type(kind, values, table.decimal_scale))
                         for name, kind, values in zip(
                             table.columns, table.types, columns, strict=True
                         )
