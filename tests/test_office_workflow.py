@@ -115,3 +115,106 @@ def test_the_readme_says_what_its_first_command_prints(
         assert code in printed and code in readme
     wrong = gr.validate(gr.read(SAMPLES / "2022.html").report)[0]
     assert f"printed as {wrong.actual}, {wrong.expected} satisfies" in readme
+
+
+# ---- the office how-to, followed as written
+
+
+def _shell_blocks(page: str) -> list[tuple[str, list[str]]]:
+    """The ``sh`` blocks of a docs page in order (list items' indented ones too), each with the
+    ``## `` heading it is under and its command lines."""
+    blocks: list[tuple[str, list[str]]] = []
+    heading = ""
+    lines = iter(page.splitlines())
+    for line in lines:
+        if line.startswith("## "):
+            heading = line[3:]
+        elif line.strip() == "```sh":
+            commands = []
+            for inner in lines:
+                if inner.strip() == "```":
+                    break
+                commands.append(inner.strip())
+            blocks.append((heading, commands))
+    return blocks
+
+
+def _fix_where_the_finding_says(draft: Path, message: str, value: str) -> None:
+    """What a person does in Word: go to the table, row and column the finding names and type the
+    value it suggests."""
+    import re
+
+    import docx
+
+    table, row, column = map(
+        int, re.search(r"表 (\d+)，第 (\d+) 行，第 (\d+) 列", message).groups()
+    )  # type: ignore[union-attr]
+    document = docx.Document(str(draft))
+    paragraph = document.tables[table - 1].cell(row - 1, column - 1).paragraphs[0]
+    for run in paragraph.runs[1:]:
+        run.text = ""
+    paragraph.runs[0].text = value
+    document.save(str(draft))
+
+
+def test_the_office_howto_runs_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shlex
+    import shutil
+
+    pytest.importorskip("govinfo_report_xlsx")
+    page = (REPO / "docs" / "howto" / "office.md").read_text(encoding="utf-8")
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    expected = {"1.": 0, "2.": 1, "3.": 0, "4.": 0}  # the exit status of each step's commands
+    ran: list[str] = []
+    for heading, commands in _shell_blocks(page):
+        step = heading.split(" ", 1)[0]
+        if step == "3.":
+            findings = capsys.readouterr().out
+            suspect = next(line for line in findings.splitlines() if "draft.docx（表" in line)
+            _fix_where_the_finding_says(tmp_path / "draft.docx", suspect, "58")
+        for command in commands:
+            argv = shlex.split(command, comments=True)
+            assert argv[0] == "govinfo-report", command
+            assert main(argv[1:]) == expected[step], command
+            ran.append(argv[1])
+    assert ran.count("validate") >= 6 and ran.count("convert") >= 4
+    assert (tmp_path / "check.html").is_file()
+    assert (tmp_path / "2022年政府信息公开工作年度报告.docx").is_file()
+    published = gr.read(tmp_path / "2022年政府信息公开工作年度报告.docx").report
+    assert published.cell("applications.granted.natural_person").value == 58
+
+
+def test_the_official_template_filled_in_reads_back_exactly(corpus: Path, tmp_path: Path) -> None:
+    """The template circulated to offices, its empty cells typed in and its title set, as Word
+    or WPS saves it, is read cell for cell."""
+    import io
+
+    import docx
+
+    report = gr.read(SAMPLES / "2021.docx").report
+    written = docx.Document(io.BytesIO(gr.write(report, "docx")))
+    template = docx.Document(str(corpus / "real" / "blank-template-2021.docx"))
+    typed = 0
+    for ours, theirs in zip(written.tables, template.tables, strict=True):
+        for row_ours, row_theirs in zip(ours.rows, theirs.rows, strict=True):
+            seen: set[int] = set()
+            for mine, blank in zip(row_ours.cells, row_theirs.cells, strict=True):
+                text = mine.text.strip()
+                if id(blank._tc) in seen or not text.replace(".", "").isdigit():
+                    continue
+                assert not blank.text.strip(), text
+                seen.add(id(blank._tc))
+                blank.paragraphs[0].add_run(text)
+                typed += 1
+    assert typed == 200
+    title = next(p for p in template.paragraphs if "格式模板" in p.text)
+    title.runs[0].text = f"{report.meta.agency}{report.meta.year}年政府信息公开工作年度报告"
+    for run in title.runs[1:]:
+        run.text = ""
+    filled = tmp_path / "filled.docx"
+    template.save(str(filled))
+    back = gr.read(filled).report
+    assert gr.to_cells(back) == gr.to_cells(report)
