@@ -158,7 +158,11 @@ def _report(year: int, values: dict[str, int | Decimal]) -> gr.AnnualReport:
             f"{year}年，{AGENCY}认真贯彻落实《中华人民共和国政府信息公开条例》，"
             f"全年共收到政府信息公开申请{received}件，均在法定期限内答复。",
         ),
-        NarrativeSection("五、存在的主要问题及改进情况", "依申请公开答复的规范性有待进一步提高。"),
+        NarrativeSection(
+            "五、存在的主要问题及改进情况",
+            "依申请公开答复的规范性有待进一步提高，政策解读的形式还不够丰富。"
+            "下一步将加强业务培训，完善依申请公开办理制度，丰富政策解读形式。",
+        ),
         NarrativeSection("六、其他需要报告的事项", "本年度未收取信息处理费。"),
     )
     meta = ReportMeta(
