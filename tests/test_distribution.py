@@ -66,6 +66,31 @@ def test_sdist_carries_the_test_suite_and_builds_without_warnings(tmp_path: Path
     assert not [name for name in names if name.endswith((".pyc", ".sqlite"))]
 
 
+@pytest.mark.parametrize("plugin", PLUGINS, ids=lambda p: p.name)
+def test_plugin_sdists_carry_their_tests_and_test_documents(plugin: Path, tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, setuptools.build_meta as b; b.build_sdist(sys.argv[1])",
+            str(tmp_path),
+        ],
+        cwd=plugin,
+        capture_output=True,
+        check=True,
+    )
+    [sdist] = tmp_path.glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    tests = {
+        path.relative_to(plugin).as_posix()
+        for path in (plugin / "tests").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert any(name.startswith("tests/data/") for name in tests)
+    assert sorted(tests - names) == []
+
+
 DOC_PAGES = [*sorted((REPO / "docs").rglob("*.md")), REPO / "README.md"]
 
 
