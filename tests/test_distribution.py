@@ -68,6 +68,13 @@ def test_sdist_carries_the_test_suite_and_builds_without_warnings(tmp_path: Path
 
 @pytest.mark.parametrize("plugin", PLUGINS, ids=lambda p: p.name)
 def test_plugin_sdists_carry_their_tests_and_test_documents(plugin: Path, tmp_path: Path) -> None:
+    import shutil
+
+    # Built from a clean copy: an egg-info left by an earlier build lists files of its own.
+    source = tmp_path / "source"
+    shutil.copytree(
+        plugin, source, ignore=shutil.ignore_patterns("*.egg-info", "build", "__pycache__")
+    )
     subprocess.run(
         [
             sys.executable,
@@ -75,7 +82,7 @@ def test_plugin_sdists_carry_their_tests_and_test_documents(plugin: Path, tmp_pa
             "import sys, setuptools.build_meta as b; b.build_sdist(sys.argv[1])",
             str(tmp_path),
         ],
-        cwd=plugin,
+        cwd=source,
         capture_output=True,
         check=True,
     )
