@@ -29,7 +29,21 @@ def test_plugin_readmes_link_nothing_outside_their_package(readme: Path) -> None
     assert re.findall(r"\]\((\.\./[^)]*)\)", readme.read_text(encoding="utf-8")) == []
 
 
+def _clean_copy(project: Path, target: Path) -> Path:
+    """The project's files without build leftovers: an egg-info left by an earlier build (every
+    editable install makes one) lists files of its own, which would hide a gap in MANIFEST.in."""
+    import shutil
+
+    ignored = shutil.ignore_patterns(
+        "*.egg-info", "build", "dist", "__pycache__", ".git", ".venv", "_build", ".hypothesis",
+        "*.sqlite", ".pytest_cache", ".mypy_cache", ".ruff_cache",
+    )  # fmt: skip
+    shutil.copytree(project, target, ignore=ignored)
+    return target
+
+
 def test_sdist_carries_the_test_suite_and_builds_without_warnings(tmp_path: Path) -> None:
+    source = _clean_copy(REPO, tmp_path / "source")
     build = subprocess.run(
         [
             sys.executable,
@@ -39,7 +53,7 @@ def test_sdist_carries_the_test_suite_and_builds_without_warnings(tmp_path: Path
             "import sys, setuptools.build_meta as b; print(b.build_sdist(sys.argv[1]))",
             str(tmp_path),
         ],
-        cwd=REPO,
+        cwd=source,
         capture_output=True,
         text=True,
         check=True,
@@ -68,13 +82,7 @@ def test_sdist_carries_the_test_suite_and_builds_without_warnings(tmp_path: Path
 
 @pytest.mark.parametrize("plugin", PLUGINS, ids=lambda p: p.name)
 def test_plugin_sdists_carry_their_tests_and_test_documents(plugin: Path, tmp_path: Path) -> None:
-    import shutil
-
-    # Built from a clean copy: an egg-info left by an earlier build lists files of its own.
-    source = tmp_path / "source"
-    shutil.copytree(
-        plugin, source, ignore=shutil.ignore_patterns("*.egg-info", "build", "__pycache__")
-    )
+    source = _clean_copy(plugin, tmp_path / "source")
     subprocess.run(
         [
             sys.executable,
