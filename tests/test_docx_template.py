@@ -180,3 +180,29 @@ def test_a_long_title_is_set_smaller_to_stay_on_one_line() -> None:
     assert '<w:sz w:val="36"/>' in _xml(short)  # the template's 18 pt
     sizes = {int(s) for s in re.findall(r'<w:sz w:val="(\d+)"/>', _xml(long))}
     assert max(sizes) < 36 and max(sizes) >= 24
+
+
+@pytest.mark.parametrize(
+    ("to", "name"), [("docx", "r.docx"), ("html", "r.html"), ("markdown", "r.md")]
+)
+def test_the_date_of_issue_is_printed_once_however_often_a_report_is_rewritten(
+    to: str, name: str
+) -> None:
+    import io
+
+    import docx
+
+    sample = Path(__file__).resolve().parents[1] / "examples" / "reports" / "2022.html"
+    report = gr.read(sample).report
+    assert report.meta.date_of_issue is not None
+    again = report
+    for _ in range(3):  # publish what was read, read what was published, …
+        written = gr.write(again, to)
+        again = gr.read(written, name=name).report
+    assert [s.text for s in again.narrative] == [s.text for s in report.narrative]
+    assert again.meta.date_of_issue == report.meta.date_of_issue
+    if to == "docx":
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(written)).paragraphs)
+    else:
+        text = written.decode("utf-8")
+    assert text.count("2023年1月20日") == 1

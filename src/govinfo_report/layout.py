@@ -7,6 +7,8 @@ stands in the first row of its group and the rows below leave that column empty.
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Callable, Mapping
 
 import attrs
@@ -329,11 +331,19 @@ def narrative_around_tables(
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The prose sections as (title, text): those printed before the tables (一、总体情况) and
     after them (五, 六 and any the agency added). Missing official sections get their title and no
-    text, so a written report always has all six."""
+    text, so a written report always has all six.
+
+    A report read from a document keeps its closing date line (``2023年1月20日``) at the end of
+    its last section's text; when that is the date of issue, which writers print as the closing
+    line, it is left out here, so a written report has one date, however often it is read and
+    written again."""
     before: list[tuple[str, str]] = []
     after: list[tuple[str, str]] = []
     for section in report.narrative:
         (before if "总体情况" in section.title else after).append((section.title, section.text))
+    if after and report.meta.date_of_issue is not None:
+        title, text = after[-1]
+        after[-1] = (title, _without_closing_date(text, report.meta.date_of_issue))
     if not before:
         before.append((SECTION_TITLES["overview"], ""))
     for key in ("problems", "other"):
@@ -341,6 +351,22 @@ def narrative_around_tables(
         if not any(marker in title for title, _ in after):
             after.append((SECTION_TITLES[key], ""))
     return before, after
+
+
+_CLOSING_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def _without_closing_date(text: str, issued: datetime.date) -> str:
+    lines = text.rstrip().splitlines()
+    if lines:
+        printed = _CLOSING_DATE.fullmatch("".join(lines[-1].split()))
+        if printed is not None and tuple(map(int, printed.groups())) == (
+            issued.year,
+            issued.month,
+            issued.day,
+        ):
+            return "\n".join(lines[:-1]).rstrip()
+    return text
 
 
 @attrs.frozen
