@@ -225,3 +225,23 @@ def test_the_official_template_filled_in_reads_back_exactly(corpus: Path, tmp_pa
     template.save(str(filled))
     back = gr.read(filled).report
     assert gr.to_cells(back) == gr.to_cells(report)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "{sample}", "--html", "{out}"],
+        ["convert", "{sample}", "--to", "html", "-o", "{out}"],
+        ["compare", "{sample}", "{sample}", "--format", "html", "-o", "{out}"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "no-such-folder" / "out.html"
+    sample = SAMPLES / "2021.docx"
+    argv = [a.format(sample=sample, out=out) for a in command]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and f"cannot write {out}" in err

@@ -809,6 +809,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         separator = "：" if getattr(args, "lang", "en") == "zh" else ": "
         print(f"govinfo-report{separator}{exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # an output that cannot be written: a missing folder, a full disk, …
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"govinfo-report: cannot write {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         warnings.showwarning = previous
 
