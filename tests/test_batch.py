@@ -352,6 +352,32 @@ def test_dask_keeps_the_budget_and_survives_a_crash(tmp_path: Path) -> None:
     assert "max_seconds" in errors[str(root / "stuck.slow")]
 
 
+def test_dask_worker_processes_read_files_in_children_under_the_budget(tmp_path: Path) -> None:
+    # The command's default cluster runs its workers as daemonic processes started by spawn:
+    # multiprocessing refused them a child (every file "failed"), and a spawned child took
+    # seconds to import before reading anything.
+    distributed = pytest.importorskip("distributed")
+    from govinfo_report.batch import dask_executor
+    from govinfo_report.limits import Limits
+    from govinfo_report.testing.bombs import pdf_grid
+
+    root = tmp_path / "reports"
+    root.mkdir()
+    for index in range(2):
+        (root / f"r{index}.cells.json").write_bytes(gr.write(SAMPLE_FOR_CRASH, "cells"))
+    (root / "grid.pdf").write_bytes(pdf_grid(300, 300, 20))  # a minute of work at least
+    # Generous for a file read in a tenth of a second; no table limit stops the grid first.
+    limits = Limits(max_seconds=3.0, max_table_cells=10**9, max_document_cells=10**9)
+    database = tmp_path / "c.sqlite"
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        run_batch([root], database, submit=dask_executor(cluster.scheduler_address, limits))
+    outcomes = dict(table(database, "SELECT path, COALESCE(error, outcome) FROM files"))
+    assert outcomes.pop(str(root / "grid.pdf")).endswith("(limit max_seconds)")
+    assert set(outcomes.values()) == {"ok"}, outcomes
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():

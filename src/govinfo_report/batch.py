@@ -760,14 +760,43 @@ def _child(connection: Any, parent: int, path: str, limits: Limits) -> None:
     connection.close()
 
 
+_daemon_flag = threading.Lock()
+_warmed = False
+
+
+@contextlib.contextmanager
+def _children_allowed() -> Iterator[None]:
+    """Dask starts its worker processes as daemons, and multiprocessing forbids a daemon to start
+    processes (so none is orphaned). Ours die with their parent (:func:`_die_with_parent`): the
+    rule is lifted while one starts (under a lock, as Dask runs tasks in threads)."""
+    config = getattr(multiprocessing.current_process(), "_config", None)
+    if not isinstance(config, dict) or not config.get("daemon"):
+        yield
+        return
+    with _daemon_flag:
+        config["daemon"] = False
+        try:
+            yield
+        finally:
+            config["daemon"] = True
+
+
 def guarded_process_file(path: str, limits: Limits) -> FileResult:
     """:func:`process_file` in a child process of the caller, for executors whose tasks run in
     threads (Dask): the time budget then holds (in the child's main thread, and by killing the
     child past it) and a file that kills its process is recorded instead of killing the worker."""
-    context = multiprocessing.get_context()
+    global _warmed
+    if not _warmed:  # once per Dask worker process: each child forked from it starts ready
+        _warm_up()
+        _warmed = True
+    # Forked, the child starts ready in milliseconds; Dask's workers default to spawn, where each
+    # child would import everything again (seconds per file).
+    linux = sys.platform.startswith("linux")
+    context = multiprocessing.get_context("fork" if linux else None)
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sending, os.getpid(), path, limits), daemon=True)
-    child.start()
+    with _children_allowed():
+        child.start()
     sending.close()
     budget = with_command_budget(limits).max_seconds or 0.0
     try:
