@@ -586,6 +586,30 @@ def test_export_to_a_closed_pipe(tree: tuple[Path, dict[str, Path]], tmp_path: P
     assert "closed" in err and len(err.strip().splitlines()) == 1, err
 
 
+def test_a_pipe_closed_in_the_middle_of_an_export_is_not_blamed_on_the_database(
+    tree: tuple[Path, dict[str, Path]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+
+    root, _ = tree
+    database = tmp_path / "c.sqlite"
+    run_batch([root], database, submit=local_executor(1))
+
+    class ClosedAfterALine(io.StringIO):  # what | head -1 does to a long export
+        def write(self, text: str) -> int:
+            if self.tell():
+                raise BrokenPipeError(32, "Broken pipe")
+            return super().write(text)
+
+    monkeypatch.setattr("sys.stdout", ClosedAfterALine())
+    status, err = _cli(["export", "--db", str(database), "--table", "cells"], capsys)
+    assert status == 2 and len(err.strip().splitlines()) == 1, err
+    assert "standard output was closed" in err and str(database) not in err
+
+
 def test_a_finished_database_on_read_only_media_exports(
     tree: tuple[Path, dict[str, Path]], tmp_path: Path
 ) -> None:

@@ -886,6 +886,8 @@ def storage_errors(database: Path, waited: float = BUSY_TIMEOUT) -> Iterator[Non
     """Turn SQLite and file-system errors into :class:`StorageError` naming ``database``."""
     try:
         yield
+    except BrokenPipeError:
+        raise  # the reader of standard output went away (| head): not the database's fault
     except (sqlite3.Error, OSError) as exc:
         raise StorageError(_storage_message(database, exc, waited)) from exc
 
