@@ -163,3 +163,26 @@ def test_batch_summary_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str
     summary = json.loads(capsys.readouterr().out)
     assert (summary["discovered"], summary["read"], summary["errors"]) == (3, 3, 0)
     assert (summary["failing_reports"], summary["failing_series"]) == (1, 2)
+
+
+@pytest.mark.parametrize("command", ["validate", "explain", "convert"])
+def test_a_closed_standard_output_is_one_line_and_exit_2(
+    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    class ClosedBytes(io.BytesIO):  # the reader went away (| head) before anything was written
+        def write(self, data: object) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    class Closed(io.StringIO):
+        buffer = ClosedBytes()
+
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("sys.stdout", Closed())
+    status = main([command, str(REPO / "examples" / "reports" / "2023.txt")])
+    err = capsys.readouterr().err
+    assert status == 2 and "standard output was closed" in err, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

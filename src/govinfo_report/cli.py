@@ -746,13 +746,17 @@ def _export(args: argparse.Namespace) -> int:
     except StorageError as exc:
         raise _UsageError(str(exc)) from exc
     except BrokenPipeError:
-        # The reader of standard output went away (| head): say so once, without a traceback at
-        # exit when Python flushes the closed pipe again.
-        with contextlib.suppress(OSError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+        _stdout_closed()
         raise _UsageError("standard output was closed before the export finished") from None
     return EXIT_CLEAN
+
+
+def _stdout_closed() -> None:
+    """The reader of standard output went away (| head): send what is left to nowhere, so
+    Python's flush at exit raises no second error."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 _COMMANDS = {
@@ -808,6 +812,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (_UsageError, LookupError) as exc:
         separator = "：" if getattr(args, "lang", "en") == "zh" else ": "
         print(f"govinfo-report{separator}{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        _stdout_closed()
+        print("govinfo-report: standard output was closed before the end", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:  # an output that cannot be written: a missing folder, a full disk, …
         where = f"{exc.filename}: " if exc.filename else ""
