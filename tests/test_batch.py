@@ -637,6 +637,15 @@ def test_a_finished_database_on_read_only_media_exports(
     done = subprocess.run(["unshare", "-m", "sh", "-c", command], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == table(database, "SELECT COUNT(*) FROM cells")[0][0] + 1
+    # A new batch into it cannot write: one line naming the cause, exit 2.
+    command = (
+        f"mount --bind -o ro {media} {media} && "
+        f"{sys.executable} -m govinfo_report.cli batch {root} --db {database} --lang en"
+    )
+    (root / "new.cells.json").write_bytes(gr.write(SAMPLE_FOR_CRASH, "cells"))
+    done = subprocess.run(["unshare", "-m", "sh", "-c", command], capture_output=True, text=True)
+    assert done.returncode == 2 and "read-only" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
 # ---- issue 16: bounded work in flight, group commits, series from the stored cells

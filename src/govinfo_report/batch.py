@@ -875,6 +875,9 @@ def _storage_message(database: Path, exc: BaseException, waited: float) -> str:
     if name.startswith("SQLITE_NOTADB") or "not a database" in text:
         return f"{database}: not an SQLite database"
     if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        if database.exists() and not os.access(database.parent, os.W_OK):
+            # WAL needs files beside the database: on read-only media it cannot be opened.
+            return f"{database}: the database is read-only (its folder cannot be written)"
         return f"{database}: cannot open the database file"
     if isinstance(exc, sqlite3.DatabaseError) and "no such" in text:
         return f"{database}: not a batch database ({text})"
