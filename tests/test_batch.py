@@ -637,10 +637,15 @@ def test_a_finished_database_on_read_only_media_exports(
     done = subprocess.run(["unshare", "-m", "sh", "-c", command], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == table(database, "SELECT COUNT(*) FROM cells")[0][0] + 1
-    # A new batch into it cannot write: one line naming the cause, exit 2.
+    # A new batch into a copy of it (no -wal, -shm files beside it) cannot write: one line
+    # naming the cause, exit 2.
+    copied = tmp_path / "copied"
+    copied.mkdir()
+    with sqlite3.connect(database) as source, sqlite3.connect(copied / "c.sqlite") as target:
+        source.backup(target)
     command = (
-        f"mount --bind -o ro {media} {media} && "
-        f"{sys.executable} -m govinfo_report.cli batch {root} --db {database} --lang en"
+        f"mount --bind -o ro {copied} {copied} && "
+        f"{sys.executable} -m govinfo_report.cli batch {root} --db {copied / 'c.sqlite'} --lang en"
     )
     (root / "new.cells.json").write_bytes(gr.write(SAMPLE_FOR_CRASH, "cells"))
     done = subprocess.run(["unshare", "-m", "sh", "-c", command], capture_output=True, text=True)
