@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import logging
 import random
-import subprocess
 import sys
 import time
 import traceback
@@ -25,7 +23,7 @@ from pathlib import Path
 
 import govinfo_report as gr
 from govinfo_report.limits import Limits
-from govinfo_report.testing.bombs import BOMBS
+from govinfo_report.testing.bombs import BOMBS, read_in_child
 from govinfo_report.testing.corrupt import CORRUPTIONS, corrupt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,43 +46,11 @@ def attempt(data: bytes, name: str, seconds: float = 0) -> str:
     return "report"
 
 
-_BOMB_CHILD = """
-import json, resource, sys, time
-memory = int(sys.argv[2]) * 1024 * 1024
-resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-import govinfo_report as gr
-from govinfo_report.testing.bombs import BOMBS
-file_name, make = BOMBS[sys.argv[1]]
-data = make()
-started = time.perf_counter()
-try:
-    gr.read(data, name=file_name)
-    outcome = "report"
-except gr.ReportReadError as exc:
-    outcome = "refused: " + str(exc)
-except MemoryError:
-    outcome = "OVER MEMORY"
-print(json.dumps({"outcome": outcome, "bytes": len(data),
-                  "seconds": time.perf_counter() - started,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
-
-
 def run_bombs(seconds: float, memory_mb: int) -> int:
     """Read every structural bomb in a child process under both caps; the number that failed."""
     failed = 0
     for name in sorted(BOMBS):
-        try:
-            done = subprocess.run(
-                [sys.executable, "-c", _BOMB_CHILD, name, str(memory_mb)],
-                capture_output=True,
-                text=True,
-                timeout=seconds,
-            )
-            lines = done.stdout.strip().splitlines()
-            result = json.loads(lines[-1]) if lines else {"outcome": f"CRASH {done.stderr[-300:]}"}
-        except subprocess.TimeoutExpired:
-            result = {"outcome": f"OVER TIME ({seconds:g} s)"}
+        result = read_in_child(name, memory_mb=memory_mb, seconds=seconds)
         outcome = str(result["outcome"])
         good = outcome == "report" or outcome.startswith("refused")
         failed += not good

@@ -1,15 +1,10 @@
-"""Small hostile HTML, Word and text inputs stay cheap (issue 15): each bomb is generated here, read
-in a subprocess, and must be refused with the limit's name, quickly and under 1 GB.
+"""HTML, Word and text limits hold for spans and are counted before the expensive step (issue 15).
 
-The bounds on time are generous (a hang detector, not a benchmark); memory is the child's peak RSS.
+The full-size bombs (a 49 MB page, ``gridSpan=1000`` over 100,000 rows, …) are read in a child
+process by ``tests/test_bombs.py``; here the same limits are shown small, at their edges.
 """
 
 from __future__ import annotations
-
-import json
-import subprocess
-import sys
-import textwrap
 
 import pytest
 from hypothesis import given
@@ -20,75 +15,6 @@ from govinfo_report.document import GridCell, Table
 from govinfo_report.formats.docx import read_docx
 from govinfo_report.formats.html import read_html
 from govinfo_report.limits import Limits, using_limits
-
-GIGABYTE_KB = 1024 * 1024
-SECONDS = 60.0
-
-_RUN = """
-import io, json, resource, sys, time, zipfile
-import govinfo_report as gr
-
-def docx(xml):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        archive.writestr("word/document.xml", xml)
-    return buffer.getvalue()
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-{build}
-start = time.perf_counter()
-try:
-    gr.read(data, name=name)
-    error = None
-except gr.ReportReadError as exc:
-    error = str(exc)
-seconds = time.perf_counter() - start
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"error": error, "seconds": seconds, "rss_kb": rss, "size": len(data)}}))
-"""
-
-BOMBS = {
-    "docx: gridSpan 1000 continued by vMerge over 100,000 rows": """
-cell = '<w:tr><w:tc><w:tcPr><w:gridSpan w:val="1000"/>{}</w:tcPr><w:p/></w:tc></w:tr>'
-first = cell.format('<w:vMerge w:val="restart"/>')
-rest = cell.format('<w:vMerge/>') * 100_000
-xml = f'<w:document xmlns:w="{W}"><w:body><w:tbl>{first}{rest}</w:tbl></w:body></w:document>'
-data, name = docx(xml.encode()), "bomb.docx"
-""",
-    "html: one colspan=1000 cell, then 99,000 one-cell rows": """
-rows = '<tr><td colspan="1000">x</td></tr>' + '<tr><td>1</td></tr>' * 99_000
-data, name = f'<html><body><table>{rows}</table></body></html>'.encode(), "bomb.html"
-""",
-    "html: a 49 MB page holding one table of 1.3 million cells": """
-row = '<tr>' + '<td>1</td>' * 13 + '</tr>'
-data = ('<html><body><table>' + row * 100_000 + '</table></body></html>').encode()
-data += b' ' * (49 * 1024 * 1024 - len(data))
-name = "bomb.html"
-""",
-    "text: 49 MB of report lines": """
-line = '一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119\\n'.encode()
-data, name = line * (49 * 1024 * 1024 // len(line)), "bomb.txt"
-""",
-}
-
-
-def run_bomb(build: str) -> dict[str, object]:
-    code = _RUN.format(build=textwrap.dedent(build))
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
-    )
-    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
-
-
-@pytest.mark.parametrize("case", list(BOMBS))
-def test_bomb_is_refused_quickly_and_under_a_gigabyte(case: str) -> None:
-    result = run_bomb(BOMBS[case])
-    limit = "max_text_bytes" if case.startswith("text") else "max_table_cells"
-    assert result["error"] is not None and limit in str(result["error"]), result
-    assert float(result["seconds"]) < SECONDS, result  # type: ignore[arg-type]
-    assert int(result["rss_kb"]) < GIGABYTE_KB, result  # type: ignore[call-overload]
-
 
 # ---------------------------------------------------------------- the same limits, small
 

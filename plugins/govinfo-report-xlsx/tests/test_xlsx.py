@@ -70,28 +70,13 @@ def test_a_zip_bomb_is_refused() -> None:
 def test_a_sheet_that_spans_the_whole_grid_is_refused_before_it_is_built(name: str) -> None:
     # A1 and XFD1048576 (10^10 positions to walk), or one merge over the whole sheet (openpyxl
     # would create an object for every covered cell): refused from the sheet XML, in a child
-    # process whose peak memory stays small.
-    import subprocess
-    import sys
+    # process under a memory cap whose peak memory stays small.
+    from govinfo_report.testing.bombs import LIMIT_NAMED, read_in_child
 
-    child = (
-        "import resource, sys\n"
-        "import govinfo_report as gr\n"
-        "from govinfo_report.testing.bombs import BOMBS\n"
-        "file_name, make = BOMBS[sys.argv[1]]\n"
-        "try:\n"
-        "    gr.read(make(), name=file_name)\n"
-        "    print('report')\n"
-        "except gr.ReportReadError as exc:\n"
-        "    print(exc)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", child, name], capture_output=True, text=True, timeout=300, check=True
-    )
-    outcome, peak = done.stdout.strip().splitlines()
-    assert "max_table_cells" in outcome
-    assert float(peak) < 1024
+    result = read_in_child(name)
+    assert str(result["outcome"]).startswith("refused"), result
+    assert LIMIT_NAMED[name] == "max_table_cells" and "max_table_cells" in result["outcome"]
+    assert result["peak_mb"] < 1024, result
 
 
 def test_sheet_limits_use_the_cells_present_not_the_claimed_dimension() -> None:

@@ -1,25 +1,37 @@
-"""Small hostile files that would cost a naive reader gigabytes or minutes (see ``docs/limits.md``).
+"""Hostile files that would cost a naive reader gigabytes or minutes (see ``docs/limits.md``).
 
-Each function builds its file in memory, a few KB at most, so tests and ``scripts/fuzz.py`` generate
-them instead of committing them. :data:`BOMBS` names every one with the file name that selects its
-reader.
+Each function builds its file in memory (most a few KB; the web page and the text file the 49 MB
+the issue reported), so tests, ``scripts/fuzz.py`` and ``benchmarks/bombs.py`` generate them instead
+of committing them. :data:`BOMBS` names every one with the file name that selects its reader,
+:data:`LIMIT_NAMED` the limit that must stop it, and :func:`read_in_child` reads one in a child
+process under a memory cap, measuring its seconds and peak memory.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import subprocess
+import sys
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
+from typing import Any
 
 __all__ = [
     "BOMBS",
+    "LIMIT_NAMED",
+    "docx_spanned_rows",
+    "html_colspan_rows",
+    "html_large_table",
     "pdf_document",
     "pdf_grid",
     "pdf_many_characters",
     "pdf_many_pages_of_characters",
     "pdf_rulings",
     "pdf_rulings_without_grid",
+    "read_in_child",
+    "text_file",
     "xlsx_far_corners",
     "xlsx_whole_sheet_merge",
 ]
@@ -224,6 +236,43 @@ def xlsx_whole_sheet_merge() -> bytes:
     )
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MB = 1024 * 1024
+
+
+def docx_spanned_rows(span: int = 1000, rows: int = 100_000) -> bytes:
+    """A Word table of one cell spanning ``span`` grid columns (``gridSpan``) continued by
+    ``vMerge`` over ``rows`` rows: ``span × rows`` cells covered by ``rows`` elements. Stored, not
+    deflated (deflated, the compression ratio refuses it before the table is read)."""
+    cell = '<w:tr><w:tc><w:tcPr><w:gridSpan w:val="%d"/>%s</w:tcPr><w:p/></w:tc></w:tr>'
+    body = cell % (span, '<w:vMerge w:val="restart"/>') + cell % (span, "<w:vMerge/>") * (rows - 1)
+    xml = f'<w:document xmlns:w="{_W}"><w:body><w:tbl>{body}</w:tbl></w:body></w:document>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("word/document.xml", xml)
+    return buffer.getvalue()
+
+
+def html_colspan_rows(span: int = 1000, rows: int = 99_000) -> bytes:
+    """An HTML table of one ``colspan`` cell, then ``rows`` one-cell rows: a grid of ``span × rows``
+    positions from ``rows + 1`` cells."""
+    cells = f'<tr><td colspan="{span}">x</td></tr>' + "<tr><td>1</td></tr>" * rows
+    return f"<html><body><table>{cells}</table></body></html>".encode()
+
+
+def html_large_table(rows: int = 100_000, columns: int = 13, size: int = 49 * _MB) -> bytes:
+    """A web page of ``size`` bytes holding one table of ``rows × columns`` cells (1.3 million)."""
+    row = "<tr>" + "<td>1</td>" * columns + "</tr>"
+    page = ("<html><body><table>" + row * rows + "</table></body></html>").encode()
+    return page + b" " * max(size - len(page), 0)
+
+
+def text_file(size: int = 49 * _MB) -> bytes:
+    """``size`` bytes of report-like text lines."""
+    line = "一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119\n".encode()
+    return line * (size // len(line))
+
+
 BOMBS: dict[str, tuple[str, Callable[[], bytes]]] = {
     "pdf-3m-characters-on-a-page": ("chars.pdf", pdf_many_characters),
     "pdf-500-pages-of-180k-characters": ("pages.pdf", pdf_many_pages_of_characters),
@@ -232,5 +281,67 @@ BOMBS: dict[str, tuple[str, Callable[[], bytes]]] = {
     "pdf-300x300-grid-on-20-pages": ("grid.pdf", pdf_grid),
     "xlsx-far-corners": ("corners.xlsx", xlsx_far_corners),
     "xlsx-whole-sheet-merge": ("merge.xlsx", xlsx_whole_sheet_merge),
+    "docx-gridspan-1000-vmerge-100k-rows": ("spans.docx", docx_spanned_rows),
+    "html-colspan-1000-then-99k-rows": ("colspan.html", html_colspan_rows),
+    "html-49mb-page-1.3m-cell-table": ("cells.html", html_large_table),
+    "text-49mb": ("lines.txt", text_file),
 }
-"""Name → (file name, generator) of every structural bomb; each must end under the limits."""
+"""Name → (file name, generator) of every structural bomb; each must end under the limits. The
+xlsx bombs need the ``govinfo-report-xlsx`` plugin."""
+
+LIMIT_NAMED: dict[str, str | None] = {
+    "pdf-3m-characters-on-a-page": "max_page_chars",
+    "pdf-500-pages-of-180k-characters": "max_document_chars",
+    "pdf-24k-rulings": None,  # a 12,000-cell table is allowed: read, quickly
+    "pdf-20k-rulings-without-grid": None,  # read as text lines, no table finder
+    "pdf-300x300-grid-on-20-pages": "max_document_cells",
+    "xlsx-far-corners": "max_table_cells",
+    "xlsx-whole-sheet-merge": "max_table_cells",
+    "docx-gridspan-1000-vmerge-100k-rows": "max_table_cells",
+    "html-colspan-1000-then-99k-rows": "max_table_cells",
+    "html-49mb-page-1.3m-cell-table": "max_table_cells",
+    "text-49mb": "max_text_bytes",
+}
+"""The limit each bomb's refusal names (``None``: read to the end, a report or "not a report")."""
+
+_CHILD = """
+import json, resource, sys, time
+memory = int(sys.argv[2]) * 1024 * 1024
+resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+import govinfo_report as gr
+from govinfo_report.testing.bombs import BOMBS
+file_name, make = BOMBS[sys.argv[1]]
+data = make()
+started = time.perf_counter()
+try:
+    gr.read(data, name=file_name)
+    outcome = "report"
+except gr.ReportReadError as exc:
+    outcome = "refused: " + str(exc)
+except MemoryError:
+    outcome = "OVER MEMORY"
+print(json.dumps({"outcome": outcome, "bytes": len(data),
+                  "seconds": time.perf_counter() - started,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def read_in_child(name: str, *, memory_mb: int = 3072, seconds: float = 600.0) -> dict[str, Any]:
+    """Read bomb ``name`` in a child process whose address space is capped at ``memory_mb``
+    (Unix), given ``seconds`` in all. Returns ``outcome`` (``report``, ``refused: <message>``,
+    ``OVER MEMORY``, ``OVER TIME (…)`` or ``CRASH …``), and when it finished ``bytes``,
+    ``seconds`` (of reading, not generating) and ``peak_mb`` (peak resident memory)."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, name, str(memory_mb)],
+            capture_output=True,
+            text=True,
+            timeout=seconds,
+        )
+    except subprocess.TimeoutExpired:
+        return {"outcome": f"OVER TIME ({seconds:g} s)"}
+    lines = done.stdout.strip().splitlines()
+    if done.returncode or not lines:
+        return {"outcome": f"CRASH (exit {done.returncode}) {done.stderr[-300:]}"}
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
