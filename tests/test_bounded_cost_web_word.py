@@ -80,6 +80,23 @@ def test_html_cells_are_counted_before_the_page_is_parsed() -> None:
     assert error.value.place == "table 2"
 
 
+def test_cells_of_all_tables_together_are_bounded_before_parsing() -> None:
+    # Many tables, each under the per-table limit: refused by their sum, naming it.
+    limits = Limits(max_table_cells=50, max_document_cells=100)
+    table = "<table><tr>" + "<td>1</td>" * 40 + "</tr></table>"
+    with using_limits(limits):
+        assert len(list(read_html((table * 2).encode(), "ok.html").tables())) == 2
+        with pytest.raises(gr.ReportReadError, match="max_document_cells") as error:
+            read_html((table * 3).encode(), "bomb.html")
+        assert error.value.place == "table 3"
+        row = "<w:tr>" + "<w:tc><w:p/></w:tc>" * 40 + "</w:tr>"
+        body = f"<w:tbl>{row}</w:tbl>"
+        document = '<w:document xmlns:w="{}"><w:body>{}</w:body></w:document>'
+        assert len(list(read_docx(_docx(document.format(W, body * 2)), "ok.docx").tables())) == 2
+        with pytest.raises(gr.ReportReadError, match="max_document_cells"):
+            read_docx(_docx(document.format(W, body * 3)), "bomb.docx")
+
+
 def test_text_beyond_its_limit_is_refused_before_parsing() -> None:
     line = "一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119\n"
     text = line * 100

@@ -62,7 +62,8 @@ class Limits:
     """Cells of one table (HTML, docx, PDF); spans count as the cells they cover, and the table's
     grid (rows × columns) may not exceed it either."""
     max_document_cells: int = 100_000
-    """PDF: cells of all ruled tables together; xlsx: positions walked over all sheets."""
+    """Cells of all tables together: PDF (ruled tables, from their rulings), HTML and docx
+    (counted in the markup before it is parsed); xlsx: positions walked over all sheets."""
     max_text_bytes: int = 2 * _MB
     """Plain text, Markdown and CSV input (readers of ``text/plain``, ``text/markdown``,
     ``text/csv``): size of the text, checked before a reader parses it. A report is a few hundred

@@ -9,6 +9,7 @@ where the box is anchored; a table nested in a cell is read as a table of its ow
 from __future__ import annotations
 
 import io
+import re
 import threading
 import zipfile
 import zlib
@@ -363,11 +364,27 @@ def _keep_entity_references(root: Any) -> None:
         parent.remove(entity)
 
 
+_CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?tc[\s/>]")
+
+
+def _check_cell_count(xml: bytes, name: str) -> None:
+    """Refuse a document whose tables hold more cells in all than ``max_document_cells`` before
+    it is parsed: 50 MB of small tables under the per-table limit would become a tree and millions
+    of cells first (a 580 KB file took 105 s and 1.2 GB)."""
+    limit = current_limits().max_document_cells
+    if xml.count(b"<") <= limit:  # every cell opens with "<"
+        return
+    for count, _ in enumerate(_CELL_START.finditer(xml), start=1):
+        if count > limit:
+            raise ReportReadError(name, code="limits.document_cells", limit=limit)
+
+
 def read_docx(data: bytes, name: str) -> Document:
     """Read a .docx into a :class:`Document`."""
     from lxml import etree
 
     xml = document_xml(data, name)
+    _check_cell_count(xml, name)
     try:
         root = etree.fromstring(xml, parser=_parser())
     except etree.XMLSyntaxError as exc:

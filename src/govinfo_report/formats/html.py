@@ -391,16 +391,19 @@ def _cell_text(cell: Any) -> str:
 
 
 def _check_table_sizes(text: str, name: str) -> None:
-    """Refuse a table with more cells than the limit before the page is parsed: a page of tens of
-    MB would otherwise become a tree of millions of elements first."""
-    limit = current_limits().max_table_cells
-    if text.count("<") <= limit:  # every cell opens with "<": a screen without lowering the page
+    """Refuse a table with more cells than ``max_table_cells``, or tables with more than
+    ``max_document_cells`` in all, before the page is parsed: a page of tens of MB would otherwise
+    become a tree of millions of elements first."""
+    limits = current_limits()
+    limit, in_all = limits.max_table_cells, limits.max_document_cells
+    screen = min(limit, in_all)
+    if text.count("<") <= screen:  # every cell opens with "<": a screen without lowering the page
         return
     lowered = text.lower()
-    if lowered.count("<td") + lowered.count("<th") <= limit:
+    if lowered.count("<td") + lowered.count("<th") <= screen:
         return
     counts: list[int] = []  # cells of each open table, innermost last
-    index = 0
+    index = total = 0
     for match in _CELL_TAGS.finditer(lowered):
         closing, tag = match.groups()
         if tag == "table":
@@ -412,9 +415,14 @@ def _check_table_sizes(text: str, name: str) -> None:
                 index += 1
         elif not closing and counts:
             counts[-1] += 1
+            total += 1
             if counts[-1] > limit:
                 raise ReportReadError(
                     name, code="limits.table_cells", limit=limit, place=f"table {index}"
+                )
+            if total > in_all:  # many tables each under the limit: 9 million cells in 48 MB
+                raise ReportReadError(
+                    name, code="limits.document_cells", limit=in_all, place=f"table {index}"
                 )
 
 

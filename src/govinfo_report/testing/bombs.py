@@ -21,9 +21,11 @@ from typing import Any
 __all__ = [
     "BOMBS",
     "LIMIT_NAMED",
+    "docx_many_tables",
     "docx_spanned_rows",
     "html_colspan_rows",
     "html_large_table",
+    "html_many_tables",
     "pdf_document",
     "pdf_grid",
     "pdf_many_characters",
@@ -267,6 +269,32 @@ def html_large_table(rows: int = 100_000, columns: int = 13, size: int = 49 * _M
     return page + b" " * max(size - len(page), 0)
 
 
+def docx_many_tables(tables: int = 22, rows: int = 9_999, columns: int = 10) -> bytes:
+    """A Word document of ``tables`` tables of ``rows × columns`` cells, each table under the
+    per-table limit (2.2 million cells in all), padded with random text so that its compression
+    ratio passes: a 580 KB file."""
+    import base64
+    import random
+
+    padding = base64.b64encode(random.Random(15).randbytes(300_000)).decode()
+    row = "<w:tr>" + "<w:tc><w:p/></w:tc>" * columns + "</w:tr>"
+    table = "<w:tbl>" + row * rows + "</w:tbl>"
+    xml = (
+        f'<w:document xmlns:w="{_W}"><!--{padding}--><w:body>{table * tables}</w:body></w:document>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", xml)
+    return buffer.getvalue()
+
+
+def html_many_tables(tables: int = 90, rows: int = 9_999, columns: int = 10) -> bytes:
+    """A web page (48 MB) of ``tables`` tables of ``rows × columns`` cells, each under the per-table
+    limit: 9 million cells in all (end tags left out, as HTML allows)."""
+    table = "<table>" + ("<tr>" + "<td>1" * columns) * rows + "</table>"
+    return ("<html><body>" + table * tables + "</body></html>").encode()
+
+
 def text_file(size: int = 49 * _MB) -> bytes:
     """``size`` bytes of report-like text lines."""
     line = "一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119\n".encode()
@@ -284,6 +312,8 @@ BOMBS: dict[str, tuple[str, Callable[[], bytes]]] = {
     "docx-gridspan-1000-vmerge-100k-rows": ("spans.docx", docx_spanned_rows),
     "html-colspan-1000-then-99k-rows": ("colspan.html", html_colspan_rows),
     "html-49mb-page-1.3m-cell-table": ("cells.html", html_large_table),
+    "docx-22-tables-of-99990-cells": ("tables.docx", docx_many_tables),
+    "html-90-tables-of-99990-cells": ("tables.html", html_many_tables),
     "text-49mb": ("lines.txt", text_file),
 }
 """Name → (file name, generator) of every structural bomb; each must end under the limits. The
@@ -300,6 +330,8 @@ LIMIT_NAMED: dict[str, str | None] = {
     "docx-gridspan-1000-vmerge-100k-rows": "max_table_cells",
     "html-colspan-1000-then-99k-rows": "max_table_cells",
     "html-49mb-page-1.3m-cell-table": "max_table_cells",
+    "docx-22-tables-of-99990-cells": "max_document_cells",
+    "html-90-tables-of-99990-cells": "max_document_cells",
     "text-49mb": "max_text_bytes",
 }
 """The limit each bomb's refusal names (``None``: read to the end, a report or "not a report")."""
