@@ -97,6 +97,19 @@ def test_cells_of_all_tables_together_are_bounded_before_parsing() -> None:
             read_docx(_docx(document.format(W, body * 3)), "bomb.docx")
 
 
+def test_tags_of_the_markup_are_bounded_before_parsing() -> None:
+    limits = Limits(max_elements=100)
+    page = "<html><body>" + "<p>1 2" * 96 + "</body></html>"  # 100 tags
+    document = f'<w:document xmlns:w="{W}"><w:body>' + "<w:p/>" * 96 + "</w:body></w:document>"
+    with using_limits(limits):
+        assert read_html(page.encode(), "ok.html").blocks
+        read_docx(_docx(document), "ok.docx")
+        with pytest.raises(gr.ReportReadError, match="max_elements"):
+            read_html(page.replace("<p>", "<p><b>1</b>", 1).encode(), "bomb.html")
+        with pytest.raises(gr.ReportReadError, match="max_elements"):
+            read_docx(_docx(document.replace("<w:p/>", "<w:p/><w:p/>", 1)), "bomb.docx")
+
+
 def test_text_beyond_its_limit_is_refused_before_parsing() -> None:
     line = "一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119\n"
     text = line * 100

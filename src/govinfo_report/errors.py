@@ -139,6 +139,10 @@ _READ_ERRORS: dict[str, ReadErrorText] = {
         "more than {limit} characters in the document (max_document_chars)",
         "全文字符超过上限 {limit} 个",
     ),
+    "limits.elements": ReadErrorText(
+        "{count} tags in the markup; a report has a few thousand; limit {limit} (max_elements)",
+        "标记中有 {count} 个标签（一份报告只有几千个），超过上限 {limit} 个",
+    ),
     "limits.page_paths": ReadErrorText(
         "more than {limit} lines and shapes on one page (max_page_paths)",
         "一页的线条和图形超过上限 {limit} 个",

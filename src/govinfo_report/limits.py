@@ -64,6 +64,10 @@ class Limits:
     max_document_cells: int = 100_000
     """Cells of all tables together: PDF (ruled tables, from their rulings), HTML and docx
     (counted in the markup before it is parsed); xlsx: positions walked over all sheets."""
+    max_elements: int = 300_000
+    """HTML and .docx: tags in the markup (every ``<``), counted before it is parsed. The largest
+    real report has about 10,000 (a table of the largest size allowed, 100,000 cells, about
+    250,000); 49 MB of paragraphs took 9 minutes and 4.8 GB."""
     max_text_bytes: int = 2 * _MB
     """Plain text, Markdown and CSV input (readers of ``text/plain``, ``text/markdown``,
     ``text/csv``): size of the text, checked before a reader parses it. A report is a few hundred

@@ -368,15 +368,17 @@ _CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?tc[\s/>]")
 
 
 def _check_cell_count(xml: bytes, name: str) -> None:
-    """Refuse a document whose tables hold more cells in all than ``max_document_cells`` before
-    it is parsed: 50 MB of small tables under the per-table limit would become a tree and millions
-    of cells first (a 580 KB file took 105 s and 1.2 GB)."""
-    limit = current_limits().max_document_cells
-    if xml.count(b"<") <= limit:  # every cell opens with "<"
-        return
-    for count, _ in enumerate(_CELL_START.finditer(xml), start=1):
-        if count > limit:
-            raise ReportReadError(name, code="limits.document_cells", limit=limit)
+    """Refuse tables with more than ``max_document_cells`` cells in all, or markup of more than
+    ``max_elements`` tags, before it is parsed: 50 MB of small tables under the per-table limit
+    would become a tree and millions of cells first (a 580 KB file took 105 s and 1.2 GB)."""
+    limits = current_limits()
+    limit, tags = limits.max_document_cells, xml.count(b"<")
+    if tags > limit:  # every cell opens with "<"
+        for count, _ in enumerate(_CELL_START.finditer(xml), start=1):
+            if count > limit:
+                raise ReportReadError(name, code="limits.document_cells", limit=limit)
+    if tags > limits.max_elements:
+        raise ReportReadError(name, code="limits.elements", count=tags, limit=limits.max_elements)
 
 
 def read_docx(data: bytes, name: str) -> Document:

@@ -391,17 +391,22 @@ def _cell_text(cell: Any) -> str:
 
 
 def _check_table_sizes(text: str, name: str) -> None:
-    """Refuse a table with more cells than ``max_table_cells``, or tables with more than
-    ``max_document_cells`` in all, before the page is parsed: a page of tens of MB would otherwise
-    become a tree of millions of elements first."""
+    """Refuse a table with more cells than ``max_table_cells``, tables with more than
+    ``max_document_cells`` in all, or a page of more than ``max_elements`` tags, before the page
+    is parsed: a page of tens of MB would otherwise become a tree of millions of elements first."""
     limits = current_limits()
     limit, in_all = limits.max_table_cells, limits.max_document_cells
     screen = min(limit, in_all)
-    if text.count("<") <= screen:  # every cell opens with "<": a screen without lowering the page
-        return
-    lowered = text.lower()
-    if lowered.count("<td") + lowered.count("<th") <= screen:
-        return
+    tags = text.count("<")  # every cell opens with "<": a screen without lowering the page
+    if tags > screen:
+        lowered = text.lower()
+        if lowered.count("<td") + lowered.count("<th") > screen:
+            _count_cells(lowered, name, limit, in_all)
+    if tags > limits.max_elements:
+        raise ReportReadError(name, code="limits.elements", count=tags, limit=limits.max_elements)
+
+
+def _count_cells(lowered: str, name: str, limit: int, in_all: int) -> None:
     counts: list[int] = []  # cells of each open table, innermost last
     index = total = 0
     for match in _CELL_TAGS.finditer(lowered):

@@ -21,10 +21,12 @@ from typing import Any
 __all__ = [
     "BOMBS",
     "LIMIT_NAMED",
+    "docx_many_paragraphs",
     "docx_many_tables",
     "docx_spanned_rows",
     "html_colspan_rows",
     "html_large_table",
+    "html_many_paragraphs",
     "html_many_tables",
     "pdf_document",
     "pdf_grid",
@@ -257,8 +259,8 @@ def docx_spanned_rows(span: int = 1000, rows: int = 100_000) -> bytes:
 
 def html_colspan_rows(span: int = 1000, rows: int = 99_000) -> bytes:
     """An HTML table of one ``colspan`` cell, then ``rows`` one-cell rows: a grid of ``span × rows``
-    positions from ``rows + 1`` cells."""
-    cells = f'<tr><td colspan="{span}">x</td></tr>' + "<tr><td>1</td></tr>" * rows
+    positions from ``rows + 1`` cells (end tags left out, as HTML allows: two tags a row)."""
+    cells = f'<tr><td colspan="{span}">x' + "<tr><td>1" * rows
     return f"<html><body><table>{cells}</table></body></html>".encode()
 
 
@@ -295,6 +297,26 @@ def html_many_tables(tables: int = 90, rows: int = 9_999, columns: int = 10) -> 
     return ("<html><body>" + table * tables + "</body></html>").encode()
 
 
+def html_many_paragraphs(size: int = 49 * _MB) -> bytes:
+    """A web page of ``size`` bytes of short paragraphs (8.5 million, end tags left out)."""
+    return b"<html><body>" + b"<p>1 2" * (size // 6 - 5) + b"</body></html>"
+
+
+def docx_many_paragraphs(paragraphs: int = 1_200_000) -> bytes:
+    """A Word document of ``paragraphs`` short paragraphs (45 MB of XML, 7 million tags), padded
+    with random text so that its compression ratio passes: a 430 KB file."""
+    import base64
+    import random
+
+    padding = base64.b64encode(random.Random(15).randbytes(300_000)).decode()
+    body = "<w:p><w:r><w:t>1 2</w:t></w:r></w:p>" * paragraphs
+    xml = f'<w:document xmlns:w="{_W}"><!--{padding}--><w:body>{body}</w:body></w:document>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", xml)
+    return buffer.getvalue()
+
+
 def text_file(size: int = 49 * _MB) -> bytes:
     """``size`` bytes of report-like text lines."""
     line = "一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119\n".encode()
@@ -314,6 +336,8 @@ BOMBS: dict[str, tuple[str, Callable[[], bytes]]] = {
     "html-49mb-page-1.3m-cell-table": ("cells.html", html_large_table),
     "docx-22-tables-of-99990-cells": ("tables.docx", docx_many_tables),
     "html-90-tables-of-99990-cells": ("tables.html", html_many_tables),
+    "html-49mb-of-paragraphs": ("paragraphs.html", html_many_paragraphs),
+    "docx-45mb-of-paragraphs": ("paragraphs.docx", docx_many_paragraphs),
     "text-49mb": ("lines.txt", text_file),
 }
 """Name → (file name, generator) of every structural bomb; each must end under the limits. The
@@ -332,6 +356,8 @@ LIMIT_NAMED: dict[str, str | None] = {
     "html-49mb-page-1.3m-cell-table": "max_table_cells",
     "docx-22-tables-of-99990-cells": "max_document_cells",
     "html-90-tables-of-99990-cells": "max_document_cells",
+    "html-49mb-of-paragraphs": "max_elements",
+    "docx-45mb-of-paragraphs": "max_elements",
     "text-49mb": "max_text_bytes",
 }
 """The limit each bomb's refusal names (``None``: read to the end, a report or "not a report")."""
