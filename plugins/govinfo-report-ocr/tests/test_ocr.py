@@ -221,6 +221,26 @@ def test_a_confident_wrong_cell_is_the_publishers() -> None:
 def test_reports_not_read_by_ocr_get_no_ocr_findings() -> None:
     result = gr.read(FIXTURES / "lo-2021.cells.json")
     assert not list(ocr_suspects(result.report))
+    # Not even when the sums name a wrong cell: a cell without a recognition confidence.
+    key = "applications.granted.natural_person"
+    cells = result.report.cell_map()
+    cells[key] = gr.parse_cell_text(str(cells[key].value + 7))
+    damaged, _ = gr.build_report(result.report.edition, cells, meta=result.report.meta)
+    assert "apply.wrong_cell" in {f.code for f in gr.validate(damaged)}
+    assert not list(ocr_suspects(damaged))
+    assert "read.ocr_suspect" not in {f.code for f in gr.validate(damaged)}
+
+
+def test_the_suspect_is_found_whichever_report_the_sums_saw_last() -> None:
+    key = "applications.granted.natural_person"
+    misread, _ = interpret(_misread(scanned("scan-lo-2021.pdf"), key, "58", 0.54))
+    clean = gr.read(FIXTURES / "lo-2021.cells.json").report
+    for first, second in ((misread, clean), (clean, misread)):
+        gr.validate(first)
+        assert len(list(ocr_suspects(second))) == (second is misread)
+    # Only the suspect rule, the sum rules switched off: they are worked out for it all the same.
+    codes = [f.code for f in gr.validate(misread, select=["read.ocr_suspect"])]
+    assert codes == ["read.ocr_suspect"]
 
 
 @pytest.mark.parametrize(

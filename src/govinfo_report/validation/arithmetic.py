@@ -307,7 +307,27 @@ def _statement(equation: Equation, template: Sequence[TemplateCell], lang: str) 
 
 
 def sum_rule_findings(report: AnnualReport) -> list[Finding]:
-    """Findings for every broken or unassessable sum rule of sections 三 and 四."""
+    """Findings for every broken or unassessable sum rule of sections 三 and 四.
+
+    The findings of the last report asked about are kept (with the report, so its identity
+    cannot be reused): a rule of a plugin that builds on the sum rules (``read.ocr_suspect``)
+    asks again within the same validation and gets them without working them out twice.
+    """
+    global _last
+    last_report, last_findings = _last
+    if last_report is report:
+        return list(last_findings)
+    findings = _sum_rule_findings(report)
+    _last = (report, tuple(findings))
+    return findings
+
+
+_last: tuple[AnnualReport | None, tuple[Finding, ...]] = (None, ())
+"""The last report given to :func:`sum_rule_findings` and its findings (a frozen report's
+findings never change)."""
+
+
+def _sum_rule_findings(report: AnnualReport) -> list[Finding]:
     shape = _shape_of(report)
     values = report.value_tuple()
     operands = shape.operands(values)

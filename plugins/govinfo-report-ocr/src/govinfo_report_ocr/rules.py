@@ -9,6 +9,7 @@ culprit, not the publisher, and the finding says so. The value stays as read.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import attrgetter
 
 from govinfo_report import AnnualReport, Finding, Severity
 from govinfo_report.findings import CodeInfo
@@ -79,16 +80,14 @@ CODES = (OCR_SUSPECT, BLANK_PAGE, ROTATED_PAGE, MIXED_PDF, SKIPPED_FILE)
 
 def ocr_suspects(report: AnnualReport) -> Iterator[Finding]:
     """``read.ocr_suspect`` for each single wrong cell that OCR read with low confidence."""
-    if not any(
-        c.provenance is not None and c.provenance.confidence is not None
-        for c in report.cell_tuple()
-    ):
-        return  # not read by OCR: nothing to say, and the sums are not worked out twice
+    # Only the cells the sum rules name as wrong are looked at: a report not read by OCR costs
+    # no walk over its cells, and the sum rules' findings come from their last run (this
+    # rule runs in the same validation as they do) instead of being worked out again.
     for finding in sum_rule_findings(report):
         if finding.code != "apply.wrong_cell" or not finding.cells:
             continue
         key = finding.cells[0]
-        where = report.cell(key).provenance
+        where = attrgetter(key)(report).provenance  # the key is the cell's attribute path
         confidence = where.confidence if where is not None else None
         if confidence is None or confidence >= LOW_CONFIDENCE:
             continue
