@@ -35,6 +35,7 @@ from hypothesis.errors import NonInteractiveExampleWarning
 
 import govinfo_report as gr
 from govinfo_report import AnnualReport, build_report, validate, validate_series
+from govinfo_report.model import NarrativeSection
 from govinfo_report.testing.render import render_text
 from govinfo_report.testing.strategies import reports, series
 from govinfo_report.values import CellState, parse_cell_text
@@ -111,8 +112,24 @@ def report_line(name: str, figure: str, goal: str, met: bool, detail: str = "") 
 
 
 def fresh(pool: Sequence[AnnualReport], rounds: int) -> list[AnnualReport]:
-    # New objects, so nothing a report caches about itself survives from an earlier timing.
-    return [attrs.evolve(report) for _ in range(rounds) for report in pool]
+    """New objects, so nothing a report caches about itself survives from an earlier timing, and
+    every report with prose a distinct document (see :func:`as_another_document`): the pool
+    repeats its real reports, and a user validates each document once."""
+    return [
+        as_another_document(report, number)
+        for number, report in enumerate(report for _ in range(rounds) for report in pool)
+    ]
+
+
+def as_another_document(report: AnnualReport, number: int) -> AnnualReport:
+    """A copy of the report whose prose is not equal to the original's: a section without a title
+    holding only ``number`` added at the end. Its findings are the original's (checked by
+    :func:`validation_pool`), but no cache keyed on the prose (the narrative rule parses each
+    distinct prose once) carries work from one copy of a real report to the next."""
+    if not report.narrative:
+        return attrs.evolve(report)
+    extra = NarrativeSection("", f"({number})")
+    return attrs.evolve(report, narrative=(*report.narrative, extra))
 
 
 def with_one_wrong_cell(report: AnnualReport, rng: random.Random) -> AnnualReport:
@@ -163,6 +180,9 @@ def validation_pool(generated: Sequence[AnnualReport]) -> tuple[list[AnnualRepor
     # Real reports repeated so they weigh as much as each generated group.
     repeats = max(1, half // max(1, len(real)))
     pool = real * repeats + damaged + clean
+    for number, report in enumerate(pool):
+        if validate(as_another_document(report, number)) != validate(report):
+            raise AssertionError(f"a copy of {report.source} has other findings than it")
     with_findings = sum(
         1 for report in pool if any(f.severity.value != "info" for f in validate(report))
     )
