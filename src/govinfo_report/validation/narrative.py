@@ -193,6 +193,14 @@ _FILLER = re.compile(
 )
 
 
+def _not_after(word: str, *before: str) -> str:
+    """A pattern for ``word`` where none of ``before`` precedes it. The look-behinds follow the
+    word (``办理(?<!不予办理)`` rather than ``(?<!不予)办理``): a pattern whose every alternative
+    starts with a literal character lets the engine skip in C to the places where one of those
+    characters stands, instead of trying the pattern at every character of the sentence."""
+    return word + "".join(f"(?<!{b}{word})" for b in before)
+
+
 def _stop_free(gap: str) -> bool:
     return _STOP.search(gap) is None
 
@@ -215,8 +223,8 @@ _CARRIED_OUT_BEFORE = re.compile(
     rf"(?P<w>(?:结转|顺延|转入|延续|延期)(?:至|到)?(?:下一?年|\d{{4}}年))"
 )
 _HANDLED = re.compile(
-    rf"(?P<w>办结|答复|办理完毕|处理完毕|(?<!不予)(?<!其他)(?<!依申请)办理|(?<!不予)(?<!其他)处理)"
-    rf"(?P<gap>{_GAP}{{0,16}}?){_NUMBER}"
+    rf"(?P<w>办结|答复|办理完毕|处理完毕|{_not_after('办理', '不予', '其他', '依申请')}"
+    rf"|{_not_after('处理', '不予', '其他')})(?P<gap>{_GAP}{{0,16}}?){_NUMBER}"
 )
 _APPLICANTS = re.compile(
     rf"(?P<w>自然人|法人或其他组织|法人及其他组织|法人和其他组织|法人或者其他组织|法人或其它组织)"
@@ -232,19 +240,28 @@ _OUTCOME_WORDS = {
     "其他处理": "other",
 }
 _OUTCOME = re.compile(
-    r"(?P<w>予以公开(?:及|和|与|、|以及)部分公开|不予公开|(?<![及和与、])部分公开|(?<!不)予以公开"
-    rf"|无法提供|不予处理|其他处理)(?P<gap>{_GAP}{{0,8}}?){_NUMBER}"
+    rf"(?P<w>予以公开(?:及|和|与|、|以及)部分公开|不予公开|{_not_after('部分公开', '[及和与、]')}"
+    rf"|{_not_after('予以公开', '不')}|无法提供|不予处理|其他处理)(?P<gap>{_GAP}{{0,8}}?){_NUMBER}"
 )
 _REVIEW = re.compile(rf"(?P<w>行政复议)(?P<gap>{_GAP}{{0,10}}?){_NUMBER}")
-_LITIGATION = re.compile(rf"(?P<w>(?<!复议后)(?:行政)?诉讼)(?P<gap>{_GAP}{{0,10}}?){_NUMBER}")
+_LITIGATION = re.compile(
+    rf"(?P<w>{_not_after('行政诉讼', '复议后')}|{_not_after('诉讼', '复议后')})"
+    rf"(?P<gap>{_GAP}{{0,10}}?){_NUMBER}"
+)
 _REVIEW_OUTCOME = re.compile(
-    rf"(?P<w>(?:结果)?维持|(?:结果)?纠正|其他结果|尚未审结|未审结)(?P<gap>{_GAP}{{0,4}}?){_NUMBER}"
+    rf"(?P<w>结果维持|维持|结果纠正|纠正|其他结果|尚未审结|未审结)(?P<gap>{_GAP}{{0,4}}?){_NUMBER}"
 )
 _REVIEW_OUTCOME_WORDS = {"维持": "upheld", "纠正": "corrected", "其他结果": "other"}
 _RULES = re.compile(
-    r"(?P<w>(?<!部门)(?<!部门行政)(?<!部门规章和)(?:政府|市政府|省政府)?规章"
-    r"|(?<!部门)(?<!部门行政)(?:行政)?规范性文件)"
-    rf"(?P<gap>(?:共|计|为|有)?){_NUMBER}"
+    "(?P<w>"
+    + "|".join(
+        [
+            _not_after(w, "部门", "部门行政", "部门规章和")
+            for w in ("政府规章", "市政府规章", "省政府规章", "规章")
+        ]
+        + [_not_after(w, "部门", "部门行政") for w in ("行政规范性文件", "规范性文件")]
+    )
+    + rf")(?P<gap>(?:共|计|为|有)?){_NUMBER}"
 )
 _RULES_CONTEXT = re.compile(r"公开|发布|制发|制定|出台|印发|新增|废止|有效|现行|新制作")
 _RULES_NOT = re.compile(r"审查|审核|备案|清理|解读|征求|起草|评估|合法性|报送|部门|修订|梳理")
