@@ -174,12 +174,11 @@ NARRATIVE_CODES = (
 # ---------------------------------------------------------------- parsing
 
 _PAGE_NUMBER = re.compile(r"^\s*[-—－]\s*\d+\s*[-—－]\s*$", re.MULTILINE)
-_SPACE = re.compile(r"\s+")
-_SENTENCE = re.compile(r"[^。!?;！？；]+")
+_SENTENCE_ENDS = "!?;！？；"
+"""What ends a sentence, besides 。."""
 _GAP = r"[^,;:、()。\d%]"
 """A character inside one clause that is not a number."""
 _NUMBER = r"(?P<n>\d+)件"
-_COUNT = re.compile(r"\d件")
 _PERCENT = re.compile(r",?(?:占|比例为|占比)[^,;:、()。\d%]{0,8}?(?P<p>\d+(?:\.\d+)?)%")
 
 # Words between the topic and its number that change what is counted.
@@ -280,15 +279,20 @@ _YEAR = re.compile(r"(\d{4})年")
 # Full-width ASCII (０-９, ，；：（）％) folded to ASCII: what NFKC does to these, at a fraction of
 # its cost on long prose.
 _FULL_WIDTH = re.compile("[\uff01-\uff5e]+")
-
-
-def _fold(match: re.Match[str]) -> str:
-    return "".join(chr(ord(c) - 0xFEE0) for c in match.group(0))
+_PAGE_NUMBER_HINT = re.compile(r"[-—－]\s*\d+\s*[-—－]")
+"""What every page number has; searched for first, as a scan for its first characters runs in C
+where ``^`` in multiline mode makes the engine try the whole pattern at every character."""
 
 
 def _normalise(text: str) -> str:
-    text = _PAGE_NUMBER.sub("", text)
-    return _SPACE.sub("", _FULL_WIDTH.sub(_fold, text))
+    if ("-" in text or "—" in text or "－" in text) and _PAGE_NUMBER_HINT.search(text):
+        text = _PAGE_NUMBER.sub("", text)
+    # Prose prints a handful of distinct full-width characters (，；：（）and digits) many times:
+    # one replace per distinct character instead of a Python call per run of them.
+    runs = _FULL_WIDTH.findall(text)
+    for char in set("".join(runs)):
+        text = text.replace(char, chr(ord(char) - 0xFEE0))
+    return "".join(text.split())  # str.split() splits on what \s matches (str.isspace)
 
 
 def _percent_after(sentence: str, end: int) -> Decimal | None:
@@ -395,6 +399,28 @@ def _sentence_statements(
     yield from (statement for _, statement in found)
 
 
+def _counted_sentences(compact: str) -> Iterator[tuple[int, str]]:
+    """The sentences of normalised prose (the longest runs of characters that end no sentence)
+    that state a count (a digit, then 件), each with its 1-based number among all sentences.
+
+    Found with ``str`` methods: the prose is split at sentence ends and only the sentences holding
+    件 are looked at, where a regular expression would step through every character."""
+    for end in _SENTENCE_ENDS:
+        if end in compact:
+            compact = compact.replace(end, "。")
+    index = 0
+    for sentence in compact.split("。"):
+        if not sentence:
+            continue
+        index += 1
+        at = sentence.find("件", 1)
+        while at != -1:
+            if sentence[at - 1].isdecimal():  # what \d matches (Unicode decimal digits)
+                yield index, sentence
+                break
+            at = sentence.find("件", at + 1)
+
+
 def statements(report: AnnualReport) -> tuple[Statement, ...]:
     """Every statement the report's prose makes about its tables, in reading order."""
     return _statements_of(report.narrative, report.meta.year)
@@ -407,11 +433,10 @@ def _statements_of(narrative: tuple[object, ...], year: int | None) -> tuple[Sta
         title, text = section.title, section.text  # type: ignore[attr-defined]
         if "件" not in text:
             continue
-        compact = _normalise(text)
-        for index, match in enumerate(_SENTENCE.finditer(compact), start=1):
-            sentence = match.group(0)
-            if _COUNT.search(sentence):
-                found.extend(_sentence_statements(sentence, _normalise(title), index, year))
+        where = None  # the title normalised once, for the first sentence with a count
+        for index, sentence in _counted_sentences(_normalise(text)):
+            where = _normalise(title) if where is None else where
+            found.extend(_sentence_statements(sentence, where, index, year))
     return tuple(found)
 
 
