@@ -250,3 +250,32 @@ def test_the_chinese_comparison_names_cells_by_their_labels_not_their_keys() -> 
     for internal in ("applications.", "active.", "natural_person", " ok", "inconsistency"):
         assert internal not in zh
     assert "applications.received.natural_person" in en and "natural_person: " in en
+
+
+def test_carry_over_is_judged_only_between_consecutive_years() -> None:
+    old = with_value(
+        uniform_report("2021", agency="某市", year=2023), "applications.carried_out.total", 9
+    )
+    for year, judged in ((2024, True), (2025, False), (2023, False)):
+        new = attrs.evolve(old, meta=attrs.evolve(old.meta, year=year))
+        result = compare(old, new, old_findings=[], new_findings=[])
+        [total] = [c for c in result.carry_over if c.column == "total"]
+        assert total.matches is (False if judged else None)
+        assert result.consecutive_years is judged
+        data = result.to_data()
+        jsonschema.validate(data, SCHEMA)
+        assert data["consecutive_years"] is judged
+        assert ("不是相邻年度" in result.to_text()) is not judged
+
+
+def test_two_readings_of_one_real_report_compare_as_unchanged(corpus, corpus_next) -> None:  # type: ignore[no-untyped-def]
+    # The same Huai'an 2024 report, from its PDF and from a PDF viewer's copy of it.
+    pdf = gr.read(corpus / "real" / "huaian-2024.pdf").report
+    copied = gr.read(corpus_next / "huaian-2024-copied.txt").report
+    result = compare(pdf, copied)
+    assert result.changed == ()
+    assert result.consecutive_years is False
+    assert all(c.matches is None for c in result.carry_over)
+    assert [s.title for s in result.sections][:1] == ["一、总体情况"]
+    assert all(s.warning for s in result.sections)
+    jsonschema.validate(result.to_data(), SCHEMA)
