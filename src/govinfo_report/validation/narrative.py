@@ -163,9 +163,9 @@ NARRATIVE_CODES = (
         "percentage",
         "正文所述百分比与表格不符",
         "prose: percentage",
-        "A share stated after a count (占 33.9%) matches no count reading divided by （七）总计, "
-        "本年新收 or 本年新收 + 上年结转, within one unit of its last printed decimal. Strict "
-        "profile only: publishers round, truncate and choose bases freely.",
+        "A share stated after a count (占 33.9%, also in brackets: （占比 33.9%）) matches no "
+        "count reading divided by （七）总计, 本年新收 or 本年新收 + 上年结转, within one unit of "
+        "its last printed decimal. Strict profile only: publishers round, truncate and choose bases freely.",
         "「不予处理 158 件，占 29.6%」 while 158 / 805 is 19.6%.",
         profile="strict",
     ),
@@ -180,7 +180,8 @@ _GAP = r"[^,;:、()。\d%]"
 """A character inside one clause that is not a number."""
 _NUMBER = r"(?P<n>\d+)件"
 _COUNT = re.compile(r"\d件")
-_PERCENT = re.compile(r",?(?:占|比例为|占比)[^,;:、()。\d%]{0,8}?(?P<p>\d+(?:\.\d+)?)%")
+# A share right after the count, also in brackets: 予以公开40件（占55.6%）.
+_PERCENT = re.compile(r"[,(]?(?:占|比例为|占比)[^,;:、()。\d%]{0,8}?(?P<p>\d+(?:\.\d+)?)%")
 
 # Words between the topic and its number that change what is counted.
 _STOP = re.compile(
