@@ -19,6 +19,7 @@ from govinfo_report.validation.narrative import (
     _SENTENCE,
     Statement,
     _normalise,
+    narrative_findings,
     readings,
     statements,
 )
@@ -434,3 +435,61 @@ def test_percentages_are_checked_in_the_strict_profile(text: str, fits: bool) ->
     assert narrative_codes(report, profile="basic") == []
     found = [f.code for f in narrative_codes(report, profile="strict")]
     assert found == ([] if fits else ["narrative.percentage"])
+
+
+@given(reports(single_other_row=None), st.data())
+def test_the_quick_path_accepts_only_what_the_readings_list(
+    report: AnnualReport, data: st.DataObject
+) -> None:
+    # Any report, consistent or not: a statement settles without a finding exactly when its
+    # number is one of the readings the finding would list (or there is none).
+    cells = report.cell_map()
+    # Any cell, and more often a row's 总计 (what the readings add up).
+    totals = sorted(k for k in cells if k.endswith(".total"))
+    keys = st.one_of(st.sampled_from(sorted(cells)), st.sampled_from(totals))
+    for key in data.draw(st.sets(keys, min_size=1, max_size=4)):
+        cells[key] = gr.parse_cell_text(str(data.draw(st.integers(0, 60))))
+    damaged = build_report(report.edition, cells, meta=report.meta)[0]
+    topics = sorted(
+        {n.topic for _, _, n in prose_for(damaged, sorted(PHRASINGS)).counts() if n.topic}
+    )
+    # Candidates: every topic's readings (sums a quick path might take for another topic too).
+    candidates = {r.value for topic in topics for r in readings(damaged, topic)}
+    for topic in topics:
+        values = {r.value for r in readings(damaged, topic)}
+        for stated in sorted(candidates | {max(candidates, default=0) + 1}):
+            text = _statement_text(damaged, topic, int(stated))
+            report_with = attrs.evolve(damaged, narrative=(NarrativeSection("一、总体情况", text),))
+            found = narrative_findings(report_with)
+            assert (not found) is (stated in values or not values), (text, found)
+
+
+def _statement_text(report: AnnualReport, topic: str, stated: int) -> str:
+    """One sentence stating ``stated`` for a topic, in words that topic's parser reads."""
+    words = {
+        "received": "全年共收到政府信息公开申请{}件。",
+        "handled": "全年办结{}件。",
+        "carried_in": "上年结转{}件。",
+        "carried_out": "结转下年度继续办理{}件。",
+        "applicants.natural_person": "自然人申请{}件。",
+        "applicants.org": "法人或其他组织申请{}件。",
+        "outcome.granted": "予以公开{}件。",
+        "outcome.partially_granted": "部分公开{}件。",
+        "outcome.granted_or_partial": "予以公开及部分公开{}件。",
+        "outcome.withheld": "不予公开{}件。",
+        "outcome.unavailable": "无法提供{}件。",
+        "outcome.not_processed": "不予处理{}件。",
+        "outcome.other": "其他处理{}件。",
+        "review": "行政复议{}件。",
+        "litigation": "行政诉讼{}件。",
+        "rules": "本年制发规章{}件。",
+        "normative_docs": "本年制发行政规范性文件{}件。",
+    }
+    if topic.startswith(("review.", "litigation.")):
+        group, column = topic.split(".")
+        # The group's own count, right, so that only the sub-count is in question.
+        total = next(iter(readings(report, group)), None)
+        head = f"{'行政复议' if group == 'review' else '行政诉讼'}{total.value if total else 1}件"
+        verb = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果"}
+        return f"{head}，其中{verb.get(column, '尚未审结')}{stated}件。"
+    return words[topic].format(stated)
