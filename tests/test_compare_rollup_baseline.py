@@ -299,3 +299,39 @@ def test_section_two_adds_up_only_where_agencies_add_up() -> None:
     for stock in ("active.rules.in_force", "active.normative_docs.issued", "active.rules.issued"):
         assert stock not in keys_2021
     assert "active.procurement.amount" not in keys_2019  # printed in varying units
+
+
+def test_batch_runs_the_rollups_of_a_manifest(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    city = with_value(
+        uniform_report("2021", "2", agency="某市", year=2024), "applications.received.total", 9
+    )
+    write_report(corpus / "city.json", city)
+    write_report(corpus / "a.json", uniform_report("2021", "1", agency="甲区", year=2024))
+    manifest = tmp_path / "units.csv"
+    manifest.write_text("parent,unit\n某市,甲区\n某市,乙区\n", encoding="utf-8")
+    database = tmp_path / "corpus.sqlite"
+    args = ["batch", str(corpus), "--db", str(database), "--workers", "1"]
+    assert main([*args, "--manifest", str(manifest)]) == 1
+    assert "汇总核对" in capsys.readouterr().out
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT code, cells, path, fingerprint FROM series_findings WHERE code LIKE 'rollup.%'"
+        ).fetchall()
+    codes = sorted({code for code, *_ in rows})
+    assert codes == ["rollup.mismatch", "rollup.unit_missing"]
+    mismatched = [json.loads(cells) for code, cells, _, _ in rows if code == "rollup.mismatch"]
+    assert ["applications.received.total"] in mismatched
+    assert all(path.endswith("city.json") and len(fp) == 16 for _, _, path, fp in rows)
+    # The same findings as the rollup command over the database, fingerprints included.
+    found = rollup_corpus(
+        [gr.read(corpus / "city.json").report, gr.read(corpus / "a.json").report],
+        read_manifest(manifest),
+    )
+    assert sorted(fp for *_, fp in rows) == sorted(fingerprint(f) for f in found)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("某市\n", encoding="utf-8")
+    assert main([*args, "--manifest", str(bad)]) == 2
