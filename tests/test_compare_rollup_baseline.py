@@ -39,9 +39,15 @@ def with_value(report: AnnualReport, key: str, value: int) -> AnnualReport:
     return build_report(report.edition, cells, meta=report.meta, narrative=report.narrative)[0]
 
 
-@given(reports(single_other_row=None))
-def test_compare_with_itself_has_no_change_and_similarity_one(report: AnnualReport) -> None:
-    report = attrs.evolve(report, narrative=PROSE)
+@given(reports(single_other_row=None), st.data())
+def test_compare_with_itself_has_no_change_and_similarity_one(
+    report: AnnualReport, data: st.DataObject
+) -> None:
+    # Some cells printed blank or with a marker, as real reports print them.
+    cells = report.cell_map()
+    for key in data.draw(st.sets(st.sampled_from(sorted(cells)), max_size=8)):
+        cells[key] = gr.parse_cell_text(data.draw(st.sampled_from(["", "/", "不适用", "—"])))
+    report = build_report(report.edition, cells, meta=report.meta, narrative=PROSE)[0]
     result = compare(report, report, old_findings=[], new_findings=[])
     assert result.changed == ()
     assert all(c.change in (0, None) for c in result.changes)
@@ -92,6 +98,9 @@ def test_units_summing_to_parent_are_clean_and_one_cell_off_is_named(
     parent: AnnualReport, count: int, data: st.DataObject
 ) -> None:
     keys = additive_keys(parent.edition)
+    # Every count of sections 三 and 四 adds up (taken from the template, not from additive_keys).
+    counts = [s.key for s in parent.template() if s.key.startswith(("applications.", "reviews."))]
+    assert set(counts) <= set(keys)
     # Units: the parent's values split at random; the last unit takes the rest.
     split = random.Random(data.draw(st.integers(0, 2**32)))
     units_values: list[dict[str, Number]] = [{} for _ in range(count)]
@@ -250,3 +259,79 @@ def test_the_chinese_comparison_names_cells_by_their_labels_not_their_keys() -> 
     for internal in ("applications.", "active.", "natural_person", " ok", "inconsistency"):
         assert internal not in zh
     assert "applications.received.natural_person" in en and "natural_person: " in en
+
+
+def test_carry_over_is_judged_only_between_consecutive_years() -> None:
+    old = with_value(
+        uniform_report("2021", agency="某市", year=2023), "applications.carried_out.total", 9
+    )
+    for year, judged in ((2024, True), (2025, False), (2023, False)):
+        new = attrs.evolve(old, meta=attrs.evolve(old.meta, year=year))
+        result = compare(old, new, old_findings=[], new_findings=[])
+        [total] = [c for c in result.carry_over if c.column == "total"]
+        assert total.matches is (False if judged else None)
+        assert result.consecutive_years is judged
+        data = result.to_data()
+        jsonschema.validate(data, SCHEMA)
+        assert data["consecutive_years"] is judged
+        assert ("不是相邻年度" in result.to_text()) is not judged
+
+
+def test_two_readings_of_one_real_report_compare_as_unchanged(corpus, corpus_next) -> None:  # type: ignore[no-untyped-def]
+    # The same Huai'an 2024 report, from its PDF and from a PDF viewer's copy of it.
+    pdf = gr.read(corpus / "real" / "huaian-2024.pdf").report
+    copied = gr.read(corpus_next / "huaian-2024-copied.txt").report
+    result = compare(pdf, copied)
+    assert result.changed == ()
+    assert result.consecutive_years is False
+    assert all(c.matches is None for c in result.carry_over)
+    assert [s.title for s in result.sections][:1] == ["一、总体情况"]
+    assert all(s.warning for s in result.sections)
+    jsonschema.validate(result.to_data(), SCHEMA)
+
+
+def test_section_two_adds_up_only_where_agencies_add_up() -> None:
+    keys_2021, keys_2019 = set(additive_keys("2021")), set(additive_keys("2019"))
+    assert {"active.licensing.decisions", "active.penalty.decisions", "active.fees.amount"} <= (
+        keys_2021
+    )
+    assert {"active.procurement.projects", "active.penalty.decisions"} <= keys_2019
+    for stock in ("active.rules.in_force", "active.normative_docs.issued", "active.rules.issued"):
+        assert stock not in keys_2021
+    assert "active.procurement.amount" not in keys_2019  # printed in varying units
+
+
+def test_batch_runs_the_rollups_of_a_manifest(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    city = with_value(
+        uniform_report("2021", "2", agency="某市", year=2024), "applications.received.total", 9
+    )
+    write_report(corpus / "city.json", city)
+    write_report(corpus / "a.json", uniform_report("2021", "1", agency="甲区", year=2024))
+    manifest = tmp_path / "units.csv"
+    manifest.write_text("parent,unit\n某市,甲区\n某市,乙区\n", encoding="utf-8")
+    database = tmp_path / "corpus.sqlite"
+    args = ["batch", str(corpus), "--db", str(database), "--workers", "1"]
+    assert main([*args, "--manifest", str(manifest)]) == 1
+    assert "汇总核对" in capsys.readouterr().out
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT code, cells, path, fingerprint FROM series_findings WHERE code LIKE 'rollup.%'"
+        ).fetchall()
+    codes = sorted({code for code, *_ in rows})
+    assert codes == ["rollup.mismatch", "rollup.unit_missing"]
+    mismatched = [json.loads(cells) for code, cells, _, _ in rows if code == "rollup.mismatch"]
+    assert ["applications.received.total"] in mismatched
+    assert all(path.endswith("city.json") and len(fp) == 16 for _, _, path, fp in rows)
+    # The same findings as the rollup command over the database, fingerprints included.
+    found = rollup_corpus(
+        [gr.read(corpus / "city.json").report, gr.read(corpus / "a.json").report],
+        read_manifest(manifest),
+    )
+    assert sorted(fp for *_, fp in rows) == sorted(fingerprint(f) for f in found)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("某市\n", encoding="utf-8")
+    assert main([*args, "--manifest", str(bad)]) == 2

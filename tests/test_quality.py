@@ -80,3 +80,51 @@ def test_markers_are_markers_not_text(text: str) -> None:
     assert "cell.text" not in [f.code for f in found]
     [blank] = [f for f in found if f.code == "quality.blank_cells"]
     assert blank.actual == 1 and blank.severity is gr.Severity.INFO
+
+
+SEED = (
+    "000_1b9620dd6cf289c9.txt"  # 刘二堡镇 2021: sections 一, 五 and 六 as the template numbers them
+)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda t: t, []),
+        (
+            lambda t: t.replace("五、存在的主要问题及改进情况", "四、存在的主要问题及改进情况"),
+            ["quality.section_number"],
+        ),
+        (
+            lambda t: (
+                t.split("五、存在的主要问题及改进情况")[0]
+                + "五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无\n"
+            ),
+            ["quality.problems_empty"],
+        ),
+        (
+            lambda t: t.split("五、存在的主要问题及改进情况")[0] + "六、其他需要报告的事项\n无\n",
+            ["quality.section_missing"],
+        ),
+    ],
+)
+def test_quality_of_a_real_report_as_read(corpus, tmp_path, edit, expected) -> None:  # type: ignore[no-untyped-def]
+    text = (corpus / "seeds" / SEED).read_text(encoding="utf-8")
+    path = tmp_path / SEED
+    path.write_text(edit(text), encoding="utf-8")
+    assert codes(gr.read(path).report) == expected
+
+
+def test_a_marker_in_a_real_report_is_counted_not_an_error(corpus, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    lines = (corpus / "seeds" / SEED).read_text(encoding="utf-8").split("\n")
+    # The first cell of 一、本年新收 (a 0 on its own line) printed as 不适用.
+    start = next(i for i, line in enumerate(lines) if "本年新收政府信息公开申请数量" in line)
+    first = next(i for i in range(start, len(lines)) if lines[i].strip() == "0")
+    lines[first] = lines[first].replace("0", "不适用")
+    path = tmp_path / SEED
+    path.write_text("\n".join(lines), encoding="utf-8")
+    found = validate(gr.read(path).report)
+    assert "cell.text" not in [f.code for f in found]
+    assert not [f for f in found if f.severity.fails]
+    [blank] = [f for f in found if f.code == "quality.blank_cells"]
+    assert blank.actual == 1 and blank.severity is gr.Severity.INFO

@@ -235,6 +235,7 @@ def _parser() -> argparse.ArgumentParser:
         "counted in the summary)",
     )
 
+    cli_checks.add_batch_options(batch)
     cli_checks.add_commands(commands)
 
     export = commands.add_parser("export", help="export a batch database as CSV, Parquet or xlsx")
@@ -695,6 +696,14 @@ def _batch(args: argparse.Namespace) -> int:
     missing = [str(root) for root in roots if not root.exists()]
     if missing:
         raise _UsageError(f"no such file or folder: {', '.join(missing)}")
+    manifest = None
+    if args.manifest:  # read before the corpus, so that a bad manifest costs nothing
+        from .rollups import read_manifest
+
+        try:
+            manifest = read_manifest(args.manifest)
+        except (OSError, ValueError) as exc:
+            raise _UsageError(f"cannot read the manifest {args.manifest}: {exc}") from exc
     workers = args.workers or default_workers()
     limits = DEFAULT_LIMITS
     if args.seconds_per_document is not None:
@@ -717,11 +726,27 @@ def _batch(args: argparse.Namespace) -> int:
         )
     except StorageError as exc:
         raise _UsageError(str(exc)) from exc
+    rollups = mismatches = 0
+    if manifest is not None:
+        rollups, mismatches = cli_checks.batch_rollups(
+            Path(args.db), manifest, _load_aliases(args.aliases)
+        )
     if args.format == "json":
-        print(json.dumps(dataclasses.asdict(summary), ensure_ascii=False))
+        data = dataclasses.asdict(summary)
+        if manifest is not None:
+            data |= {"rollup_findings": rollups, "rollup_mismatches": mismatches}
+        print(json.dumps(data, ensure_ascii=False))
     else:
         print(summary.line() if args.lang == "en" else summary.line_zh())
+        if manifest is not None:
+            print(
+                f"rollup: {rollups} finding(s), {mismatches} parent cell(s) differ from their units"
+                if args.lang == "en"
+                else f"汇总核对：{rollups} 项问题，其中 {mismatches} 项上级数与下级之和不符"
+            )
     status = EXIT_FINDINGS if summary.failing_reports or summary.failing_series else EXIT_CLEAN
+    if mismatches:
+        status = EXIT_FINDINGS
     if summary.errors:
         status = max(status, _UNREADABLE_STATUS[args.unreadable])
     return status

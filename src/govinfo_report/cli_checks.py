@@ -51,6 +51,71 @@ def add_commands(commands: Any) -> None:
     rollup.add_argument("--reader", help="force a reader by name")
 
 
+def add_batch_options(batch: argparse.ArgumentParser) -> None:
+    """``--manifest CSV`` for ``batch``: the roll-ups over the corpus just read."""
+    batch.add_argument(
+        "--manifest",
+        metavar="CSV",
+        help="CSV of parent,unit agency names: after reading, check each parent's report "
+        "against its units' (rollup) and store the findings in series_findings",
+    )
+
+
+def batch_rollups(
+    database: Path, manifest: dict[str, list[str]], aliases: dict[str, str]
+) -> tuple[int, int]:
+    """Run the roll-ups of ``manifest`` over a batch database and add their findings to its
+    ``series_findings`` (with their fingerprints); returns (findings, mismatches)."""
+    import sqlite3
+
+    from .baseline import fingerprint
+    from .rollups import rollup_corpus
+    from .serialize import findings_to_data
+    from .validation import normalise_agency
+
+    reports = _reports_from_db(database)
+    findings = rollup_corpus(reports, manifest, aliases=aliases)
+    sources = {
+        (normalise_agency(aliases.get(r.meta.agency, r.meta.agency)), r.meta.year): r.source
+        for r in reversed(reports)  # the first report of an agency and year, as rollup_corpus
+        if r.meta.agency and r.meta.year is not None
+    }
+    rows = []
+    for finding, item in zip(findings, findings_to_data(findings), strict=True):
+        agency = normalise_agency(aliases.get(finding.agency or "", finding.agency or ""))
+        path = sources.get((agency, finding.year))
+        rows.append(
+            (
+                finding.agency,
+                finding.year,
+                finding.related_year,
+                path,
+                finding.code,
+                finding.severity.value,
+                finding.message,
+                finding.message_en,
+                json.dumps(list(finding.cells), ensure_ascii=False),
+                None if item.get("expected") is None else str(item["expected"]),
+                None if item.get("actual") is None else str(item["actual"]),
+                finding.rule,
+                json.dumps([path] if path else [], ensure_ascii=False),
+                fingerprint(finding),
+            )
+        )
+    connection = sqlite3.connect(database)
+    try:
+        with connection:
+            connection.executemany(
+                "INSERT INTO series_findings (agency, year, related_year, path, code, severity, "
+                "message, message_en, cells, expected, actual, rule, paths, fingerprint) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+    finally:
+        connection.close()
+    return len(findings), sum(f.code == "rollup.mismatch" for f in findings)
+
+
 def add_baseline_options(check: argparse.ArgumentParser) -> None:
     """``--baseline FILE`` and ``--update-baseline`` for ``validate``."""
     check.add_argument(

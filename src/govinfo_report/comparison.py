@@ -77,10 +77,14 @@ class CarryOver:
     column: str
     carried_out_old: Number | None
     carried_in_new: Number | None
+    consecutive: bool = True
+    """Whether the new report is for the year after the old one (or a year is unknown); only
+    then must what one carried out be what the other carried in."""
 
     @property
     def matches(self) -> bool | None:
-        if self.carried_out_old is None or self.carried_in_new is None:
+        """``None`` when a value is blank or the years are not consecutive."""
+        if self.carried_out_old is None or self.carried_in_new is None or not self.consecutive:
             return None
         return self.carried_out_old == self.carried_in_new
 
@@ -122,6 +126,11 @@ class Comparison:
     def changed(self) -> tuple[CellChange, ...]:
         return tuple(c for c in self.changes if c.changed)
 
+    @property
+    def consecutive_years(self) -> bool | None:
+        """Whether ``new`` is the year after ``old`` (``None`` when a year is unknown)."""
+        return _consecutive(self.old, self.new)
+
     def to_data(self) -> dict[str, Any]:
         """The JSON document of ``govinfo-report compare --format json``."""
         from .serialize import findings_to_data
@@ -142,6 +151,7 @@ class Comparison:
                 }
                 for c in self.changes
             ],
+            "consecutive_years": self.consecutive_years,
             "only_old": list(self.only_old),
             "only_new": list(self.only_new),
             "carry_over": [
@@ -195,6 +205,13 @@ class Comparison:
             if en
             else "结转衔接（去年结转下年度 → 今年上年结转）："
         )
+        if self.consecutive_years is False:
+            years = f"{self.old.meta.year} → {self.new.meta.year}"
+            lines.append(
+                f"  not consecutive years ({years}): not compared"
+                if en
+                else f"  不是相邻年度（{years}），不核对结转"
+            )
         for carry in self.carry_over:
             if en:
                 mark = {True: "ok", False: "MISMATCH", None: "?"}[carry.matches]
@@ -293,6 +310,12 @@ def _number(value: Number | None) -> int | str | None:
     if value is None or isinstance(value, int):
         return value
     return str(value)
+
+
+def _consecutive(old: AnnualReport, new: AnnualReport) -> bool | None:
+    if old.meta.year is None or new.meta.year is None:
+        return None
+    return new.meta.year == old.meta.year + 1
 
 
 def _name(report: AnnualReport) -> str:
@@ -401,11 +424,13 @@ def compare(
     ]
     order = {c.key: i for i, c in enumerate(changes)}
     changes.sort(key=lambda c: _largest_first(c, order[c.key]))
+    consecutive = _consecutive(old, new) is not False
     carry = tuple(
         CarryOver(
             column,
             old.cell(f"applications.carried_out.{column}").value,
             new.cell(f"applications.carried_in.{column}").value,
+            consecutive,
         )
         for column in APPLICANT_COLUMNS
     )

@@ -95,7 +95,8 @@ NARRATIVE_CODES = (
         "正文所述收到申请数与表格不符",
         "prose: applications received",
         "The prose says 收到 / 受理 / 新收 … 申请 N 件 and N is neither 本年新收·总计, nor 本年新收 + "
-        "上年结转, nor （七）总计 (everything handled)." + _COMMON,
+        "上年结转 (or its equal as the table balances, （七）总计 + 结转下年度), nor （七）总计 "
+        "(everything handled)." + _COMMON,
         "「全年共受理政府信息公开申请12件」 while 本年新收 is 10 and 上年结转 0.",
     ),
     _code(
@@ -163,9 +164,9 @@ NARRATIVE_CODES = (
         "percentage",
         "正文所述百分比与表格不符",
         "prose: percentage",
-        "A share stated after a count (占 33.9%) matches no count reading divided by （七）总计, "
-        "本年新收 or 本年新收 + 上年结转, within one unit of its last printed decimal. Strict "
-        "profile only: publishers round, truncate and choose bases freely.",
+        "A share stated after a count (占 33.9%, also in brackets: （占比 33.9%）) matches no "
+        "count reading divided by （七）总计, 本年新收 or 本年新收 + 上年结转, within one unit of "
+        "its last printed decimal. Strict profile only: publishers round, truncate and choose bases freely.",
         "「不予处理 158 件，占 29.6%」 while 158 / 805 is 19.6%.",
         profile="strict",
     ),
@@ -179,7 +180,8 @@ _SENTENCE_ENDS = "!?;！？；"
 _GAP = r"[^,;:、()。\d%]"
 """A character inside one clause that is not a number."""
 _NUMBER = r"(?P<n>\d+)件"
-_PERCENT = re.compile(r",?(?:占|比例为|占比)[^,;:、()。\d%]{0,8}?(?P<p>\d+(?:\.\d+)?)%")
+# A share right after the count, also in brackets: 予以公开40件（占55.6%）.
+_PERCENT = re.compile(r"[,(]?(?:占|比例为|占比)[^,;:、()。\d%]{0,8}?(?P<p>\d+(?:\.\d+)?)%")
 
 # Words between the topic and its number that change what is counted.
 _STOP = re.compile(
@@ -704,7 +706,9 @@ def _readings_of(table: _Table, topic: str) -> list[Reading]:
         on_hand = _combined([received, carried_in], "本年新收+上年结转", "received + carried in")
         everything = _combined([total, carried_out], "总计+结转下年度", "total + carried out")
         if topic == "received":
-            return [*received, *on_hand, *total]
+            # 总计 + 结转下年度 is what was on hand as the table balances it; the literal sums
+            # (_literal_sums) take it too, so both must list it.
+            return [*received, *on_hand, *total, *everything]
         return [*total, *everything, *received, *on_hand]
     if topic in ("carried_in", "carried_out"):
         return rows(topic)[0]
@@ -879,8 +883,11 @@ def _literal_sums(
         # The 自然人 column of each row alone, which some reports quote (as _outcome_readings).
         rows = ("granted", "partially_granted") if tail == "granted_or_partial" else (tail,)
         naturals = tuple(cells(a + row, columns=("natural_person",)) for row in rows)
-        if tail in ("granted", "granted_or_partial"):
-            both = (a + "granted", a + "partially_granted")
+        both = (a + "granted", a + "partially_granted")
+        if tail == "granted_or_partial":
+            # Never 予以公开 alone: the words name both rows (as _outcome_readings).
+            return (cells(*both), cells(*both, columns=added), *naturals)
+        if tail == "granted":
             return (
                 cells(a + "granted"),
                 cells(*both),
