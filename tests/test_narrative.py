@@ -16,13 +16,16 @@ from govinfo_report.testing import uniform_report
 from govinfo_report.testing.prose import PHRASINGS, prose_for
 from govinfo_report.testing.strategies import reports
 from govinfo_report.validation.narrative import (
-    _SENTENCE,
+    _SENTENCE_ENDS,
     Statement,
     _normalise,
     narrative_findings,
     readings,
     statements,
 )
+
+_SENTENCE = re.compile(f"[^。{re.escape(_SENTENCE_ENDS)}]+")
+"""A sentence of normalised prose, numbered as statements number them."""
 
 HUAIAN = (
     "2024 年，全市共受理政府信息公开申请 3119 件，答\n复 3050 件（含上年度结转申请 34 件，"
