@@ -126,6 +126,20 @@ def test_corpus_pdf_reads_exactly(corpus: Path) -> None:
     assert cell.provenance is not None and cell.provenance.page == 4 and cell.provenance.bbox
 
 
+def test_prose_lines_ending_in_a_number_stay_in_their_section(corpus: Path) -> None:
+    """The reader takes a line of prose ending in a number for a row of a table without
+    rulings; in a prose section it is still that section's text, not dropped."""
+    report = gr.read(corpus / "real" / "huaian-2024.pdf").report
+    overview = "".join(report.narrative[0].text.split())
+    for line in (
+        "答复），均在法定期限内予以答复。政府信息公开行政复议351",
+        "件，其中结果维持72件，结果纠正64件，其他结果178件，尚",
+        "未审结37件；政府信息公开行政诉讼46件，其中结果维持25",
+        "不规范等新老问题。截至目前，全市在运维政务新媒体共计95",
+    ):
+        assert line in overview
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
 @given(reports(single_other_row=None))

@@ -161,3 +161,16 @@ def test_undecodable_text_names_the_byte_where_utf8_failed(bom: bytes) -> None:
     with pytest.raises(gr.ReportReadError) as caught:
         gr.read(data, name="cut.txt", reader="text")
     assert f"byte {len(bom) + len(line) - 3}" in str(caught.value)
+
+
+def test_a_table_inside_a_prose_section_is_kept_in_its_text() -> None:
+    """A small table an agency puts in 总体情况 is not one of the template's tables: its rows are
+    that section's text, not dropped."""
+    sample = (Path(__file__).parent.parent / "examples" / "sample-2023.txt").read_text("utf-8")
+    table = "\n| 公开渠道 | 条数 |\n|---|---|\n| 政府网站 | 5500 |\n| 政务新媒体 | 1200 |\n"
+    with_table = sample.replace("一、总体情况\n", "一、总体情况\n" + table, 1)
+    report = gr.read_text(with_table, name="sample.md").report
+    overview = report.narrative[0]
+    assert overview.title == "一、总体情况"
+    assert overview.text.splitlines()[:3] == ["公开渠道 条数", "政府网站 5500", "政务新媒体 1200"]
+    assert gr.to_cells(report) == gr.to_cells(gr.read_text(sample, name="sample.txt").report)

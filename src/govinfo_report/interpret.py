@@ -203,7 +203,12 @@ def _walk(
                 rows.append(_Row(section, split_value_cells(line_row)))
             continue
         assert isinstance(block, Table)
+        in_prose = section is not None and section not in _TABLE_SECTIONS
         for cells in _table_rows(block):
+            if in_prose:
+                # A table inside a prose section (or a line of prose that a reader took for a
+                # row because it ends in a number) is part of that section's text.
+                text_lines.append(" ".join(t for t in map(_TEXT, cells) if t.strip()))
             # The row's texts joined: a cheap screen before each cell is matched. Without a space
             # or a "Col", no cell prints several values or is a placeholder.
             joined = "".join(map(_TEXT, cells))
