@@ -82,6 +82,44 @@ def test_slot_constructor_builds_cells_and_pieces(
     )
 
 
+@given(provenances)
+def test_a_provenance_with_fields_left_unset_is_the_provenance_the_class_builds(
+    provenance: Provenance,
+) -> None:
+    """The readers' provenance stores only the fields it is given; the others read as their
+    defaults, and nothing (equality, hashing, repr, copies, pickles, evolve) tells it apart."""
+    import copy
+    import pickle
+
+    given_fields = ("source", "line", "table", "row", "column")
+    values = attrs.asdict(provenance, recurse=False)
+    expected = Provenance(**{n: values[n] for n in given_fields})
+    build = slot_constructor(Provenance, *given_fields)
+
+    def made() -> Provenance:
+        return build(*(values[n] for n in given_fields))
+
+    # Each use on a fresh one, before any field was read and filled in.
+    assert made() == expected and expected == made()
+    assert hash(made()) == hash(expected)
+    assert repr(made()) == repr(expected)
+    assert pickle.loads(pickle.dumps(made())) == expected
+    assert copy.copy(made()) == expected and copy.deepcopy(made()) == expected
+    assert attrs.evolve(made(), placed_by="position") == attrs.evolve(
+        expected, placed_by="position"
+    )
+    assert attrs.asdict(made()) == attrs.asdict(expected)
+    assert made().describe("zh") == expected.describe("zh")
+    assert made().one_based() == expected.one_based()
+    _same(made(), expected)
+    unset = made()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        unset.page = 3  # type: ignore[misc]
+    assert unset.page is None  # still its default after the refused write
+    with pytest.raises(AttributeError):
+        _ = unset.pages  # type: ignore[attr-defined]  # no field: still an error (and to mypy)
+
+
 def test_slot_constructor_refuses_classes_whose_init_does_more() -> None:
     @attrs.frozen
     class Checked:

@@ -15,7 +15,7 @@ import types
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
@@ -64,6 +64,42 @@ MARKERS = frozenset(
 """Texts that publishers put in a cell to mean "not applicable" or "none"."""
 
 
+def default_of_unset_field(instance: object, name: str) -> object:
+    """``__getattr__`` of a slotted attrs class whose :func:`slot_constructor` leaves the fields
+    it is not given unset: an unset field reads as its default (stored on first read, so it is
+    worked out once), exactly as if the constructor had stored it. Any other missing attribute
+    is an ``AttributeError`` as usual.
+
+    Readers build a provenance for every table cell and give it four or five of its twelve
+    fields; storing the other seven defaults cost more than the rest of the provenance.
+    """
+    cls = type(instance)
+    fillers = _DEFAULT_FILLERS.get(cls)
+    if fillers is None:
+        fillers = _DEFAULT_FILLERS[cls] = _default_fillers(cls)
+    filler = fillers.get(name)
+    if filler is None:
+        raise AttributeError(f"{cls.__qualname__!r} object has no attribute {name!r}")
+    store, default = filler
+    store(instance, default)
+    return default
+
+
+_DEFAULT_FILLERS: dict[type, dict[str, tuple[Callable[[object, object], None], object]]] = {}
+
+
+def _default_fillers(cls: type) -> dict[str, tuple[Callable[[object, object], None], object]]:
+    return {
+        field.name: (_slot_of(cls, field.name).__set__, field.default)
+        for field in attrs.fields(cls)
+        if field.default is not attrs.NOTHING and not isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
+    }
+
+
+def _slot_of(cls: type, name: str) -> Any:
+    return next(k.__dict__[name] for k in cls.__mro__ if name in k.__dict__)
+
+
 @attrs.frozen
 class Provenance:
     """Where a value came from. Readers fill what their format knows; the rest stays ``None``.
@@ -96,6 +132,9 @@ class Provenance:
     being unreadable (see ``read.placed_by_position``); ``None`` when its label placed it."""
     confidence: float | None = None
     """Recognition confidence from 0 to 1 when the text was recognised from an image (OCR)."""
+
+    if not TYPE_CHECKING:  # mypy would take any attribute name as valid
+        __getattr__ = default_of_unset_field  # readers leave the fields they do not know unset
 
     def describe(self, lang: str = "en") -> str:
         """A short human-readable location such as ``report.pdf:3 (table 2, row 6, column 3)``.
@@ -198,6 +237,9 @@ def slot_constructor(cls: type[_C], *given: str) -> Callable[..., _C]:
     the same work in about half the time. Only for classes whose ``__init__`` does nothing else:
     a validator, converter, factory default, keyword-only or non-``init`` field, or an
     ``__attrs_pre_init__``/``__attrs_post_init__`` is refused (``TypeError``).
+
+    A class whose ``__getattr__`` is :func:`default_of_unset_field` reads an unset field as its
+    default: with ``given``, the other fields are then left unset rather than stored.
     """
     if not attrs.has(cls) or not hasattr(cls, "__slots__"):
         raise TypeError(f"{cls.__qualname__} is not a slotted attrs class")
@@ -207,6 +249,7 @@ def slot_constructor(cls: type[_C], *given: str) -> Callable[..., _C]:
     unknown = set(given) - {field.name for field in fields}
     if unknown or len(set(given)) != len(given):
         raise TypeError(f"{cls.__qualname__}: fields {given} are not its fields, once each")
+    defaults_on_read = cls.__dict__.get("__getattr__") is default_of_unset_field
     namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
     parameters: list[str] = list(given)
     lines: list[str] = []
@@ -220,7 +263,7 @@ def slot_constructor(cls: type[_C], *given: str) -> Callable[..., _C]:
             or isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
         ):
             raise TypeError(f"{cls.__qualname__}.{field.name} is not a plain field")
-        slot = next(k.__dict__[field.name] for k in cls.__mro__ if field.name in k.__dict__)
+        slot = _slot_of(cls, field.name)
         if not isinstance(slot, types.MemberDescriptorType):
             raise TypeError(f"{cls.__qualname__}.{field.name} is not a slot")
         namespace[f"_set{index}"] = slot.__set__
@@ -228,6 +271,8 @@ def slot_constructor(cls: type[_C], *given: str) -> Callable[..., _C]:
         if field.default is not attrs.NOTHING:
             namespace[f"_default{index}"] = field.default
             if given and field.name not in given:
+                if defaults_on_read:
+                    continue  # read as its default (default_of_unset_field)
                 value = f"_default{index}"
             elif not given:
                 parameters.append(f"{field.name}=_default{index}")
