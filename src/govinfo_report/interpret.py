@@ -481,7 +481,10 @@ def _active(
         if label_cell is not None and _values_only(row):
             row = _Row(row.section, (label_cell, *row.cells))
         for position in range(len(row.cells) - 1, -1, -1):
-            key = _active_label(row.cells[position].text)
+            text = row.cells[position].text
+            if not text or text.isdecimal():
+                continue  # digits alone name no row (match_label: value-like)
+            key = _active_label(text)
             if key is None:
                 continue
             used.add(index)
@@ -592,7 +595,10 @@ def _applications(
         label_at: int | None = None
         match: LabelMatch | None = None
         for position in range(len(row.cells) - 1, -1, -1):
-            match = match_label(row.cells[position].text, "applications")
+            text = row.cells[position].text
+            if not text or text.isdecimal():
+                continue  # what match_label says of digits alone (value-like): no label
+            match = match_label(text, "applications")
             if match is not None:
                 label_at = position
                 break
@@ -1109,7 +1115,15 @@ def _is_column_header(row: _Row) -> bool:
     """A header row of section 三 (自然人 | 法人或其他组织 | 总计) or 四 (结果维持 … 总计): its
     总计 names a column, not the （七）总计 row."""
     columns = _column_labels()
-    return sum(_compact(c.text) in columns for c in row.cells if c.text) >= 2
+    found = 0
+    for cell in row.cells:
+        text = cell.text
+        # Digits alone (most cells) never are a column's label: no look-up for them.
+        if text and not text.isdecimal() and _compact(text) in columns:
+            found += 1
+            if found == 2:
+                return True
+    return False
 
 
 _REVIEW_HEADERS = frozenset(
