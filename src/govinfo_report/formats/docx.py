@@ -309,7 +309,7 @@ def _grid_cells(rows: _Rows, name: str, index: int, max_cells: int) -> tuple[Gri
             elif merge == "continue" and column in open_merges:
                 at = open_merges[column]
                 above = cells[at]
-                cells[at] = GridCell(
+                cells[at] = _new_grid_cell(
                     above.text,
                     above.row,
                     above.column,
