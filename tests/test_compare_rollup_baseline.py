@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -90,7 +91,17 @@ def test_changed_cell_is_first_and_highlighted() -> None:
         7,
         7,
     )
-    assert result.to_html().count('<tr class="changed">') == 1
+    page = result.to_html()
+    assert page.count('<tr class="changed">') == 1
+    # Both reports' official tables side by side, the changed cell marked in each.
+    assert page.count("<table><tbody>") == 6  # sections 二, 三 and 四 of both reports
+    marked = re.findall(
+        r'<td class="changed" data-key="([^"]+)" title="([^"]*)">([^<]*)</td>', page
+    )
+    assert marked == [
+        ("applications.received.natural_person", "0 → 7", "0"),
+        ("applications.received.natural_person", "0 → 7", "7"),
+    ]
 
 
 @given(reports(edition="2021"), st.integers(2, 4), st.data())

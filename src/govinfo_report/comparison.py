@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from .findings import Finding
+from .layout import SpannedTable, official_grids
 from .model import APPLICANT_COLUMNS, AnnualReport, NarrativeSection
 from .validation.arithmetic import _COLUMN_ZH, short_label
 
@@ -287,15 +288,59 @@ class Comparison:
             f"<title>{old} → {new}</title><style>"
             "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
             "td,th{border:1px solid #999;padding:2px 6px}tr.changed td{background:#fff3b0}"
-            ".pair{display:grid;grid-template-columns:1fr 1fr;gap:2em}mark{background:#ffd0d0}"
-            "h3.warning{color:#b00}</style></head><body>"
-            f"<h1>{old} → {new}</h1><h2>表格</h2><table><thead><tr><th>单元格</th><th>{old}</th>"
+            ".pair{display:grid;grid-template-columns:1fr 1fr;gap:2em}.pair>div{overflow-x:auto}"
+            "mark{background:#ffd0d0}"
+            "h3.warning{color:#b00}td.changed{background:#fff3b0;outline:2px solid #c90}"
+            "td.label{text-align:left}</style></head><body>"
+            f"<h1>{old} → {new}</h1><h2>表格（官方格式，变化的单元格标出）</h2>"
+            f"{self._tables_side_by_side()}"
+            f"<h2>逐格变化</h2><table><thead><tr><th>单元格</th><th>{old}</th>"
             f"<th>{new}</th><th>变化</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<h2>结转衔接</h2><table><thead><tr><th>列</th><th>{old} 结转下年度</th>"
             f"<th>{new} 上年结转</th></tr></thead><tbody>{carry}</tbody></table>"
             f"<h2>文字部分（标记：与上年相同的句子）</h2>{''.join(prose)}"
             f'<h2>问题</h2><div class="pair">{findings}</div></body></html>\n'
         )
+
+    def _tables_side_by_side(self) -> str:
+        """Each of sections 二, 三 and 四 of both reports in the official layout, next to each
+        other; a changed cell is marked in both, its title giving old → new."""
+        changes = {c.key: c for c in self.changes if c.changed}
+        esc = html.escape
+
+        def table(grid: SpannedTable) -> str:
+            rows = []
+            for row in grid.rows:
+                cells = []
+                for cell in row:
+                    spans = (f' rowspan="{cell.row_span}"' if cell.row_span > 1 else "") + (
+                        f' colspan="{cell.column_span}"' if cell.column_span > 1 else ""
+                    )
+                    change = changes.get(cell.key or "")
+                    if cell.key is None:
+                        marks = ' class="label"'
+                    elif change is not None:
+                        marks = (
+                            f' class="changed" data-key="{cell.key}"'
+                            f' title="{esc(change.old_text)} → {esc(change.new_text)}"'
+                        )
+                    else:
+                        marks = f' data-key="{cell.key}"'
+                    cells.append(f"<td{spans}{marks}>{esc(cell.text)}</td>")
+                rows.append(f"<tr>{''.join(cells)}</tr>")
+            return f"<table><tbody>{''.join(rows)}</tbody></table>"
+
+        old_grids = {grid.section: grid for grid in official_grids(self.old)}
+        parts = []
+        for grid in official_grids(self.new):
+            before = old_grids.get(grid.section)
+            old_table = table(before) if before is not None else "<p>（无）</p>"
+            parts.append(
+                f'<h3>{esc(grid.title)}</h3><div class="pair">'
+                f"<div><h4>{esc(_name(self.old))}</h4>{old_table}</div>"
+                f"<div><h4>{esc(_name(self.new))}</h4>{table(grid)}</div></div>"
+            )
+        return "".join(parts)
 
     @property
     def _order(self) -> dict[str, int]:
