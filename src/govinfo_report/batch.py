@@ -188,6 +188,9 @@ class FileResult:
     path_bytes: bytes | None = None
     error_code: str | None = None
     """The :attr:`~govinfo_report.ReportReadError.code` of an unreadable file."""
+    stored: bool = False
+    """Already committed by the worker process that read it: only the path, the outcome and the
+    counts' fields are filled (the rows are in the database, not here)."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The fields as a tuple: less to pickle and unpickle than the instance's dictionary.
@@ -584,12 +587,34 @@ def _window(workers: int) -> int:
     return max(2, 4 * workers)
 
 
-def _start_worker(parent: int, pages: Any) -> None:
-    """Run in each worker: end with the batch, and send slow readers' progress to ``pages``."""
-    global _page_sink
+@dataclass
+class _WorkerDatabase:
+    """The batch database as a worker process writes to it: opened on the worker's first group."""
+
+    path: Path
+    busy_timeout: float
+    connection: sqlite3.Connection | None = None
+
+    def open(self) -> sqlite3.Connection:
+        if self.connection is None:
+            self.connection = connect(self.path, busy_timeout=self.busy_timeout)
+            # As in the batch process: each file's rows are written together, its files row first.
+            self.connection.execute("PRAGMA foreign_keys = OFF")
+        return self.connection
+
+
+_worker_database: _WorkerDatabase | None = None
+"""Where a worker process commits what it reads (set by the pool's initializer when workers store)."""
+
+
+def _start_worker(parent: int, pages: Any, database: _WorkerDatabase | None = None) -> None:
+    """Run in each worker: end with the batch, send slow readers' progress to ``pages``, and
+    commit what it reads into ``database`` (when given)."""
+    global _page_sink, _worker_database
     _die_with_parent(parent)
     if pages is not None:
         _page_sink = pages.put
+    _worker_database = database
 
 
 @contextlib.contextmanager
@@ -617,6 +642,60 @@ def _relayed(page_progress: ProgressCallback | None) -> Iterator[Any]:
 
 def _process_chunk(paths: Sequence[str], limits: Limits) -> list[FileResult]:
     return [process_file(path, limits) for path in paths]
+
+
+def _store_chunk(paths: Sequence[str], limits: Limits) -> list[FileResult]:
+    """Read ``paths`` and commit them in this worker process; what goes back to the batch process
+    is only each file's path and outcome. Each group is one transaction taken after its files are
+    read (the write lock is held for the inserts only) and committed before the batch hears of it,
+    so a file the batch counts as done is in the database whatever happens next."""
+    target = _worker_database
+    if target is None:  # pragma: no cover - the initializer always sets it for this task
+        raise RuntimeError("a storing task ran in a worker without a database")
+    done: list[FileResult] = []
+    group: list[FileResult] = []
+    last_commit = time.monotonic()
+    for path in paths:
+        group.append(process_file(path, limits))
+        if time.monotonic() - last_commit > COMMIT_SECONDS:
+            done += _commit_group(target, group)
+            group, last_commit = [], time.monotonic()
+    done += _commit_group(target, group)
+    return done
+
+
+def _commit_group(target: _WorkerDatabase, group: list[FileResult]) -> list[FileResult]:
+    """Store ``group`` in one transaction; its files as the batch process counts them."""
+    if not group:
+        return []
+    connection = target.open()
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        for result in group:
+            store(connection, result)
+        connection.commit()
+    except (sqlite3.Error, OSError) as exc:
+        with contextlib.suppress(sqlite3.Error):
+            connection.rollback()
+        # A one-line message that crosses back to the batch process as it is.
+        raise StorageError(_storage_message(target.path, exc, target.busy_timeout)) from exc
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            connection.rollback()
+        raise
+    return [
+        FileResult(
+            r.path,
+            r.sha256,
+            r.size,
+            r.outcome,
+            reader=r.reader,
+            path_bytes=r.path_bytes,
+            error_code=r.error_code,
+            stored=True,
+        )
+        for r in group
+    ]
 
 
 def _warm_up() -> None:
@@ -653,29 +732,51 @@ def _warm_up() -> None:
         return
 
 
-def local_executor(
-    workers: int, limits: Limits | None = None, page_progress: ProgressCallback | None = None
-) -> Submit:
-    """Worker processes on this machine (``workers`` 1: in this process).
+class LocalExecutor:
+    """Worker processes on this machine; see :func:`local_executor`.
 
-    Files go to the workers :data:`CHUNK_FILES` at a time, at most four files per worker are in
-    flight, and each pool of workers is replaced after :data:`RECYCLE_FILES` files per worker, so
-    memory does not grow with the corpus. A worker that dies inside a parser costs only its file:
-    the files that were in flight are retried one per process, and the rest go on in a fresh pool.
-    ``page_progress`` gets the progress that slow readers report (the pages of a long scan; see
-    :mod:`govinfo_report.progress`), from every worker.
+    Called with paths, it yields each file's rows for the caller to store. :meth:`storing` gives
+    the same work with each worker committing its own files into the database, which
+    :func:`run_batch` uses: the batch process then only hands out files and counts them.
     """
-    chosen = limits or current_limits()
 
-    def run(paths: Sequence[str]) -> Iterator[FileResult]:
-        if workers <= 1:
-            with on_progress(page_progress):
-                yield from (process_file(p, chosen) for p in paths)
+    def __init__(
+        self, workers: int, limits: Limits, page_progress: ProgressCallback | None = None
+    ) -> None:
+        self.workers = workers
+        self.limits = limits
+        self.page_progress = page_progress
+
+    def __call__(self, paths: Sequence[str]) -> Iterator[FileResult]:
+        if self.workers <= 1:
+            with on_progress(self.page_progress):
+                yield from (process_file(p, self.limits) for p in paths)
             return
-        with _relayed(page_progress) as pages:
-            yield from _in_pools(paths, pages)
+        with _relayed(self.page_progress) as pages:
+            yield from self._in_pools(paths, pages, _process_chunk, None)
 
-    def _in_pools(paths: Sequence[str], pages: Any) -> Iterator[FileResult]:
+    def storing(self, database: Path, busy_timeout: float = BUSY_TIMEOUT) -> Submit | None:
+        """The files committed into ``database`` by the worker processes themselves (results
+        come back with :attr:`FileResult.stored` set); ``None`` with one worker, which reads in
+        the calling process, so that process stores."""
+        if self.workers <= 1:
+            return None
+        target = _WorkerDatabase(database, busy_timeout)
+
+        def run(paths: Sequence[str]) -> Iterator[FileResult]:
+            with _relayed(self.page_progress) as pages:
+                yield from self._in_pools(paths, pages, _store_chunk, target)
+
+        return run
+
+    def _in_pools(
+        self,
+        paths: Sequence[str],
+        pages: Any,
+        task: Callable[[Sequence[str], Limits], list[FileResult]],
+        database: _WorkerDatabase | None,
+    ) -> Iterator[FileResult]:
+        workers, chosen = self.workers, self.limits
         remaining = iter(paths)
         retry: deque[str] = deque()
 
@@ -693,7 +794,9 @@ def local_executor(
             retry.appendleft(first[0])
             suspects: list[str] = []
             pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=workers, initializer=_start_worker, initargs=(os.getpid(), pages)
+                max_workers=workers,
+                initializer=_start_worker,
+                initargs=(os.getpid(), pages, database),
             )
             in_flight: dict[concurrent.futures.Future[list[FileResult]], list[str]] = {}
             quota = workers * RECYCLE_FILES
@@ -708,7 +811,7 @@ def local_executor(
                             break
                         quota -= len(chunk)
                         try:
-                            future = pool.submit(_process_chunk, chunk, chosen)
+                            future = pool.submit(task, chunk, chosen)
                         except concurrent.futures.process.BrokenProcessPool:
                             retry.extendleft(reversed(chunk))
                             raise
@@ -733,11 +836,25 @@ def local_executor(
                     suspects.extend(chunk)
                 pool.shutdown(wait=True, cancel_futures=True)
             # Which in-flight file killed the worker is unknown: each is retried on its own, so only
-            # the culprit is recorded as a crash.
+            # the culprit is recorded as a crash (the caller stores these: they are rare).
             for path in suspects:
                 yield _isolated(path, chosen)
 
-    return run
+
+def local_executor(
+    workers: int, limits: Limits | None = None, page_progress: ProgressCallback | None = None
+) -> LocalExecutor:
+    """Worker processes on this machine (``workers`` 1: in this process).
+
+    Files go to the workers :data:`CHUNK_FILES` at a time, at most four files per worker are in
+    flight, and each pool of workers is replaced after :data:`RECYCLE_FILES` files per worker, so
+    memory does not grow with the corpus. A worker that dies inside a parser costs only its file:
+    the files that were in flight are retried one per process, and the rest go on in a fresh pool.
+    ``page_progress`` gets the progress that slow readers report (the pages of a long scan; see
+    :mod:`govinfo_report.progress`), from every worker. In :func:`run_batch` with more than one
+    worker, each worker commits the files it reads (see :meth:`LocalExecutor.storing`).
+    """
+    return LocalExecutor(workers, limits or current_limits(), page_progress)
 
 
 def _crashed(path: str, why: str) -> FileResult:
@@ -1351,13 +1468,19 @@ def run_batch(
             show = progress if progress is not None and progress.isatty() else None
             pending = 0
             last_commit = time.monotonic()
+            # Workers that commit their own files leave this process only the counting; it then
+            # commits what it stores itself (a crashed file) at once, not to hold up their writes.
+            storing = getattr(submit, "storing", None)
+            by_workers = storing(database, busy_timeout) if storing is not None else None
+            group = 1 if by_workers is not None else COMMIT_FILES
             # Each file's rows are written together, its files row first: checking every cell's
             # reference to it would only cost time (about a tenth of storing).
             connection.execute("PRAGMA foreign_keys = OFF")
             try:
-                for count, result in enumerate(submit(todo), start=1):
-                    store(connection, result)
-                    pending += 1
+                for count, result in enumerate((by_workers or submit)(todo), start=1):
+                    if not result.stored:
+                        store(connection, result)
+                        pending += 1
                     summary.read += 1
                     if result.outcome == "ok":
                         summary.ok += 1
@@ -1365,7 +1488,9 @@ def run_batch(
                         summary.unsupported += 1
                     else:
                         summary.errors += 1
-                    if pending >= COMMIT_FILES or time.monotonic() - last_commit > COMMIT_SECONDS:
+                    if pending >= group or (
+                        pending and time.monotonic() - last_commit > COMMIT_SECONDS
+                    ):
                         connection.commit()
                         pending, last_commit = 0, time.monotonic()
                     if show is not None:
