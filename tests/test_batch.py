@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -477,7 +478,20 @@ def test_storage_problems_are_one_line_and_exit_2(
     assert status == 2 and "does not exist" in err and len(err.strip().splitlines()) == 1
 
 
+_HOLD_LOCK = """
+import os, sqlite3, sys, time
+holder = sqlite3.connect(sys.argv[1])
+holder.execute("BEGIN EXCLUSIVE")
+print("held", flush=True)
+while not os.path.exists(sys.argv[2]):  # until the test says so
+    time.sleep(0.05)
+holder.rollback()
+"""
+
+
 def test_a_locked_database_is_waited_on_then_named(tmp_path: Path) -> None:
+    import subprocess
+    import sys
     import threading
 
     from govinfo_report.batch import StorageError
@@ -488,15 +502,27 @@ def test_a_locked_database_is_waited_on_then_named(tmp_path: Path) -> None:
     database = tmp_path / "c.sqlite"
     run_batch([root], database, submit=local_executor(1))
     (root / "s.cells.json").write_bytes(gr.write(SAMPLE_FOR_CRASH, "cells"))
-    holder = sqlite3.connect(database, check_same_thread=False)
-    holder.execute("BEGIN EXCLUSIVE")
-    with pytest.raises(StorageError, match="locked by another program"):
-        run_batch([root], database, submit=local_executor(1), busy_timeout=0.3)
-    # held for a while, then released: the batch waits and goes on
-    threading.Timer(1.0, holder.rollback).start()
-    summary = run_batch([root], database, submit=local_executor(1), busy_timeout=30)
-    assert summary.read == 1
-    holder.close()
+    # another program holds the lock (a connection of this process would be inherited by the
+    # workers it forks, along with its file descriptors) and lets go when told by a file
+    release = tmp_path / "release"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(database), str(release)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        for workers in (1, 2):  # the batch process stores, or the workers do
+            with pytest.raises(StorageError, match="locked by another program"):
+                run_batch([root], database, submit=local_executor(workers), busy_timeout=0.3)
+        # held for a while, then released: the batch waits and goes on
+        threading.Timer(1.0, release.touch).start()
+        summary = run_batch([root], database, submit=local_executor(2), busy_timeout=30)
+        assert summary.read == 1
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_a_full_disk_and_a_read_only_database_are_named(
@@ -516,8 +542,11 @@ def test_a_full_disk_and_a_read_only_database_are_named(
         return connection
 
     monkeypatch.setattr(batch, "connect", small_disk)
-    status, err = _cli(["batch", str(root), "--db", str(tmp_path / "full.sqlite")], capsys)
-    assert status == 2 and "disk is full" in err and len(err.strip().splitlines()) == 1
+    # with one worker the batch process stores; with two, the workers do
+    for workers in ("1", "2"):
+        full = tmp_path / f"full-{workers}.sqlite"
+        status, err = _cli(["batch", str(root), "--db", str(full), "--workers", workers], capsys)
+        assert status == 2 and "disk is full" in err and len(err.strip().splitlines()) == 1
     monkeypatch.setattr(batch, "connect", original)
     database = tmp_path / "c.sqlite"
     run_batch([root], database, submit=local_executor(1))
@@ -528,8 +557,11 @@ def test_a_full_disk_and_a_read_only_database_are_named(
         return real_connect(f"file:{database}?mode=ro", uri=True)
 
     monkeypatch.setattr(batch.sqlite3, "connect", read_only)
-    status, err = _cli(["batch", str(root), "--db", str(database)], capsys)
-    assert status == 2 and "read-only" in err and len(err.strip().splitlines()) == 1
+    for workers in ("1", "2"):
+        status, err = _cli(
+            ["batch", str(root), "--db", str(database), "--workers", workers], capsys
+        )
+        assert status == 2 and "read-only" in err and len(err.strip().splitlines()) == 1
 
 
 def test_an_export_never_leaves_a_partial_file(
@@ -715,6 +747,91 @@ def test_files_are_committed_in_groups_and_an_interrupt_keeps_them(
     commits = sum(1 for s in statements if s.strip().upper() == "COMMIT")
     assert table(database, "SELECT COUNT(*) FROM files") == [(40,)]
     assert commits < 40 / 4, f"{commits} commits for 40 files"
+
+
+def test_workers_commit_their_own_files_and_the_batch_process_only_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import govinfo_report.batch as batch
+
+    batch_process = os.getpid()
+    statements: list[str] = []
+    original = batch.connect
+
+    def traced(database: Path, **kwargs: float) -> sqlite3.Connection:
+        connection = original(database, **kwargs)
+        if os.getpid() == batch_process:  # the workers' connections are their own
+            connection.set_trace_callback(statements.append)
+        return connection
+
+    monkeypatch.setattr(batch, "connect", traced)
+    root = tmp_path / "reports"
+    root.mkdir()
+    data = gr.write(SAMPLE_FOR_CRASH, "cells")
+    for index in range(24):
+        (root / f"r{index:02d}.cells.json").write_bytes(data)
+    database = tmp_path / "c.sqlite"
+    summary = run_batch([root], database, submit=local_executor(2))
+    assert (summary.read, summary.ok) == (24, 24)
+    per_file = table(database, "SELECT COUNT(*) FROM cells GROUP BY path")
+    assert len(per_file) == 24 and len(set(per_file)) == 1 and per_file[0][0] > 100
+    assert statements, "the batch process was not traced"
+    written = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "DELETE"))]
+    assert not [s for s in written if "temp." not in s and "series_findings" not in s], written[:3]
+    statements.clear()
+    # with one worker, reading happens in the batch process, which stores
+    run_batch([root], tmp_path / "one.sqlite", submit=local_executor(1))
+    assert any("INSERT INTO cells" in s for s in statements)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_a_batch_killed_while_its_workers_commit_loses_no_finished_file(
+    tree: tuple[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root, files = tree
+    data = (FIXTURES / "lo-long-2021.pdf").read_bytes()
+    (root / "long").mkdir()
+    for index in range(40):
+        (root / "long" / f"r{index:02d}.pdf").write_bytes(data)
+    total = len(files) + 40
+    killed = tmp_path / "killed.sqlite"
+
+    def committed() -> int:
+        if not killed.exists():
+            return 0
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{killed}?mode=ro", uri=True)) as db:
+                count: int = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+                return count
+        except sqlite3.Error:  # not created yet
+            return 0
+
+    batch = subprocess.Popen(
+        [sys.executable, "-m", "govinfo_report.cli", "batch", str(root), "--db", str(killed),
+         "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while committed() < 4 and batch.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(batch.pid, signal.SIGKILL)
+    finally:
+        batch.wait()
+    kept = committed()
+    assert 4 <= kept < total, "the batch was not killed while its workers were committing"
+    # what was committed is whole (or the next run would skip a partial file), and only the rest
+    # is read again: the database ends as one uninterrupted run leaves it
+    again = run_batch([root], killed, submit=local_executor(2), series_workers=2)
+    assert (again.skipped, again.read) == (kept, total - kept)
+    reference = tmp_path / "one.sqlite"
+    run_batch([root], reference, submit=local_executor(1))
+    assert _dump(killed) == _dump(reference)
 
 
 def test_series_are_checked_from_the_stored_cells(
