@@ -237,8 +237,16 @@ def _scaling(
     print(
         f"  CPU time: 1 worker {cpu_one:.1f} s, 2 workers {cpu_two:.1f} s (all processes); "
         f"on two free cores at best {2 * cpu_one / cpu_two:.2f}x (runs 1: "
-        f"{', '.join(f'{t:.1f}' for t in cpu[1])} s, 2: {', '.join(f'{t:.1f}' for t in cpu[2])} s); "
-        f"the batch process itself {statistics.median(parent_cpu):.1f} s of the 2-worker runs",
+        f"{', '.join(f'{t:.1f}' for t in cpu[1])} s, 2: {', '.join(f'{t:.1f}' for t in cpu[2])} s)",
+        flush=True,
+    )
+    # The batch process's share of the 2-worker runs' CPU time: what two workers cannot share out.
+    # Unlike the wall ratio it hardly depends on what else the machine runs.
+    shares = [own / every for own, every in zip(parent_cpu, cpu[2], strict=True)]
+    print(
+        f"  the batch process itself: {statistics.median(parent_cpu):.1f} s of the 2-worker runs, "
+        f"{100 * statistics.median(shares):.0f}% of their CPU time "
+        f"(runs: {', '.join(f'{100 * s:.0f}%' for s in shares)})",
         flush=True,
     )
 

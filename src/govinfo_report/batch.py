@@ -580,6 +580,11 @@ def _die_with_parent(parent: int) -> None:
 Submit = Callable[[Sequence[str]], Iterator[FileResult]]
 
 CHUNK_FILES = 4
+STORING_CHUNK_FILES = 32
+"""Files a worker reads and then commits as one group, when workers store (see
+:meth:`LocalExecutor.storing`): each commit rewrites the index pages its files touched, much the
+same few hundred whether it holds 4 files or 64 (storing 2,000 reports: 11 CPU s in groups of 4,
+8 s in groups of 64)."""
 """Files a worker reads per task: fewer round trips between the batch and its workers."""
 
 
@@ -786,7 +791,10 @@ class LocalExecutor:
             return chunk
 
         _warm_up()
-        window = _window(workers)
+        # Workers that store send back only paths and outcomes, so more files may be in flight:
+        # two groups per worker, one being read while the other's result comes back.
+        chunk_files = CHUNK_FILES if database is None else STORING_CHUNK_FILES
+        window = _window(workers) if database is None else 2 * chunk_files * workers
         while True:
             first = take(1)
             if not first:
@@ -805,7 +813,7 @@ class LocalExecutor:
             try:
                 while (not exhausted and quota) or in_flight:
                     while not exhausted and quota and files_in_flight < window:
-                        chunk = take(min(CHUNK_FILES, quota, window - files_in_flight))
+                        chunk = take(min(chunk_files, quota, window - files_in_flight))
                         if not chunk:
                             exhausted = True
                             break
@@ -1026,6 +1034,9 @@ def connect(database: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Co
             # WAL with synchronous NORMAL: a commit is durable against a crash of this process
             # (what kill -9 does), without a disk flush per group.
             connection.execute("PRAGMA synchronous = NORMAL")
+            # Storing a file touches a few hundred pages of the cell indexes: a page cache of
+            # 16 MB (default 2 MB) keeps more of them between files, about a tenth less work.
+            connection.execute("PRAGMA cache_size = -16384")
             connection.executescript(SCHEMA)
             for table, column, kind in _ADDED_COLUMNS:
                 present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
