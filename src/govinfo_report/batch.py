@@ -14,11 +14,15 @@ The database is plain SQLite (standard library) so users can query it with ``sql
 - ``series_findings``: cross-year findings, rebuilt after every batch from the stored cells; ``paths``
   lists the files involved.
 
-Workers hand back rows ready to insert; the parent keeps a bounded number of files in flight and
-commits them in groups (at least every :data:`COMMIT_SECONDS`), flushing the group on any error or
-interrupt, so a crash loses no finished file and a kill -9 at most the last group, which the next run
-reads again. The next run skips files whose content is already stored under the same absolute path,
-and recognises a moved file by its hash.
+With more than one local worker, each worker process commits the files it reads, a group of
+:data:`STORING_CHUNK_FILES` at a time (SQLite's WAL lets one write while the others read; a lock is
+waited on for the busy timeout), and the batch process only hands out files, counts what is
+committed and shows progress. Otherwise (one worker, Dask) workers hand back rows ready to insert
+and the batch process commits them in groups (at least every :data:`COMMIT_SECONDS`), flushing the
+group on any error or interrupt. Either way a group is one transaction holding whole files, so a
+crash or a kill -9 loses no committed file, and what was not committed is read again by the next run,
+which skips files whose content is already stored under the same absolute path and recognises a
+moved file by its hash.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ __all__ = [
     "SCHEMA",
     "BatchSummary",
     "FileResult",
+    "LocalExecutor",
     "StorageError",
     "connect",
     "dask_executor",
