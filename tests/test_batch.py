@@ -834,6 +834,48 @@ def test_a_batch_killed_while_its_workers_commit_loses_no_finished_file(
     assert _dump(killed) == _dump(reference)
 
 
+def test_an_interrupt_keeps_what_the_workers_committed(
+    tree: tuple[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    from govinfo_report.batch import BUSY_TIMEOUT
+
+    root, files = tree
+    data = gr.write(SAMPLE_FOR_CRASH, "cells")
+    (root / "many").mkdir()
+    for index in range(150):  # more than the workers have in flight
+        (root / "many" / f"r{index:03d}.cells.json").write_bytes(data)
+    total = len(files) + 150
+    executor = local_executor(2)
+
+    class InterruptedAfterThree:
+        def __call__(self, paths: list[str]):  # type: ignore[no-untyped-def]
+            raise AssertionError("the workers should store")
+
+        def storing(self, database: Path, busy_timeout: float = BUSY_TIMEOUT):  # type: ignore[no-untyped-def]
+            inner = executor.storing(database, busy_timeout)
+            assert inner is not None
+
+            def run(paths: list[str]):  # type: ignore[no-untyped-def]
+                for count, result in enumerate(inner(paths), start=1):
+                    assert result.stored and not result.cells
+                    if count > 3:
+                        raise KeyboardInterrupt
+                    yield result
+
+            return run
+
+    database = tmp_path / "c.sqlite"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([root], database, submit=InterruptedAfterThree())
+    kept = table(database, "SELECT COUNT(*) FROM files")[0][0]
+    assert 3 <= kept < total
+    again = run_batch([root], database, submit=local_executor(2), series_workers=2)
+    assert (again.skipped, again.read) == (kept, total - kept)
+    reference = tmp_path / "one.sqlite"
+    run_batch([root], reference, submit=local_executor(1))
+    assert _dump(database) == _dump(reference)
+
+
 def test_series_are_checked_from_the_stored_cells(
     tree: tuple[Path, dict[str, Path]], tmp_path: Path
 ) -> None:

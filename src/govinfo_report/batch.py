@@ -603,6 +603,9 @@ class _WorkerDatabase:
 
     path: Path
     busy_timeout: float
+    stop: Any = None
+    """Set by the batch process when it stops early (an error, an interrupt): workers commit what
+    they have read and take no further file."""
     connection: sqlite3.Connection | None = None
 
     def open(self) -> sqlite3.Connection:
@@ -665,11 +668,19 @@ def _store_chunk(paths: Sequence[str], limits: Limits) -> list[FileResult]:
     done: list[FileResult] = []
     group: list[FileResult] = []
     last_commit = time.monotonic()
-    for path in paths:
-        group.append(process_file(path, limits))
-        if time.monotonic() - last_commit > COMMIT_SECONDS:
-            done += _commit_group(target, group)
-            group, last_commit = [], time.monotonic()
+    try:
+        for path in paths:
+            if target.stop is not None and target.stop.is_set():
+                break
+            group.append(process_file(path, limits))
+            if time.monotonic() - last_commit > COMMIT_SECONDS:
+                done += _commit_group(target, group)
+                group, last_commit = [], time.monotonic()
+    except BaseException:
+        # Interrupted (Ctrl-C reaches every process of the terminal): the files read are kept.
+        with contextlib.suppress(Exception):
+            _commit_group(target, group)
+        raise
     done += _commit_group(target, group)
     return done
 
@@ -771,9 +782,9 @@ class LocalExecutor:
         the calling process, so that process stores."""
         if self.workers <= 1:
             return None
-        target = _WorkerDatabase(database, busy_timeout)
 
         def run(paths: Sequence[str]) -> Iterator[FileResult]:
+            target = _WorkerDatabase(database, busy_timeout, multiprocessing.get_context().Event())
             with _relayed(self.page_progress) as pages:
                 yield from self._in_pools(paths, pages, _store_chunk, target)
 
@@ -844,6 +855,12 @@ class LocalExecutor:
                         yield from results
             except concurrent.futures.process.BrokenProcessPool:
                 pass
+            except BaseException:
+                # The caller stops early: workers that store finish their file, commit and stop,
+                # instead of reading the rest of their groups first.
+                if database is not None and database.stop is not None:
+                    database.stop.set()
+                raise
             finally:
                 for chunk in in_flight.values():
                     suspects.extend(chunk)
