@@ -585,12 +585,13 @@ def _die_with_parent(parent: int) -> None:
 Submit = Callable[[Sequence[str]], Iterator[FileResult]]
 
 CHUNK_FILES = 4
+"""Files a worker reads per task: fewer round trips between the batch and its workers."""
+
 STORING_CHUNK_FILES = 32
 """Files a worker reads and then commits as one group, when workers store (see
 :meth:`LocalExecutor.storing`): each commit rewrites the index pages its files touched, much the
 same few hundred whether it holds 4 files or 64 (storing 2,000 reports: 11 CPU s in groups of 4,
 8 s in groups of 64)."""
-"""Files a worker reads per task: fewer round trips between the batch and its workers."""
 
 
 def _window(workers: int) -> int:
@@ -877,8 +878,9 @@ def local_executor(
     """Worker processes on this machine (``workers`` 1: in this process).
 
     Files go to the workers :data:`CHUNK_FILES` at a time, at most four files per worker are in
-    flight, and each pool of workers is replaced after :data:`RECYCLE_FILES` files per worker, so
-    memory does not grow with the corpus. A worker that dies inside a parser costs only its file:
+    flight (workers that store: two groups of :data:`STORING_CHUNK_FILES`), and each pool of
+    workers is replaced after :data:`RECYCLE_FILES` files per worker, so memory does not grow with
+    the corpus. A worker that dies inside a parser costs only its file:
     the files that were in flight are retried one per process, and the rest go on in a fresh pool.
     ``page_progress`` gets the progress that slow readers report (the pages of a long scan; see
     :mod:`govinfo_report.progress`), from every worker. In :func:`run_batch` with more than one
