@@ -825,13 +825,17 @@ def test_a_batch_killed_while_its_workers_commit_loses_no_finished_file(
         batch.wait()
     kept = committed()
     assert 4 <= kept < total, "the batch was not killed while its workers were committing"
-    # what was committed is whole (or the next run would skip a partial file), and only the rest
-    # is read again: the database ends as one uninterrupted run leaves it
-    again = run_batch([root], killed, submit=local_executor(2), series_workers=2)
+    _resumed_as_one_run(root, killed, kept, total, tmp_path)
+
+
+def _resumed_as_one_run(root: Path, database: Path, kept: int, total: int, tmp_path: Path) -> None:
+    """What was committed is whole (or the next run would skip a partial file), and only the rest
+    is read again: the database ends as one uninterrupted run leaves it."""
+    again = run_batch([root], database, submit=local_executor(2), series_workers=2)
     assert (again.skipped, again.read) == (kept, total - kept)
     reference = tmp_path / "one.sqlite"
     run_batch([root], reference, submit=local_executor(1))
-    assert _dump(killed) == _dump(reference)
+    assert _dump(database) == _dump(reference)
 
 
 def test_an_interrupt_keeps_what_the_workers_committed(
@@ -869,11 +873,7 @@ def test_an_interrupt_keeps_what_the_workers_committed(
         run_batch([root], database, submit=InterruptedAfterThree())
     kept = table(database, "SELECT COUNT(*) FROM files")[0][0]
     assert 3 <= kept < total
-    again = run_batch([root], database, submit=local_executor(2), series_workers=2)
-    assert (again.skipped, again.read) == (kept, total - kept)
-    reference = tmp_path / "one.sqlite"
-    run_batch([root], reference, submit=local_executor(1))
-    assert _dump(database) == _dump(reference)
+    _resumed_as_one_run(root, database, kept, total, tmp_path)
 
 
 def test_series_are_checked_from_the_stored_cells(
