@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from .findings import Finding
-from .layout import SpannedTable, official_grids
+from .layout import LayoutCell, SpannedTable, official_grids
 from .model import APPLICANT_COLUMNS, AnnualReport, NarrativeSection
 from .validation.arithmetic import _COLUMN_ZH, short_label
 
@@ -305,30 +305,19 @@ class Comparison:
     def _tables_side_by_side(self) -> str:
         """Each of sections 二, 三 and 四 of both reports in the official layout, next to each
         other; a changed cell is marked in both, its title giving old → new."""
+        from .formats.html import official_table_html
+
         changes = {c.key: c for c in self.changes if c.changed}
         esc = html.escape
 
+        def marks(cell: LayoutCell) -> tuple[list[str], list[str]]:
+            change = changes.get(cell.key or "")
+            if change is None:
+                return [], []
+            return [], [f'title="{esc(change.old_text)} → {esc(change.new_text)}"']
+
         def table(grid: SpannedTable) -> str:
-            rows = []
-            for row in grid.rows:
-                cells = []
-                for cell in row:
-                    spans = (f' rowspan="{cell.row_span}"' if cell.row_span > 1 else "") + (
-                        f' colspan="{cell.column_span}"' if cell.column_span > 1 else ""
-                    )
-                    change = changes.get(cell.key or "")
-                    if cell.key is None:
-                        marks = ' class="label"'
-                    elif change is not None:
-                        marks = (
-                            f' class="changed" data-key="{cell.key}"'
-                            f' title="{esc(change.old_text)} → {esc(change.new_text)}"'
-                        )
-                    else:
-                        marks = f' data-key="{cell.key}"'
-                    cells.append(f"<td{spans}{marks}>{esc(cell.text)}</td>")
-                rows.append(f"<tr>{''.join(cells)}</tr>")
-            return f"<table><tbody>{''.join(rows)}</tbody></table>"
+            return "".join(official_table_html(grid, marks, "changed"))
 
         old_grids = {grid.section: grid for grid in official_grids(self.old)}
         parts = []

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document import (
     BREADCRUMB,
@@ -37,7 +37,10 @@ from ..plugins import Reader, ReadFunction, WriteFunction, Writer
 from ..reading import reading_finding
 from ..values import Provenance, slot_constructor
 
-__all__ = ["decode_html", "read_html", "write_html"]
+if TYPE_CHECKING:
+    from ..layout import LayoutCell, SpannedTable
+
+__all__ = ["decode_html", "official_table_html", "read_html", "write_html"]
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _SKIP = frozenset(
@@ -515,6 +518,40 @@ aside.findings { border-top: 1px solid #999; margin-top: 2em; font-size: 0.9em; 
 """
 
 
+def official_table_html(
+    grid: SpannedTable,
+    marks: Callable[[LayoutCell], tuple[list[str], list[str]]],
+    marked: str,
+) -> Iterator[str]:
+    """The lines of one official table as HTML, spans kept: a label cell has the class
+    ``label``, a value cell its key in ``data-key``. ``marks(cell)`` gives a value cell's extra
+    classes and attributes (already escaped); a cell with any gets the class ``marked`` too."""
+    from html import escape
+
+    yield f'<table data-section="{grid.section}"><tbody>'
+    for row in grid.rows:
+        yield "<tr>"
+        for cell in row:
+            attributes = []
+            if cell.row_span > 1:
+                attributes.append(f'rowspan="{cell.row_span}"')
+            if cell.column_span > 1:
+                attributes.append(f'colspan="{cell.column_span}"')
+            classes = ["label"] if cell.key is None else []
+            if cell.key is not None:
+                extra_classes, extra_attributes = marks(cell)
+                if extra_classes or extra_attributes:
+                    classes += [marked, *extra_classes]
+                    attributes += extra_attributes
+                attributes.append(f'data-key="{cell.key}"')
+            if classes:
+                attributes.append(f'class="{" ".join(classes)}"')
+            joined = (" " + " ".join(attributes)) if attributes else ""
+            yield f"<td{joined}>{escape(cell.text)}</td>"
+        yield "</tr>"
+    yield "</tbody></table>"
+
+
 def write_html(report: AnnualReport, findings: Sequence[Finding]) -> bytes:
     """A standalone page in the official layout; cells named by findings are highlighted."""
     from html import escape
@@ -541,32 +578,16 @@ def write_html(report: AnnualReport, findings: Sequence[Finding]) -> bytes:
             out.append(f"<h2>{escape(heading)}</h2>")
             out.extend(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip())
 
+    def marks(cell: LayoutCell) -> tuple[list[str], list[str]]:
+        flag = flagged.get(cell.key or "")
+        if flag is None:
+            return [], []
+        return [flag.severity.value], [f'title="{escape(flag.code + " " + flag.message)}"']
+
     prose(before)
     for grid in official_grids(report):
         out.append(f"<h2>{escape(grid.title)}</h2>")
-        out.append(f'<table data-section="{grid.section}"><tbody>')
-        for row in grid.rows:
-            out.append("<tr>")
-            for cell in row:
-                attributes = []
-                if cell.row_span > 1:
-                    attributes.append(f'rowspan="{cell.row_span}"')
-                if cell.column_span > 1:
-                    attributes.append(f'colspan="{cell.column_span}"')
-                classes = ["label"] if cell.key is None else []
-                flag = flagged.get(cell.key or "")
-                if flag is not None:
-                    classes += ["finding", flag.severity.value]
-                    attributes.append(f'title="{escape(flag.code + " " + flag.message)}"')
-                    attributes.append(f'data-key="{cell.key}"')
-                elif cell.key is not None:
-                    attributes.append(f'data-key="{cell.key}"')
-                if classes:
-                    attributes.append(f'class="{" ".join(classes)}"')
-                joined = (" " + " ".join(attributes)) if attributes else ""
-                out.append(f"<td{joined}>{escape(cell.text)}</td>")
-            out.append("</tr>")
-        out.append("</tbody></table>")
+        out.extend(official_table_html(grid, marks, "finding"))
     prose(after)
     if report.meta.date_of_issue is not None:
         issued = report.meta.date_of_issue
