@@ -346,3 +346,28 @@ def test_batch_runs_the_rollups_of_a_manifest(tmp_path: Path, capsys) -> None:  
     bad = tmp_path / "bad.csv"
     bad.write_text("某市\n", encoding="utf-8")
     assert main([*args, "--manifest", str(bad)]) == 2
+
+
+def test_a_storage_fault_in_the_rollups_of_a_batch_is_one_line(
+    tmp_path: Path,
+    capsys,  # type: ignore[no-untyped-def]
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import sqlite3
+
+    import govinfo_report.cli_checks as cli_checks
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_report(corpus / "a.json", uniform_report("2021", "1", agency="甲区", year=2024))
+    manifest = tmp_path / "units.csv"
+    manifest.write_text("parent,unit\n某市,甲区\n", encoding="utf-8")
+
+    def locked(*args: object) -> tuple[int, int]:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(cli_checks, "batch_rollups", locked)
+    database = tmp_path / "corpus.sqlite"
+    status = main(["batch", str(corpus), "--db", str(database), "--manifest", str(manifest)])
+    err = capsys.readouterr().err
+    assert status == 2 and "locked" in err and len(err.strip().splitlines()) == 1, err

@@ -689,6 +689,7 @@ def _batch(args: argparse.Namespace) -> int:
         local_executor,
         page_progress_line,
         run_batch,
+        storage_errors,
     )
     from .limits import DEFAULT_LIMITS
 
@@ -728,9 +729,13 @@ def _batch(args: argparse.Namespace) -> int:
         raise _UsageError(str(exc)) from exc
     rollups = mismatches = 0
     if manifest is not None:
-        rollups, mismatches = cli_checks.batch_rollups(
-            Path(args.db), manifest, _load_aliases(args.aliases)
-        )
+        try:
+            with storage_errors(Path(args.db)):
+                rollups, mismatches = cli_checks.batch_rollups(
+                    Path(args.db), manifest, _load_aliases(args.aliases)
+                )
+        except (StorageError, ValueError) as exc:  # the database went away or is locked
+            raise _UsageError(str(exc)) from exc
     if args.format == "json":
         data = dataclasses.asdict(summary)
         if manifest is not None:

@@ -102,7 +102,9 @@ def batch_rollups(
                 fingerprint(finding),
             )
         )
-    connection = sqlite3.connect(database)
+    from .batch import BUSY_TIMEOUT
+
+    connection = sqlite3.connect(database, timeout=BUSY_TIMEOUT)  # another process may write
     try:
         with connection:
             connection.executemany(

@@ -9,7 +9,6 @@ culprit, not the publisher, and the finding says so. The value stays as read.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from operator import attrgetter
 
 from govinfo_report import AnnualReport, Finding, Severity
 from govinfo_report.findings import CodeInfo
@@ -87,7 +86,7 @@ def ocr_suspects(report: AnnualReport) -> Iterator[Finding]:
         if finding.code != "apply.wrong_cell" or not finding.cells:
             continue
         key = finding.cells[0]
-        where = attrgetter(key)(report).provenance  # the key is the cell's attribute path
+        where = report.cell(key).provenance
         confidence = where.confidence if where is not None else None
         if confidence is None or confidence >= LOW_CONFIDENCE:
             continue
