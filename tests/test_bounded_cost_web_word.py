@@ -14,6 +14,7 @@ import govinfo_report as gr
 from govinfo_report.document import GridCell, Table
 from govinfo_report.formats.docx import read_docx
 from govinfo_report.formats.html import read_html
+from govinfo_report.interpret import _row_cells
 from govinfo_report.limits import Limits, using_limits
 
 # ---------------------------------------------------------------- the same limits, small
@@ -124,17 +125,6 @@ def test_text_beyond_its_limit_is_refused_before_parsing() -> None:
         )
 
 
-def _row_cells_from_grid(table: Table) -> list[tuple[GridCell, ...]]:
-    rows = []
-    for grid_row in table.grid():
-        cells: list[GridCell] = []
-        for cell in grid_row:
-            if cell is not None and (not cells or cells[-1] is not cell):
-                cells.append(cell)
-        rows.append(tuple(cells))
-    return rows
-
-
 @st.composite
 def spanned_tables(draw: st.DrawFn) -> Table:
     """Tables of cells with spans that never overlap (as readers build them)."""
@@ -158,7 +148,7 @@ def spanned_tables(draw: st.DrawFn) -> Table:
 
 @given(spanned_tables())
 def test_table_rows_is_the_grid_read_row_by_row(table: Table) -> None:
-    assert table.rows() == _row_cells_from_grid(table)
+    assert table.rows() == [_row_cells(row) for row in table.grid()]  # the interpreter's walk
 
 
 def test_table_rows_costs_the_cells_not_the_rectangle() -> None:
