@@ -89,6 +89,14 @@ def tree(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
     return root, make_tree(root)
 
 
+@pytest.fixture
+def database(tree: tuple[Path, dict[str, Path]], tmp_path: Path) -> Path:
+    """The database of a one-worker batch of ``tree``."""
+    stored = tmp_path / "c.sqlite"
+    run_batch([tree[0]], stored, submit=local_executor(1))
+    return stored
+
+
 def test_batch_fills_the_database(tree: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
     root, files = tree
     database = tmp_path / "corpus.sqlite"
@@ -565,7 +573,7 @@ def test_a_full_disk_and_a_read_only_database_are_named(
 
 
 def test_an_export_never_leaves_a_partial_file(
-    tree: tuple[Path, dict[str, Path]],
+    database: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -574,9 +582,6 @@ def test_an_export_never_leaves_a_partial_file(
 
     import govinfo_report.export as export
 
-    root, _ = tree
-    database = tmp_path / "c.sqlite"
-    run_batch([root], database, submit=local_executor(1))
     target = tmp_path / "out" / "cells.csv"
     target.parent.mkdir()
     target.write_text("the previous export\n")
@@ -598,13 +603,10 @@ def test_an_export_never_leaves_a_partial_file(
     assert target.read_text().startswith("path,edition,year,agency,key")
 
 
-def test_export_to_a_closed_pipe(tree: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
+def test_export_to_a_closed_pipe(database: Path) -> None:
     import subprocess
     import sys
 
-    root, _ = tree
-    database = tmp_path / "c.sqlite"
-    run_batch([root], database, submit=local_executor(1))
     export = subprocess.Popen(
         [sys.executable, "-m", "govinfo_report.cli", "export", "--db", str(database), "--table",
          "cells"],
@@ -619,16 +621,11 @@ def test_export_to_a_closed_pipe(tree: tuple[Path, dict[str, Path]], tmp_path: P
 
 
 def test_a_pipe_closed_in_the_middle_of_an_export_is_not_blamed_on_the_database(
-    tree: tuple[Path, dict[str, Path]],
-    tmp_path: Path,
+    database: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     import io
-
-    root, _ = tree
-    database = tmp_path / "c.sqlite"
-    run_batch([root], database, submit=local_executor(1))
 
     class ClosedAfterALine(io.StringIO):  # what | head -1 does to a long export
         def write(self, text: str) -> int:
