@@ -8,6 +8,7 @@ import json
 import os
 import sqlite3
 import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import attrs
@@ -18,7 +19,7 @@ from hypothesis.errors import HypothesisWarning
 import govinfo_report as gr
 import govinfo_report.document
 import govinfo_report.hookspecs
-from govinfo_report.batch import local_executor, run_batch
+from govinfo_report.batch import FileResult, Submit, local_executor, run_batch
 from govinfo_report.cli import main
 from govinfo_report.testing.render import render_text
 from govinfo_report.testing.strategies import series
@@ -87,6 +88,44 @@ def table(database: Path, sql: str) -> list[tuple[object, ...]]:
 def tree(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
     root = tmp_path / "corpus"
     return root, make_tree(root)
+
+
+def _interrupted_after(count: int, submit: Submit) -> Submit:
+    """``submit`` as a user's Ctrl-C leaves it: interrupted once ``count`` files are done."""
+
+    def run(paths: Sequence[str]) -> Iterator[FileResult]:
+        for done, result in enumerate(submit(paths), start=1):
+            if done > count:
+                raise KeyboardInterrupt
+            yield result
+
+    return run
+
+
+def _trace_connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL statements the batch's connections in this process run, as they run."""
+    import govinfo_report.batch as batch
+
+    statements: list[str] = []
+    original, this_process = batch.connect, os.getpid()
+
+    def traced(database: Path, **kwargs: float) -> sqlite3.Connection:
+        connection = original(database, **kwargs)
+        if os.getpid() == this_process:
+            connection.set_trace_callback(statements.append)
+        return connection
+
+    monkeypatch.setattr(batch, "connect", traced)
+    return statements
+
+
+def _copies(folder: Path, count: int) -> Path:
+    """``folder`` holding ``count`` copies of one report (``r000.cells.json``, …)."""
+    folder.mkdir(parents=True)
+    data = gr.write(SAMPLE_FOR_CRASH, "cells")
+    for index in range(count):
+        (folder / f"r{index:03d}.cells.json").write_bytes(data)
+    return folder
 
 
 @pytest.fixture
@@ -164,18 +203,8 @@ def test_a_killed_batch_resumes_without_losing_or_duplicating(
 ) -> None:
     root, files = tree
     database = tmp_path / "corpus.sqlite"
-    seen = 0
-
-    def dies_after_three(paths: list[str]):  # type: ignore[no-untyped-def]
-        nonlocal seen
-        for result in local_executor(1)(paths):
-            seen += 1
-            if seen > 3:
-                raise KeyboardInterrupt
-            yield result
-
     with pytest.raises(KeyboardInterrupt):
-        run_batch([root], database, submit=dies_after_three)
+        run_batch([root], database, submit=_interrupted_after(3, local_executor(1)))
     assert table(database, "SELECT COUNT(*) FROM files") == [(3,)]
     resumed = run_batch([root], database, submit=local_executor(2))
     assert (resumed.read, resumed.skipped) == (len(files) - 3, 3)
@@ -705,11 +734,7 @@ def test_jobs_in_flight_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(batch.concurrent.futures, "ProcessPoolExecutor", Counting)
     monkeypatch.setattr(batch, "RECYCLE_FILES", 6)  # a fresh pool after 12 files
-    root = tmp_path / "reports"
-    root.mkdir()
-    data = gr.write(SAMPLE_FOR_CRASH, "cells")
-    for index in range(30):
-        (root / f"r{index:02d}.cells.json").write_bytes(data)
+    root = _copies(tmp_path / "reports", 30)
     ahead = []
     for received, _ in enumerate(
         local_executor(2)([str(p) for p in sorted(root.iterdir())]), start=1
@@ -723,22 +748,9 @@ def test_jobs_in_flight_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_files_are_committed_in_groups_and_an_interrupt_keeps_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import govinfo_report.batch as batch
 
-    statements: list[str] = []
-    original = batch.connect
-
-    def traced(database: Path, **kwargs: float) -> sqlite3.Connection:
-        connection = original(database, **kwargs)
-        connection.set_trace_callback(statements.append)
-        return connection
-
-    monkeypatch.setattr(batch, "connect", traced)
-    root = tmp_path / "reports"
-    root.mkdir()
-    data = gr.write(SAMPLE_FOR_CRASH, "cells")
-    for index in range(40):
-        (root / f"r{index:02d}.cells.json").write_bytes(data)
+    statements = _trace_connections(monkeypatch)
+    root = _copies(tmp_path / "reports", 40)
     database = tmp_path / "c.sqlite"
     run_batch([root], database, submit=local_executor(1))
     commits = sum(1 for s in statements if s.strip().upper() == "COMMIT")
@@ -749,24 +761,9 @@ def test_files_are_committed_in_groups_and_an_interrupt_keeps_them(
 def test_workers_commit_their_own_files_and_the_batch_process_only_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import govinfo_report.batch as batch
 
-    batch_process = os.getpid()
-    statements: list[str] = []
-    original = batch.connect
-
-    def traced(database: Path, **kwargs: float) -> sqlite3.Connection:
-        connection = original(database, **kwargs)
-        if os.getpid() == batch_process:  # the workers' connections are their own
-            connection.set_trace_callback(statements.append)
-        return connection
-
-    monkeypatch.setattr(batch, "connect", traced)
-    root = tmp_path / "reports"
-    root.mkdir()
-    data = gr.write(SAMPLE_FOR_CRASH, "cells")
-    for index in range(24):
-        (root / f"r{index:02d}.cells.json").write_bytes(data)
+    statements = _trace_connections(monkeypatch)  # the workers' connections are their own
+    root = _copies(tmp_path / "reports", 24)
     database = tmp_path / "c.sqlite"
     summary = run_batch([root], database, submit=local_executor(2))
     assert (summary.read, summary.ok) == (24, 24)
@@ -841,10 +838,7 @@ def test_an_interrupt_keeps_what_the_workers_committed(
     from govinfo_report.batch import BUSY_TIMEOUT
 
     root, files = tree
-    data = gr.write(SAMPLE_FOR_CRASH, "cells")
-    (root / "many").mkdir()
-    for index in range(150):  # more than the workers have in flight
-        (root / "many" / f"r{index:03d}.cells.json").write_bytes(data)
+    _copies(root / "many", 150)  # more than the workers have in flight
     total = len(files) + 150
     executor = local_executor(2)
 
@@ -1300,18 +1294,8 @@ def test_the_database_is_the_same_however_the_batch_runs(
     one, two, resumed = (tmp_path / f"{n}.sqlite" for n in ("one", "two", "resumed"))
     run_batch([root], one, submit=local_executor(1))
     run_batch([root], two, submit=local_executor(2), series_workers=2)
-    seen = 0
-
-    def dies_after_five(paths):  # type: ignore[no-untyped-def]
-        nonlocal seen
-        for result in local_executor(2)(paths):
-            seen += 1
-            if seen > 5:
-                raise KeyboardInterrupt
-            yield result
-
     with pytest.raises(KeyboardInterrupt):
-        run_batch([root], resumed, submit=dies_after_five)
+        run_batch([root], resumed, submit=_interrupted_after(5, local_executor(2)))
     assert table(resumed, "SELECT COUNT(*) FROM files") == [(5,)]
     again = run_batch([root], resumed, submit=local_executor(2), series_workers=2)
     assert again.skipped == 5
