@@ -25,6 +25,12 @@ from govinfo_report.values import Cell, CellKind, CellState, parse_cell_text
         ("—", CellKind.COUNT, CellState.MARKER, None, "—"),
         ("-", CellKind.COUNT, CellState.MARKER, None, "-"),
         ("无", CellKind.COUNT, CellState.MARKER, None, "无"),
+        ("——", CellKind.COUNT, CellState.MARKER, None, "——"),
+        ("--", CellKind.COUNT, CellState.MARKER, None, "--"),
+        # A table rule a converter left in a cell is text, not a publisher's "none".
+        ("---", CellKind.COUNT, CellState.TEXT, None, "---"),
+        ("----------", CellKind.COUNT, CellState.TEXT, None, "----------"),
+        ("－－－－", CellKind.COUNT, CellState.TEXT, None, "----"),
         ("22（其中修订16件）", CellKind.COUNT, CellState.ANNOTATED, 22, "(其中修订16件)"),
         ("3件", CellKind.COUNT, CellState.ANNOTATED, 3, "件"),
         ("96171.6", CellKind.MONEY, CellState.NUMBER, Decimal("96171.6"), None),

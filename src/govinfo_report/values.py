@@ -452,7 +452,9 @@ def _parse_kind(raw: str, kind: CellKind) -> _Parts:
     compact = _normalise(raw)
     if not compact:
         return CellState.BLANK, None, None, None
-    if compact in MARKERS or set(compact) <= {"-", "—", "/"}:
+    if compact in MARKERS or (set(compact) <= {"-", "—", "/"} and "---" not in compact):
+        # Three hyphens or more are a table rule that a converter left in a cell (Markdown and
+        # pandoc draw rules with them), not a publisher's "none": kept as text, never a marker.
         return CellState.MARKER, None, compact, None
     match = _NUMBER.match(compact)
     if match is None:
