@@ -315,3 +315,139 @@ def test_sub_rows_of_other_handling_in_a_2019_report_are_strays() -> None:
     assert result.report.cell("applications.other.total").value == 3
     strays = [f for f in result.findings if f.code == "read.stray_number"]
     assert len(strays) == 7 and all("2019" in f.message for f in strays)
+
+
+# ---------------------------------------------------------------- section 四 wrapped over lines
+
+_REVIEW_LINE = "3 3 3 3 3 3 3 3 3 3 3 3 3 3 3"
+# 行政复议 559 0 0 0 559; 未经复议直接起诉 0 688 817 559 2064; 复议后起诉 43 817 0 0 860.
+_REVIEWS = [559, 0, 0, 0, 559, 0, 688, 817, 559, 2064, 43, 817, 0, 0, 860]
+
+
+def _review_values(result: gr.ReadResult) -> list[object]:
+    keys = [s.key for s in template_cells(Edition.E2021) if s.key.startswith("reviews.")]
+    return [result.report.cell(key).value for key in keys]
+
+
+def test_a_number_wrapped_in_section_four_is_joined_when_one_reading_holds() -> None:
+    # pdftotext -raw: the row's numbers, with 2064 cut into 206 / 4 on lines of their own.
+    text = _copied_text().replace(
+        _REVIEW_LINE, "559 0 0 0 559 0 688 817 559\n206\n4\n43 817 0 0 860"
+    )
+    result = gr.read(text.encode(), name="copied.txt")
+    assert _review_values(result) == _REVIEWS
+    (joined,) = [f for f in result.findings if f.code == "read.joined_number"]
+    assert joined.cells == ("reviews.litigation_direct.total",)
+    assert not [f for f in result.findings if f.code == "read.stray_number"]
+
+
+def test_pieces_above_and_below_section_four_leave_it_absent() -> None:
+    # pdftotext -layout: 206 over the row and 4 under it; where they belong is not in the text.
+    text = _copied_text().replace(
+        _REVIEW_LINE, "206\n559 0 0 0 559 0 688 817 559 43 817 0 0 860\n4"
+    )
+    result = gr.read(text.encode(), name="copied.txt")
+    assert _review_values(result) == [None] * 15
+    unplaced = [f for f in result.findings if f.code == "read.unplaced_values"]
+    assert any("reviews.review.upheld" in f.cells for f in unplaced)
+
+
+def test_section_four_as_printed_when_it_adds_up_or_is_one_line() -> None:
+    printed = " ".join(map(str, _REVIEWS))
+    # A number after the row (a page number) does not move values that add up.
+    text = _copied_text().replace(_REVIEW_LINE, printed + "\n5")
+    assert _review_values(gr.read(text.encode(), name="copied.txt")) == _REVIEWS
+    # One line of fifteen that does not add up is stored as published (validation flags it).
+    result = gr.read(_copied_text().encode(), name="copied.txt")
+    assert _review_values(result) == [3] * 15
+
+
+@given(
+    results=st.lists(st.integers(0, 3000), min_size=12, max_size=12),
+    cut=st.integers(0, 14),
+    breaks=st.sets(st.integers(1, 15), max_size=3),
+)
+def test_section_four_wrapped_anywhere_is_right_or_absent(
+    results: list[int], cut: int, breaks: set[int]
+) -> None:
+    """Damage as copied text: the line broken anywhere, one number cut in two at a line break.
+    Every value read is the published one; none is ever wrong."""
+    values: list[int] = []
+    for group in range(3):
+        four = results[group * 4 : group * 4 + 4]
+        values += [*four, sum(four)]
+    pieces = [str(v) for v in values]
+    tokens: list[str] = []
+    line_ends: set[int] = set()
+    for index, piece in enumerate(pieces):
+        if index == cut and len(piece) > 1:
+            tokens.append(piece[:1])
+            line_ends.add(len(tokens))
+            tokens.append(piece[1:])
+        else:
+            tokens.append(piece)
+        if index + 1 in breaks:
+            line_ends.add(len(tokens))
+    lines, current = [], []
+    for position, token in enumerate(tokens, start=1):
+        current.append(token)
+        if position in line_ends:
+            lines.append(" ".join(current))
+            current = []
+    if current:
+        lines.append(" ".join(current))
+    text = _copied_text().replace(_REVIEW_LINE, "\n".join(lines))
+    got = _review_values(gr.read(text.encode(), name="copied.txt"))
+    assert all(value is None or value == truth for value, truth in zip(got, values, strict=True))
+    if len(lines) == 1:
+        assert got == values
+
+
+# ---------------------------------------------------------------- section 二 labels wrapped
+
+
+def _markdown_of(edition: str, year: int) -> str:
+    report = uniform_report(edition, "3", agency="示例县人民政府", year=year)
+    return gr.write(report, "markdown").decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("edition", "row", "wrapped", "key"),
+    [
+        (
+            "2019",
+            "| 其他对外管理服务事项 | 3 | 3 | 3 |",
+            "| 其他对 | 14 | 7 | 0 |\n| 外管理服务事项 |  |  |  |",
+            "other_services",
+        ),
+        (
+            "2021",
+            "| 行政规范性文件 | 3 | 3 | 3 |",
+            "| 行政 | 14 | 7 | 0 |\n| 规范性文件 |  |  |  |",
+            "normative_docs",
+        ),
+    ],
+)
+def test_a_label_wrapped_over_two_rows_keeps_the_numbers_of_its_first(
+    edition: str, row: str, wrapped: str, key: str
+) -> None:
+    text = _markdown_of(edition, 2020 if edition == "2019" else 2022)
+    assert row in text
+    result = gr.read(text.replace(row, wrapped).encode(), name="r.md")
+    specs = [s.key for s in template_cells(edition) if s.key.startswith(f"active.{key}.")]
+    assert [result.report.cell(k).value for k in specs] == [14, 7, 0]
+    assert not [f for f in result.findings if f.code == "read.stray_number"]
+
+
+def test_blanks_under_numbers_with_an_unknown_label_are_not_taken_as_printed() -> None:
+    text = _markdown_of("2019", 2020).replace(
+        "| 其他对外管理服务事项 | 3 | 3 | 3 |",
+        "| 备注 | 14 | 7 | 0 |\n| 其他对外管理服务事项 |  |  |  |",
+    )
+    result = gr.read(text.encode(), name="r.md")
+    for column in ("prev_items", "delta", "decisions"):
+        assert result.report.cell(f"active.other_services.{column}").state.value == "absent"
+    unplaced = [f for f in result.findings if f.code == "read.unplaced_values"]
+    assert any("active.other_services.prev_items" in f.cells for f in unplaced)
+    # The numbers are not dropped in silence either.
+    assert {"14", "7", "0"} <= {f.actual for f in result.findings if f.code == "read.stray_number"}

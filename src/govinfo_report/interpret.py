@@ -100,9 +100,10 @@ def interpret(document: Document) -> tuple[AnnualReport, list[Finding]]:
     meta = report_metadata(document)
     edition, edition_findings = _edition(rows, paragraphs, meta.year)
     findings.extend(edition_findings)
+    rows, apart = _value_lines_joined(rows, edition)
     cells: dict[str, Cell] = {}
     used: set[int] = set()
-    _active(rows, edition, cells, used, findings)
+    _active(rows, edition, cells, used, findings, lone_labels_take_next="active" not in apart)
     _applications(rows, edition, cells, used, findings)
     _reviews(rows, cells, used, findings)
     _stray_rows(rows, used, findings)
@@ -219,6 +220,73 @@ def _walk(
             rows.append(_Row(section, split_value_cells(cells), placeholders))
     close_narrative()
     return paragraphs, rows, narrative
+
+
+def _value_lines_joined(rows: list[_Row], edition: Edition) -> tuple[list[_Row], set[str | None]]:
+    """A table printed one cell per line with nothing between its rows (a Word document saved as
+    text: ``规章`` / ``4`` / ``2`` / ``2`` / ``行政规范性文件`` / ``0`` …): the lines of one number each
+    after a label line are that row's values, when there are exactly as many as the row the label
+    names has cells.
+
+    A section where some run of such lines follows no row label (a header, or nothing: numbers
+    printed before or apart from their labels, as text taken out of a PDF in column order) is left
+    as it is; so is a run of another length (a blank cell leaves no line, so which is missing is
+    not printed). Returns the rows and the sections whose numbers stand apart from their labels."""
+    runs: list[tuple[int, list[int]]] = []  # (label row, its number lines)
+    doubtful: set[str | None] = set()
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        if row.section not in ("active", "applications") or not _one_number_line(row):
+            index += 1
+            continue
+        start = index
+        while (
+            index < len(rows)
+            and rows[index].section == row.section
+            and _one_number_line(rows[index])
+        ):
+            index += 1
+        expected = _cells_named(rows[start - 1], edition) if start > 0 else None
+        if expected is None or rows[start - 1].section != row.section:
+            doubtful.add(row.section)
+        elif index - start == expected:
+            runs.append((start - 1, list(range(start, index))))
+    runs = [(label, lines) for label, lines in runs if rows[label].section not in doubtful]
+    if not runs:
+        return rows, doubtful
+    joined = list(rows)
+    taken: set[int] = set()
+    for label, lines in runs:
+        cells = (*rows[label].cells, *(rows[i].cells[0] for i in lines))
+        joined[label] = _Row(rows[label].section, cells)
+        taken.update(lines)
+    return [row for i, row in enumerate(joined) if i not in taken], doubtful
+
+
+def _one_number_line(row: _Row) -> bool:
+    """A line of text (not a table's row) holding one number or marker and nothing else."""
+    if len(row.cells) != 1:
+        return False
+    cell = row.cells[0]
+    return cell.provenance.table is None and _state(cell.text) in (
+        CellState.NUMBER,
+        CellState.MARKER,
+    )
+
+
+def _cells_named(row: _Row, edition: Edition) -> int | None:
+    """How many cells the row a label line names has; ``None`` when the line is no row's label."""
+    if len(row.cells) != 1 or row.cells[0].provenance.table is not None:
+        return None
+    text = row.cells[0].text
+    if row.section == "active":
+        key = _active_label(text)
+        if key is None or key not in _active_rows(edition):
+            return None
+        return len(_row_specs(edition, f"active.{key}"))
+    match = match_label(text, "applications")
+    return _APPLICANT_COLUMNS if match is not None and match.row is not None else None
 
 
 # ---------------------------------------------------------------- edition
@@ -471,15 +539,28 @@ def _active(
     cells: dict[str, Cell],
     used: set[int],
     findings: list[Finding],
+    *,
+    lone_labels_take_next: bool = True,
 ) -> None:
+    """Section 二. A label on a line of its own takes the line of values after it, unless the
+    section prints numbers apart from their labels (``lone_labels_take_next`` false): then the
+    values after a label may as well be the next row's."""
     known = _active_rows(edition)
     # A label standing alone (a converter pulled it out of its row, or the line wrapped): its
     # values are the next row, when that row is values only.
     pending: tuple[GridCell, tuple[GridCell, ...]] | None = None
+    # The row just before, when its label named no row but it holds numbers: the first line of a
+    # label wrapped over two rows of the table (``其他对 | 14 | 7 | 0`` / ``外管理服务事项 | | |``).
+    orphan: tuple[int, _Row] | None = None
     for index, row in _in_section(rows, "active"):
         label_cell, pending = (pending or (None, ()))[0], None
+        before, orphan = orphan, None
         if label_cell is not None and _values_only(row):
             row = _Row(row.section, (label_cell, *row.cells))
+        if not any(_active_label(c.text) for c in row.cells if c.text and not c.text.isdecimal()):
+            if any(_is_number_text(c.text) for c in row.cells):
+                orphan = (index, row)
+            continue
         for position in range(len(row.cells) - 1, -1, -1):
             text = row.cells[position].text
             if not text or text.isdecimal():
@@ -489,7 +570,8 @@ def _active(
                 continue
             used.add(index)
             if key in known and position == len(row.cells) - 1:
-                pending = (row.cells[position], ())
+                if lone_labels_take_next or row.cells[position].provenance.table is not None:
+                    pending = (row.cells[position], ())
                 break
             if key not in known:
                 _stray(
@@ -500,12 +582,69 @@ def _active(
                 break
             specs = _row_specs(edition, f"active.{key}")
             values, extra = _values_after(row.cells[position + 1 :], len(specs))
+            if before is not None and _all_blank(values):
+                values, extra = _wrapped_label_values(
+                    before, row.cells[position], edition, key, specs, values, extra, used, findings
+                )
             if any(spec.key in cells for spec in specs):  # the row was printed twice
                 extra = [v for v in values if v is not None and v.text.strip()] + extra
             else:
                 _store(specs, values, cells, findings, f"「{row.cells[position].text.strip()}」行")
             _stray(extra, f"「{row.cells[position].text.strip()}」行", findings)
             break
+
+
+def _wrapped_label_values(
+    before: tuple[int, _Row],
+    label_cell: GridCell,
+    edition: Edition,
+    key: str,
+    specs: Sequence[TemplateCell],
+    values: list[GridCell | None],
+    extra: list[GridCell],
+    used: set[int],
+    findings: list[Finding],
+) -> tuple[list[GridCell | None], list[GridCell]]:
+    """A row of section 二 whose cells are all blank, under a row of numbers whose label named no
+    row: the label may be wrapped over the two rows, its numbers on the first. They are the row's
+    values when the two label pieces joined are exactly this row's label (a wrap cuts a label
+    anywhere, and the pieces together are the whole of it); otherwise the blanks are not taken as
+    printed (nothing says whose they are) and a finding names the cells."""
+    index, row = before
+    texts = [c.text.strip() for c in row.cells]
+    label_at = max(
+        (i for i, t in enumerate(texts) if t and _state(t) is CellState.TEXT), default=-1
+    )
+    joined = normalise_label(texts[label_at] + label_cell.text) if label_at >= 0 else ""
+    if joined in _active_label_forms(edition, key):
+        earlier, earlier_extra = _values_after(row.cells[label_at + 1 :], len(specs))
+        if not _all_blank(earlier):
+            used.add(index)
+            return earlier, earlier_extra + extra
+    keys = tuple(spec.key for spec in specs)
+    numbers = " ".join(t for t in texts if t)
+    findings.append(
+        reading_finding(
+            "read.unplaced_values",
+            f"「{label_cell.text.strip()}」行各格为空，其上一行（{numbers}）有数字而行名未能识别，"
+            f"行名可能折成两行：空格不作为该行的值，候选单元格：{'、'.join(keys)}",
+            f"{label_cell.text.strip()!r}: its cells are empty under a row of numbers whose label "
+            f"names no row ({numbers}); the label may be wrapped over the two rows, so the blanks "
+            f"are not taken as its values. Candidates: {', '.join(keys)}",
+            cells=keys,
+            actual=numbers,
+            source=label_cell.provenance,
+        )
+    )
+    return [None] * len(values), extra
+
+
+@functools.cache
+def _active_label_forms(edition: Edition, key: str) -> frozenset[str]:
+    """The whole labels a row of section 二 is printed with (template label and variants),
+    normalised."""
+    row = next(r for r in template_rows(edition) if r.key == f"active.{key}")
+    return frozenset(normalise_label(label) for label in (row.label, *row.variants))
 
 
 def _values_only(row: _Row) -> bool:
@@ -742,6 +881,32 @@ def _wrapped_row(
         )
         return [None] * _APPLICANT_COLUMNS, taken
     ((reading, _),) = found
+    values, joined_at = _reading_cells(lines, texts, reading)
+    for column, printed, text in joined_at:
+        findings.append(
+            reading_finding(
+                "read.joined_number",
+                f"第 {column + 1} 列的数字在复制的文字中折成两行（{printed}），按该行总计唯一相符的读法"
+                f"接为一个数「{text}」",
+                f"column {column + 1}: a number wrapped over two lines of the copied text "
+                f"({printed}), joined as {text!r}, the one reading whose row total holds",
+                cells=tuple(
+                    f"applications.{row}.{APPLICANT_COLUMNS[column]}" for row in match.rows
+                ),
+                actual=printed,
+                source=lines[0][0].provenance,
+            )
+        )
+    return values, taken
+
+
+def _reading_cells(
+    lines: Sequence[Sequence[GridCell]],
+    texts: Sequence[Sequence[str]],
+    reading: Sequence[tuple[int, ...] | None],
+) -> tuple[list[GridCell | None], list[tuple[int, str, str]]]:
+    """The value cells of one reading of pieces wrapped over lines (a joined number becomes a cell
+    at its first piece), and each join as (column, the pieces as printed, the joined text)."""
     pieces = [c for line in lines for c in line]
     flat = [t for line in texts for t in line]
     values: list[GridCell | None] = []
@@ -756,34 +921,34 @@ def _wrapped_row(
             joined_at.append((column, " / ".join(flat[i] for i in group), text))
             first = GridCell(text, first.row, first.column, provenance=first.provenance)
         values.append(first)
-    for column, printed, text in joined_at:
-        findings.append(
-            reading_finding(
-                "read.joined_number",
-                f"第 {column + 1} 列的数字在复制的文字中折成两行（{printed}），按该行总计唯一相符的读法"
-                f"接为一个数「{text}」",
-                f"column {column + 1}: a number wrapped over two lines of the copied text "
-                f"({printed}), joined as {text!r}, the one reading whose row total holds",
-                cells=tuple(
-                    f"applications.{row}.{APPLICANT_COLUMNS[column]}" for row in match.rows
-                ),
-                actual=printed,
-                source=pieces[0].provenance,
-            )
-        )
-    return values, taken
+    return values, joined_at
 
 
 def _row_total_holds(texts: Sequence[str | None]) -> bool:
     """Whether a reading of a row of section 三 is counts whose printed 总计 is the sum of the six
     columns (a blank counted as 0, only to reject readings)."""
+    numbers = _counts(texts)
+    return numbers is not None and sum(numbers[:-1]) == numbers[-1]
+
+
+def _counts(texts: Sequence[str | None]) -> list[int] | None:
+    """The counts of a reading (a blank as 0, only to reject readings); ``None`` when a piece is
+    not a count as printed."""
     if not all(
         t is None or (t.isascii() and t.isdigit() and (t == "0" or not t.startswith("0")))
         for t in texts
     ):
-        return False  # a piece such as 00 is the tail of a number, never a count of its own
-    numbers = [int(t) if t is not None else 0 for t in texts]
-    return sum(numbers[:-1]) == numbers[-1]
+        return None  # a piece such as 00 is the tail of a number, never a count of its own
+    return [int(t) if t is not None else 0 for t in texts]
+
+
+def _review_totals_hold(texts: Sequence[str | None]) -> bool:
+    """Whether a reading of section 四's fifteen values is counts whose three printed 总计 are
+    each the sum of their four results (行政复议, 未经复议直接起诉, 复议后起诉)."""
+    numbers = _counts(texts)
+    return numbers is not None and all(
+        sum(numbers[start : start + 4]) == numbers[start + 4] for start in range(0, 15, 5)
+    )
 
 
 @functools.cache
@@ -1210,7 +1375,9 @@ def _review_group_rows(
     # five values.
     heading: tuple[str, GridCell] | None = None
     for index, row in candidates:
-        if heading is not None and _values_only(row):
+        # A line of one number is not a group's row of five (a table printed one cell per line:
+        # the pooled values below read it).
+        if heading is not None and _values_only(row) and not _one_number_line(row):
             heading_group, label_cell = heading
             heading = None
             specs = _row_specs(Edition.E2021, f"reviews.{heading_group}")
@@ -1262,11 +1429,15 @@ def _reviews(
         ),
         None,
     )
-    for index, row in candidates:
+    pooled_rows: list[tuple[int, _Row]] = []
+    after_pool = 0  # where the rows after the pooled ones start
+    for position, (index, row) in enumerate(candidates):
+        after_pool = position + 1
         if index in used or (first_filled is not None and index < first_filled):
             continue
         if _value_row(row):
             pooled.extend(row.cells)
+            pooled_rows.append((index, row))
             used.add(index)
             if len(pooled) >= _REVIEW_COLUMNS:
                 break
@@ -1275,9 +1446,107 @@ def _reviews(
     if not pooled:
         return
     specs = _review_specs()
+    if _wrapped_review_values(pooled_rows, candidates[after_pool:], cells, used, findings):
+        return
     values, extra = _values_after(pooled, _REVIEW_COLUMNS)
     _store(specs, values, cells, findings, "行政复议、行政诉讼情况表")
     _stray(extra, "行政复议、行政诉讼情况表", findings)
+
+
+_FRAGMENT_MAX = 2
+"""A line of copied text with at most this many numbers, next to the values of section 四, may be
+the pieces of numbers wrapped in their narrow cells (``206`` over the row, ``4`` under it)."""
+
+
+def _wrapped_review_values(
+    pooled: Sequence[tuple[int, _Row]],
+    following: Sequence[tuple[int, _Row]],
+    cells: dict[str, Cell],
+    used: set[int],
+    findings: list[Finding],
+) -> bool:
+    """Section 四's values as lines of copied text that may hold numbers wrapped over lines.
+
+    Lines of text copied out of a PDF lose where each number stood: a count too wide for its cell
+    prints as pieces on the lines around the row. When the values come from several lines, or a
+    short line of numbers follows them, they are taken as printed only when they are exactly
+    fifteen and the three totals hold; otherwise exactly one reading of the pieces (which line
+    breaks cut a number, which cells are blank) must make the totals hold, or none of the values is
+    stored. Returns whether it decided (stored or refused); ``False`` leaves the values to be read
+    as printed (a table's row, or one line followed by nothing that could be a piece)."""
+    rows = [row for _, row in pooled]
+    if any(c.provenance.table is not None for row in rows for c in row.cells):
+        return False
+    lines = [[c for c in row.cells if c.text.strip()] for row in rows]
+    fragments: list[tuple[int, list[GridCell]]] = []
+    for index, row in following:
+        filled = [c for c in row.cells if c.text.strip()]
+        if (
+            index in used
+            or not filled
+            or len(filled) > _FRAGMENT_MAX
+            or not _value_row(row)
+            or any(c.provenance.table is not None for c in filled)
+        ):
+            break
+        fragments.append((index, filled))
+    short_line = any(len(line) <= _FRAGMENT_MAX for line in lines)
+    if len(lines) == 1 and not fragments:
+        return False
+    texts = [[unicodedata.normalize("NFKC", c.text).strip() for c in line] for line in lines]
+    printed = [t for line in texts for t in line]
+    if len(printed) == _REVIEW_COLUMNS and _review_totals_hold(printed):
+        return False  # as printed, and it adds up: the lines after are something else
+    if (
+        not fragments
+        and len(printed) == _REVIEW_COLUMNS
+        and (not short_line or all(len(line) == 1 for line in lines))
+    ):
+        # Whole lines of values and no piece anywhere, or one value a line (a table printed one
+        # cell per line, where a wrapped number would make a sixteenth): as printed.
+        return False
+    lines += [line for _, line in fragments]
+    texts += [
+        [unicodedata.normalize("NFKC", c.text).strip() for c in line] for _, line in fragments
+    ]
+    found = consistent_readings(texts, _REVIEW_COLUMNS, _review_totals_hold)
+    used.update(index for index, _ in fragments)
+    specs = _review_specs()
+    place = "行政复议、行政诉讼情况表"
+    if len(found) != 1:
+        keys = tuple(spec.key for spec in specs if spec.key not in cells)
+        pieces = " / ".join(" ".join(line) for line in texts)
+        findings.append(
+            reading_finding(
+                "read.unplaced_values",
+                f"{place}的数字分在 {len(texts)} 行（{pieces}），可能有数字折行，与三个总计都相符的"
+                f"读法有 {len(found)} 种，各值均不采用：{'、'.join(keys)}",
+                f"section 四: its numbers are on {len(texts)} lines ({pieces}) and may be wrapped; "
+                f"{len(found)} readings (not one) agree with its three totals; none is stored. "
+                f"Cells: {', '.join(keys)}",
+                cells=keys,
+                actual=pieces,
+                source=lines[0][0].provenance,
+            )
+        )
+        return True
+    ((reading, _),) = found
+    values, joined_at = _reading_cells(lines, texts, reading)
+    _store(specs, values, cells, findings, place)
+    for column, pieces_printed, text in joined_at:
+        findings.append(
+            reading_finding(
+                "read.joined_number",
+                f"{place}第 {column + 1} 列的数字在复制的文字中折成两行（{pieces_printed}），"
+                f"按三个总计唯一相符的读法接为一个数「{text}」",
+                f"section 四, column {column + 1}: a number wrapped over two lines of the copied "
+                f"text ({pieces_printed}), joined as {text!r}, the one reading whose totals hold",
+                cells=(specs[column].key,),
+                actual=pieces_printed,
+                source=lines[0][0].provenance,
+            )
+        )
+    return True
 
 
 @functools.cache

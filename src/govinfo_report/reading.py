@@ -77,11 +77,12 @@ READ_CODES = (
         Severity.INFO,
         "折行的数字接为一个数",
         "number wrapped over lines joined",
-        "Text copied out of a PDF viewer printed a number of section 三 over two lines (too wide "
-        "for its narrow cell). Of every reading of the row's lines (which line break cut a "
+        "Text copied out of a PDF viewer printed a number of section 三 or 四 over two lines "
+        "(too wide for its narrow cell). Of every reading of the lines (which line break cut a "
         "number, which cells are blank), exactly one makes the row's printed 总计 the sum of its "
-        "columns, and it joins the pieces: they are read as one number, and the finding gives "
-        "the pieces. Where no reading, or more than one, holds, the row's cells stay absent.",
+        "columns (section 四: each of its three totals the sum of its results), and it joins the "
+        "pieces: they are read as one number, and the finding gives the pieces. Where no "
+        "reading, or more than one, holds, the cells stay absent.",
         example="`一、本年新收政府信息公开申请数量 11` / `8` / `9 1 0 0 2 130`: 118 for 自然人.",
     ),
     CodeInfo(
