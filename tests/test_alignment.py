@@ -114,6 +114,9 @@ def test_every_stem_names_its_own_row_and_no_other() -> None:
         ("（六）其他", "other"),
         ("其他处理", "other"),
         ("四、结转下一年度继续办理", "carried_out"),
+        # The group's label printed before its sub-row's, in one cell or line.
+        ("（六）其他处理 3.其他", "other.misc"),
+        ("（五）不予处理 2.重复申请", "not_processed.duplicate"),
     ],
 )
 def test_whole_labels_match_in_any_numbering_style(text: str, row: str) -> None:
@@ -121,7 +124,9 @@ def test_whole_labels_match_in_any_numbering_style(text: str, row: str) -> None:
     assert match is not None and match.rows == (row,) and match.strength == NAMED
 
 
-@pytest.mark.parametrize("text", ["其他", "不予以公开", "3", "（三）不予公开"])
+@pytest.mark.parametrize(
+    "text", ["其他", "不予以公开", "3", "（三）不予公开", "（五）不予处理 7.其他"]
+)
 def test_texts_that_name_no_row(text: str) -> None:
     assert match_label(text, "applications") is None
 
@@ -304,6 +309,25 @@ def test_a_full_row_followed_by_a_number_no_reading_fits_stores_nothing() -> Non
         assert result.report.cell(f"applications.carried_out.{column}").value is None
     unplaced = [f for f in result.findings if f.code == "read.unplaced_values"]
     assert any("applications.carried_out.total" in f.cells for f in unplaced)
+
+
+def test_a_label_alone_with_its_numbers_wrapped_on_the_lines_after() -> None:
+    # pdftotext -raw: the label on a line of its own, then 116 cut into 11 / 6.
+    text = _copied_text().replace("（七）总计 3 3 3 3 3 3 3", "（七）总计\n11\n6\n8 1 0 0 2 127")
+    result = gr.read(text.encode(), name="copied.txt")
+    row = [result.report.cell(f"applications.total.{c}").value for c in APPLICANT_COLUMNS]
+    assert row == [116, 8, 1, 0, 0, 2, 127]
+    (joined,) = [f for f in result.findings if f.code == "read.joined_number"]
+    assert joined.cells == ("applications.total.natural_person",)
+
+
+def test_a_whole_row_that_adds_up_keeps_its_values_before_a_loose_number() -> None:
+    # pdftotext -layout: the next row's wrapped number prints its top piece under this row.
+    text = _copied_text().replace("3.其他 3 3 3 3 3 3 3", "3.其他 3 0 0 0 0 1 4\n11")
+    result = gr.read(text.encode(), name="copied.txt")
+    row = [result.report.cell(f"applications.other.misc.{c}").value for c in APPLICANT_COLUMNS]
+    assert row == [3, 0, 0, 0, 0, 1, 4]
+    assert "11" in {f.actual for f in result.findings if f.code == "read.stray_number"}
 
 
 def test_sub_rows_of_other_handling_in_a_2019_report_are_strays() -> None:

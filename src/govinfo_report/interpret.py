@@ -763,10 +763,31 @@ def _applications(
                         start = position + 1
                     elif _is_number_text(cell.text):
                         break
-                values, extra = _values_after(
-                    row.cells[start:], _APPLICANT_COLUMNS, right_aligned=True
+                # A label alone on its line, its numbers on the lines after it, one of them
+                # perhaps wrapped in its cell (（七）总计 / 11 / 6 / 8 1 0 0 2 127).
+                wrapped = _wrapped_row(
+                    label_cell.text.strip(),
+                    row.cells[start:],
+                    section_rows[position_in_section + 1 :],
+                    label_match,
+                    edition,
+                    findings,
                 )
-                where = record(label_match, values, label_cell)
+                extra: list[GridCell] = []
+                if wrapped is not None:
+                    values, lines = wrapped
+                    consumed.update(lines)
+                    used.update(lines)
+                else:
+                    values, extra = _values_after(
+                        row.cells[start:], _APPLICANT_COLUMNS, right_aligned=True
+                    )
+                where = record(
+                    label_match,
+                    values,
+                    label_cell,
+                    withdrawn=all(v is None for v in values) and wrapped is not None,
+                )
                 _stray(extra, where, findings)
                 used.add(index)
                 pending = None
@@ -859,6 +880,8 @@ def _wrapped_row(
     if len(lines) < 2 or sum(map(len, lines)) <= _APPLICANT_COLUMNS:
         return None
     texts = [[unicodedata.normalize("NFKC", c.text).strip() for c in line] for line in lines]
+    if len(texts[0]) == _APPLICANT_COLUMNS and _row_total_holds(texts[0]):
+        return None  # whole on its own line, and it adds up: the lines after are another row's
     if not any(joins for _, joins in readings(texts, _APPLICANT_COLUMNS)):
         return None  # the lines after cannot be this row's numbers going on
     found = consistent_readings(texts, _APPLICANT_COLUMNS, _row_total_holds)

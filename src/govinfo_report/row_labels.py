@@ -196,6 +196,12 @@ def match_label(text: str, section: str, whole_only: bool = False) -> LabelMatch
     if named:
         return LabelMatch(named, NAMED)
     for piece in () if whole_only else _pieces(text):
+        # A group's label printed before its sub-row's (（六）其他处理 3.其他): the numbered piece
+        # that is a whole label on its own names the row.
+        numbered = label_number(piece)
+        whole = tuple(row.key for row in _section_rows(section) if numbered in row.whole)
+        if numbered[0] is not None and len(whole) == 1:
+            return LabelMatch(whole, NAMED)
         similar = similar_rows(piece, section)
         if similar:
             return LabelMatch(similar, SIMILAR)
