@@ -135,6 +135,20 @@ _READ_ERRORS: dict[str, ReadErrorText] = {
         "more than {limit} characters in the tables of one page (max_page_chars)",
         "一页表格中的字符超过上限 {limit} 个",
     ),
+    "limits.page_text_bytes": ReadErrorText(
+        "text strings of more than {limit} bytes on one page; a character takes at least one "
+        "(limit 4 × max_page_chars)",
+        "一页中的文字串超过 {limit} 字节（每个字符至少占 1 字节），字符数超过上限",
+    ),
+    "limits.document_text_bytes": ReadErrorText(
+        "text strings of more than {limit} bytes in the document; a character takes at least one "
+        "(limit 4 × max_document_chars)",
+        "全文的文字串超过 {limit} 字节（每个字符至少占 1 字节），字符数超过上限",
+    ),
+    "limits.content_bytes": ReadErrorText(
+        "page content streams that unpack to more than {limit} bytes (max_unpacked_bytes)",
+        "页面内容解压后超过上限 {limit} 字节",
+    ),
     "limits.document_chars": ReadErrorText(
         "more than {limit} characters in the document (max_document_chars)",
         "全文字符超过上限 {limit} 个",
