@@ -179,6 +179,10 @@ _READ_ERRORS: dict[str, ReadErrorText] = {
     ),
     "pdf.unreadable": ReadErrorText("not a readable PDF", "不是可以读取的 PDF 文件"),
     "pdf.damaged": ReadErrorText("damaged PDF", "PDF 文件已损坏"),
+    "pdf.form_cycle": ReadErrorText(
+        "damaged or hostile PDF: a form XObject draws itself (directly or through other forms)",
+        "PDF 文件已损坏或含恶意内容：页面中的表单对象（直接或间接）绘制其自身",
+    ),
     "docx.not_a_zip": ReadErrorText(
         "not a .docx (not a zip archive)", "不是有效的 Word 文档（文件不是压缩包格式）"
     ),

@@ -47,19 +47,22 @@ character takes one byte or more (two in the CID fonts Chinese reports use; an e
 four)."""
 
 MAX_FORM_DEPTH = 64
-"""Form XObjects nested deeper than this count nothing (PDFium stops nesting before it)."""
+"""Form XObjects nested deeper than this count as over the bound (PDFium stops nesting before
+it; no real report nests forms more than a few deep)."""
+
 
 _WHITESPACE = rb"\x00\t\n\x0c\r "
 _DELIMITERS = rb"()<>\[\]{}/%"
 _TOKEN = re.compile(rb"<([^>]*)>?|\(")
 _LITERAL_STEP = re.compile(rb"[()\\]")
-_DRAW = re.compile(
-    rb"/([^%s%s]*)[%s]*Do(?![^%s%s])"
-    % (_WHITESPACE, _DELIMITERS, _WHITESPACE, _WHITESPACE, _DELIMITERS)
-)
+_REGULAR = rb"[^%s%s]" % (_WHITESPACE, _DELIMITERS)
+# A whole name (no regular character after it), white space, then the whole operator Do.
+_DRAW = re.compile(rb"/(%s*)(?!%s)[%s]*Do(?!%s)" % (_REGULAR, _REGULAR, _WHITESPACE, _REGULAR))
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _NOT_HEX = bytes(c for c in range(256) if c not in b"0123456789abcdefABCDEF")
 _INFLATE_PIECE = 16 * 1024
+_INFLATE_STEP = 1024 * 1024
+_SMALL_STREAM = 4 * 1024 * 1024
 
 
 def _name(raw: bytes) -> str:
@@ -146,6 +149,10 @@ class _OverBudget(Exception):
     """Raised inside pdfminer's calls; turned into ``ReportReadError`` outside them."""
 
 
+class _FormCycle(Exception):
+    """A form XObject drawn inside itself (PDF forbids it; PDFium then grows without bound)."""
+
+
 class _Budget:
     """Decoded bytes left for the whole document."""
 
@@ -160,18 +167,34 @@ class _Budget:
 
 
 def _inflate(data: bytes, limit: int) -> bytes:
-    """``data`` inflated, at most ``limit`` bytes (raises past it); what decodes of a damaged
-    stream, as PDFium keeps it."""
+    """``data`` inflated, at most ``limit`` bytes (raises past it); of a damaged stream, what
+    inflates before the damage (PDFium draws that)."""
+    small = min(limit, _SMALL_STREAM)
     try:
-        out = zlib.decompressobj().decompress(data, limit + 1)
+        out = zlib.decompressobj().decompress(data, small + 1)
     except zlib.error:
-        out = _inflate_damaged(data, limit)
-    if len(out) > limit:
-        raise _OverBudget
-    return out
+        return _inflate_pieces(data, limit)
+    if len(out) <= small:
+        return out
+    # A large stream: its size is measured first, holding 1 MiB at a time, so that one past the
+    # budget is refused without being held.
+    inflater = zlib.decompressobj()
+    size = 0
+    tail = data
+    try:
+        while tail:
+            size += len(inflater.decompress(tail, _INFLATE_STEP))
+            if size > limit:
+                raise _OverBudget
+            tail = inflater.unconsumed_tail
+    except zlib.error:
+        pass
+    return _inflate_pieces(data, limit)
 
 
-def _inflate_damaged(data: bytes, limit: int) -> bytes:
+def _inflate_pieces(data: bytes, limit: int) -> bytes:
+    """``data`` inflated a piece at a time, at most ``limit`` bytes (raises past it), keeping all
+    that inflates before any damage."""
     inflater = zlib.decompressobj()
     out = bytearray()
     for offset in range(0, len(data), _INFLATE_PIECE):
@@ -292,15 +315,25 @@ def _broken_file_errors() -> tuple[type[BaseException], ...]:
 
 
 class _Counter:
-    """Counts of one document: each stream scanned once per set of XObjects it can draw, each
-    form's total once per resources it is drawn with."""
+    """Counts of one document: each stream decoded and scanned once (per set of XObjects it can
+    draw), each form's total computed once per resources it is drawn with. A form drawn inside
+    itself raises :class:`_FormCycle`; one nested past :data:`MAX_FORM_DEPTH` counts as over the
+    bound."""
 
     def __init__(self, limits: Limits, budget: _Budget) -> None:
+        from pdfminer.pdftypes import PDFStream, resolve1
+        from pdfminer.psparser import LIT
+
+        self.resolve = resolve1
+        self.stream_type = PDFStream
+        self.form_type = LIT("Form")
         self.bound = TEXT_BYTES_PER_CHARACTER * limits.max_page_chars
         self.budget = budget
-        self.scans: dict[tuple[object, int], tuple[int, dict[str, int]]] = {}
+        # (stream, XObjects) → its own bytes, and the forms it draws with how many times
+        self.scans: dict[tuple[object, int], tuple[int, list[tuple[Any, int]]]] = {}
+        self.resources: dict[object, Any] = {}  # form → its resources (None: the page's)
         self.totals: dict[tuple[object, int], int] = {}
-        self.drawing: set[object] = set()
+        self.drawing: set[object] = set()  # the forms being counted, each inside the last
         self.kept: list[object] = []  # keeps alive what is keyed by id()
 
     def _key(self, stream: Any) -> object:
@@ -309,10 +342,11 @@ class _Counter:
         self.kept.append(stream)
         return id(stream)
 
-    def stream_total(self, stream: Any, resources: Any, depth: int) -> int:
-        from pdfminer.pdftypes import resolve1
+    def is_stream(self, value: Any) -> bool:
+        return isinstance(value, self.stream_type)
 
-        xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
+    def _scan(self, stream: Any, resources: Any) -> tuple[int, list[tuple[Any, int]]]:
+        xobjects = self.resolve(resources.get("XObject")) if isinstance(resources, dict) else None
         if not isinstance(xobjects, dict):
             xobjects = None
         key = (self._key(stream), id(xobjects))
@@ -320,44 +354,47 @@ class _Counter:
         if scan is None:
             self.kept.append(xobjects)
             data = _decoded(stream, self.budget, predictors=False)
-            scan = (0, {}) if data is None else string_bytes(data, self.bound, xobjects or {})
-            self.scans[key] = scan
-        total, draws = scan
-        for name, times in draws.items():
-            if total > self.bound or xobjects is None:
+            own, draws = (0, {}) if data is None else string_bytes(data, self.bound, xobjects or {})
+            forms: list[tuple[Any, int]] = []
+            for name, times in draws.items():
+                form: Any = self.resolve(xobjects.get(name)) if xobjects else None
+                if self.is_stream(form) and form.get("Subtype") is self.form_type:
+                    forms.append((form, times))
+            scan = self.scans[key] = (own, forms)
+        return scan
+
+    def stream_total(self, stream: Any, resources: Any, depth: int) -> int:
+        """The bytes ``stream`` draws, its forms' included."""
+        total, forms = self._scan(stream, resources)
+        for form, times in forms:
+            if total > self.bound:
                 break
-            form = resolve1(xobjects.get(name))
-            if _is_form(form):
-                total += times * self.form_total(form, resources, depth + 1)
+            total += times * self.form_total(form, resources, depth + 1)
         return min(total, self.bound + 1)
 
     def form_total(self, form: Any, page_resources: Any, depth: int) -> int:
-        from pdfminer.pdftypes import resolve1
-
         key = self._key(form)
-        if depth > MAX_FORM_DEPTH or key in self.drawing:
-            return 0
-        resources = resolve1(form.get("Resources"))
+        if key in self.drawing:
+            raise _FormCycle
+        if depth > MAX_FORM_DEPTH:
+            return self.bound + 1
+        if key in self.resources:
+            resources = self.resources[key]
+        else:
+            resources = self.resources[key] = self.resolve(form.get("Resources"))
         if not isinstance(resources, dict):
             resources = page_resources
         memo = (key, id(resources))
         total = self.totals.get(memo)
         if total is None:
-            self.kept.append(resources)
             self.drawing.add(key)
             try:
                 total = self.stream_total(form, resources, depth)
             finally:
                 self.drawing.discard(key)
+            self.kept.append(resources)
             self.totals[memo] = total
         return total
-
-
-def _is_form(value: Any) -> bool:
-    from pdfminer.pdftypes import PDFStream
-    from pdfminer.psparser import LIT
-
-    return isinstance(value, PDFStream) and value.get("Subtype") is LIT("Form")
 
 
 def _pages(data: bytes, budget: _Budget) -> Iterator[Any]:
@@ -392,7 +429,7 @@ def page_text_bytes(data: bytes, name: str) -> list[int] | None:
             total = 0
             for content in page.contents:
                 stream = resolve1(content)
-                if total <= counter.bound and _is_stream(stream):
+                if total <= counter.bound and counter.is_stream(stream):
                     total += counter.stream_total(stream, page.resources, 0)
             if total > counter.bound:
                 raise ReportReadError(
@@ -403,6 +440,8 @@ def page_text_bytes(data: bytes, name: str) -> list[int] | None:
                 raise ReportReadError(
                     name, code="limits.document_text_bytes", limit=document_bound, place=place
                 )
+    except _FormCycle:
+        raise ReportReadError(name, code="pdf.form_cycle", place=place) from None
     except _OverBudget:
         raise ReportReadError(
             name, code="limits.content_bytes", limit=budget.limit, place=place
@@ -410,9 +449,3 @@ def page_text_bytes(data: bytes, name: str) -> list[int] | None:
     except _broken_file_errors():
         return None
     return counts
-
-
-def _is_stream(value: Any) -> bool:
-    from pdfminer.pdftypes import PDFStream
-
-    return isinstance(value, PDFStream)
