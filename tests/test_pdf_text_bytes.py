@@ -328,3 +328,86 @@ def test_forms_nested_past_the_depth_count_as_over_the_bound() -> None:
         for i, f in enumerate(shallow)
     ]
     assert page_text_bytes(pdf_document([b"/Fm1 Do"], forms=renamed), "ok.pdf") == [1]
+
+
+_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    box = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + box[i] + key[i % len(key)]) % 256
+        box[i], box[j] = box[j], box[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + box[i]) % 256
+        box[i], box[j] = box[j], box[i]
+        out.append(byte ^ box[(box[i] + box[j]) % 256])
+    return bytes(out)
+
+
+def encrypted(data: bytes, owner: bytes = b"owner") -> bytes:
+    """``data`` (from ``pdf_document``) encrypted with RC4 128-bit (revision 3), an owner
+    password and an empty user password: it opens without one, as many published reports do."""
+    import hashlib
+    import re
+
+    def md5(value: bytes) -> bytes:
+        return hashlib.md5(value).digest()  # the PDF standard's own hash
+
+    key = md5((owner + _PAD)[:32])
+    for _ in range(50):
+        key = md5(key)
+    o_entry = _rc4(key, _PAD)
+    for i in range(1, 20):
+        o_entry = _rc4(bytes(b ^ i for b in key), o_entry)
+    file_id = b"0123456789abcdef"
+    permissions = -3904
+    key = md5(_PAD + o_entry + permissions.to_bytes(4, "little", signed=True) + file_id)
+    for _ in range(50):
+        key = md5(key)
+    u_entry = _rc4(key, md5(_PAD + file_id))
+    for i in range(1, 20):
+        u_entry = _rc4(bytes(b ^ i for b in key), u_entry)
+    u_entry += b"\x00" * 16
+
+    def encrypt_stream(match: re.Match[bytes]) -> bytes:
+        number, length = int(match[1]), int(match[2])
+        start = match.end()
+        raw = data[start : start + length]
+        object_key = md5(key + number.to_bytes(3, "little") + b"\x00\x00")[:16]
+        return match[0] + _rc4(object_key, raw)
+
+    out = bytearray()
+    position = 0
+    for match in re.finditer(rb"(\d+) 0 obj\n<< [^\n]*?/Length (\d+)[^\n]*>>\nstream\n", data):
+        out += data[position : match.start()] + encrypt_stream(match)
+        position = match.end() + int(match[2])
+    out += data[position:]
+    trailer = (
+        b"/Encrypt << /Filter /Standard /V 2 /R 3 /Length 128 /P %d /O <%s> /U <%s> >> "
+        b"/ID [<%s> <%s>] >>"
+        % (
+            permissions,
+            o_entry.hex().encode(),
+            u_entry.hex().encode(),
+            file_id.hex().encode(),
+            file_id.hex().encode(),
+        )
+    )
+    return bytes(out).replace(b"0 R >>\nstartxref", b"0 R " + trailer + b"\nstartxref")
+
+
+def test_an_encrypted_file_opening_without_a_password_is_counted() -> None:
+    import pypdfium2
+
+    data = encrypted(pdf_document([text(30), b"/Fm1 Do /Fm1 Do"], forms=[text(7)]))
+    document = pypdfium2.PdfDocument(data)  # PDFium opens it and reads its text
+    assert document[0].get_textpage().get_text_range() == "x" * 30
+    assert page_text_bytes(data, "e.pdf") == [30, 14]
+    with pytest.raises(ReportReadError) as error:
+        gr.read(encrypted(pdf_many_characters(3_000_000)), name="e.pdf")
+    assert error.value.code == "limits.page_text_bytes"
