@@ -411,3 +411,27 @@ def test_an_encrypted_file_opening_without_a_password_is_counted() -> None:
     with pytest.raises(ReportReadError) as error:
         gr.read(encrypted(pdf_many_characters(3_000_000)), name="e.pdf")
     assert error.value.code == "limits.page_text_bytes"
+
+
+def test_a_damaged_stream_does_not_stop_the_count_of_the_next_pages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from govinfo_report.formats import pdf_text_bytes
+
+    decoded = pdf_text_bytes._decoded
+    calls: list[int] = []
+
+    def damaged_first(stream: object, budget: object, *, predictors: bool) -> bytes | None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("as pdfminer raises on a damaged object")
+        return decoded(stream, budget, predictors=predictors)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf_text_bytes, "_decoded", damaged_first)
+    data = pdf_document([text(5), text(10), b"BT (" + b"8" * 900_000 + b") Tj ET"])
+    with pytest.raises(ReportReadError) as error:
+        page_text_bytes(data, "damaged.pdf")
+    assert error.value.code == "limits.page_text_bytes"
+    assert error.value.place == "page 3"
+    calls.clear()
+    assert page_text_bytes(pdf_document([text(5), text(10)]), "damaged.pdf") == [0, 10]

@@ -407,30 +407,41 @@ def _pages(data: bytes, budget: _Budget) -> Iterator[Any]:
 
 def page_text_bytes(data: bytes, name: str) -> list[int] | None:
     """The bytes of the strings each page of PDF ``data`` draws (a page's count stops growing
-    past its bound), or ``None`` when pdfminer cannot parse the file's structure.
+    past its bound), or ``None`` when pdfminer cannot parse the file's structure. A damaged
+    content stream counts nothing, and pages past a damaged part of the page tree are not
+    counted: PDFium decides about those.
 
     Raises :class:`ReportReadError` (``limits.page_text_bytes``) for the first page whose strings
     hold more than ``4 × max_page_chars`` bytes, ``limits.document_text_bytes`` once all pages
-    together hold more than ``4 × max_document_chars``, and ``limits.content_bytes`` once the
-    decoded streams exceed ``max_unpacked_bytes``."""
+    together hold more than ``4 × max_document_chars``, ``limits.content_bytes`` once the
+    decoded streams exceed ``max_unpacked_bytes``, and ``pdf.form_cycle`` for a form drawn inside
+    itself."""
     from pdfminer.pdftypes import resolve1
 
     limits = current_limits()
     budget = _Budget(limits.max_unpacked_bytes)
     counter = _Counter(limits, budget)
     document_bound = TEXT_BYTES_PER_CHARACTER * limits.max_document_chars
+    broken = _broken_file_errors()
     counts: list[int] = []
     place: str | None = None
     try:
-        for number, page in enumerate(_pages(data, budget), start=1):
-            if number > limits.max_pages:
-                break  # PDFium counts the pages and refuses too many
-            place = f"page {number}"
+        pages = _pages(data, budget)
+        try:
+            page = next(pages, None)
+        except broken:
+            return None
+        # PDFium counts the pages and refuses too many.
+        while page is not None and len(counts) < limits.max_pages:
+            place = f"page {len(counts) + 1}"
             total = 0
             for content in page.contents:
-                stream = resolve1(content)
-                if total <= counter.bound and counter.is_stream(stream):
-                    total += counter.stream_total(stream, page.resources, 0)
+                try:
+                    stream = resolve1(content)
+                    if total <= counter.bound and counter.is_stream(stream):
+                        total += counter.stream_total(stream, page.resources, 0)
+                except broken:
+                    continue
             if total > counter.bound:
                 raise ReportReadError(
                     name, code="limits.page_text_bytes", limit=counter.bound, place=place
@@ -440,12 +451,14 @@ def page_text_bytes(data: bytes, name: str) -> list[int] | None:
                 raise ReportReadError(
                     name, code="limits.document_text_bytes", limit=document_bound, place=place
                 )
+            try:
+                page = next(pages, None)
+            except broken:
+                break
     except _FormCycle:
         raise ReportReadError(name, code="pdf.form_cycle", place=place) from None
     except _OverBudget:
         raise ReportReadError(
             name, code="limits.content_bytes", limit=budget.limit, place=place
         ) from None
-    except _broken_file_errors():
-        return None
     return counts
