@@ -135,6 +135,20 @@ _READ_ERRORS: dict[str, ReadErrorText] = {
         "more than {limit} characters in the tables of one page (max_page_chars)",
         "一页表格中的字符超过上限 {limit} 个",
     ),
+    "limits.page_text_bytes": ReadErrorText(
+        "text strings of more than {limit} bytes on one page; a character takes at least one "
+        "(limit 4 × max_page_chars)",
+        "一页中的文字串超过 {limit} 字节（每个字符至少占 1 字节），字符数超过上限",
+    ),
+    "limits.document_text_bytes": ReadErrorText(
+        "text strings of more than {limit} bytes in the document; a character takes at least one "
+        "(limit 4 × max_document_chars)",
+        "全文的文字串超过 {limit} 字节（每个字符至少占 1 字节），字符数超过上限",
+    ),
+    "limits.content_bytes": ReadErrorText(
+        "page content streams that unpack to more than {limit} bytes (max_unpacked_bytes)",
+        "页面内容解压后超过上限 {limit} 字节",
+    ),
     "limits.document_chars": ReadErrorText(
         "more than {limit} characters in the document (max_document_chars)",
         "全文字符超过上限 {limit} 个",
@@ -165,6 +179,10 @@ _READ_ERRORS: dict[str, ReadErrorText] = {
     ),
     "pdf.unreadable": ReadErrorText("not a readable PDF", "不是可以读取的 PDF 文件"),
     "pdf.damaged": ReadErrorText("damaged PDF", "PDF 文件已损坏"),
+    "pdf.form_cycle": ReadErrorText(
+        "damaged or hostile PDF: a form XObject draws itself (directly or through other forms)",
+        "PDF 文件已损坏或含恶意内容：页面中的表单对象（直接或间接）绘制其自身",
+    ),
     "docx.not_a_zip": ReadErrorText(
         "not a .docx (not a zip archive)", "不是有效的 Word 文档（文件不是压缩包格式）"
     ),

@@ -43,7 +43,9 @@ class Limits:
     max_input_bytes: int = 50 * _MB
     """Size of the file itself (a folder read as one input: of its files together)."""
     max_unpacked_bytes: int = 200 * _MB
-    """.docx/.xlsx: total uncompressed size of the archive members read."""
+    """.docx/.xlsx: total uncompressed size of the archive members read. PDF: decoded size of all
+    content streams (and cross-reference and object streams) together, before PDFium loads a
+    page."""
     max_compression_ratio: int = 200
     """.docx: uncompressed / compressed size of a member; higher means a zip bomb."""
     max_xml_bytes: int = 50 * _MB
@@ -53,9 +55,10 @@ class Limits:
     max_pages: int = 500
     """PDF: number of pages; scans: pages of the page images; a folder: number of files."""
     max_page_chars: int = 200_000
-    """PDF: characters on one page, counted before their boxes are taken."""
+    """PDF: characters on one page, counted before their boxes are taken; before PDFium loads any
+    page, a page whose text strings hold more than 4 × this many bytes is refused."""
     max_document_chars: int = 1_000_000
-    """PDF: characters on all pages together."""
+    """PDF: characters on all pages together (and 4 × this many bytes of text strings)."""
     max_page_paths: int = 50_000
     """PDF: lines and shapes (path objects) on one page, counted before rulings are grouped."""
     max_table_cells: int = 100_000

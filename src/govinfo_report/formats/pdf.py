@@ -31,6 +31,7 @@ from ..limits import current_limits
 from ..plugins import Reader, ReadFunction
 from ..reading import reading_finding
 from ..values import Provenance
+from .pdf_text_bytes import page_text_bytes
 
 __all__ = ["RULED_PAGE_PATHS", "read_pdf"]
 
@@ -247,7 +248,9 @@ class _Page:
 
 def _pdfium_pages(data: bytes, name: str) -> Iterator[_Page]:
     """The pages, one at a time: a hostile page can hold 200,000 characters, so only one page's
-    boxes are ever held. Characters are counted before their boxes are taken."""
+    boxes are ever held. The bytes of the strings every page draws are counted from the content
+    streams before PDFium loads a page (:mod:`.pdf_text_bytes`), and PDFium's characters before
+    their boxes are taken."""
     import pypdfium2 as pdfium
 
     try:
@@ -263,6 +266,10 @@ def _pdfium_pages(data: bytes, name: str) -> Iterator[_Page]:
         count = len(document)
         if count > limits.max_pages:
             raise ReportReadError(name, code="limits.pages", count=count, limit=limits.max_pages)
+        # PDFium's text page costs about 100 bytes a character: count the strings the content
+        # streams draw before PDFium loads any page.
+        with _quiet_pdfminer():
+            page_text_bytes(data, name)
         total = 0
         for index in range(count):
             number = index + 1

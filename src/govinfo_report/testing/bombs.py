@@ -29,9 +29,12 @@ __all__ = [
     "html_many_paragraphs",
     "html_many_tables",
     "pdf_document",
+    "pdf_form_drawn_many_times",
     "pdf_grid",
+    "pdf_inflating_content",
     "pdf_many_characters",
     "pdf_many_pages_of_characters",
+    "pdf_of_streams",
     "pdf_rulings",
     "pdf_rulings_without_grid",
     "read_in_child",
@@ -41,41 +44,68 @@ __all__ = [
 ]
 
 
-def pdf_document(pages: Sequence[bytes], *, share_content: bool = False) -> bytes:
+def pdf_document(
+    pages: Sequence[bytes], *, share_content: bool = False, forms: Sequence[bytes] = ()
+) -> bytes:
     """A PDF whose pages draw the given content streams (compressed), with Helvetica as ``/F1``.
 
     With ``share_content``, every page draws the first stream: a thousand pages cost one stream.
+    ``forms`` are the content streams of form XObjects ``/Fm1``, ``/Fm2``, …, which pages and
+    forms alike can draw (``/Fm1 Do``): all share one resource dictionary.
     """
+    packed = [zlib.compress(content, 9) for content in (pages[:1] if share_content else pages)]
+    return pdf_of_streams(
+        [packed[0 if share_content else i] for i in range(len(pages))],
+        [zlib.compress(form, 9) for form in forms],
+    )
+
+
+def pdf_of_streams(
+    pages: Sequence[bytes], forms: Sequence[bytes] = (), *, filters: bytes = b"/FlateDecode"
+) -> bytes:
+    """A PDF of already encoded content streams (``filters``: deflated), one a page (the same
+    object for pages given the same bytes object) and one a form XObject (see
+    :func:`pdf_document`)."""
     objects: list[bytes] = []
 
     def add(body: bytes) -> int:
         objects.append(body)
         return len(objects)
 
+    def stream(packed: bytes, head: bytes = b"") -> int:
+        return add(
+            b"<< %s/Length %d /Filter %s >>\nstream\n%s\nendstream"
+            % (head, len(packed), filters, packed)
+        )
+
     catalog = add(b"")  # filled in once the page tree exists
     tree = add(b"")
+    resources = add(b"")  # filled in once the forms exist
     font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    streams: list[int] = []
-    for content in pages[:1] if share_content else pages:
-        packed = zlib.compress(content, 9)
-        streams.append(
-            add(
-                b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
-                % (len(packed), packed)
-            )
+    form_ids = [
+        stream(
+            packed,
+            b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources %d 0 R " % resources,
         )
-    count = len(pages)
+        for packed in forms
+    ]
+    xobjects = b" ".join(b"/Fm%d %d 0 R" % (i, ref) for i, ref in enumerate(form_ids, start=1))
+    objects[resources - 1] = b"<< /Font << /F1 %d 0 R >> /XObject << %s >> >>" % (font, xobjects)
+    streams: dict[int, int] = {}
+    for packed in pages:
+        if id(packed) not in streams:
+            streams[id(packed)] = stream(packed)
     kids = [
         add(
-            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d "
-            b"0 R >> >> /Contents %d 0 R >>" % (tree, font, streams[0 if share_content else i])
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources %d 0 R "
+            b"/Contents %d 0 R >>" % (tree, resources, streams[id(packed)])
         )
-        for i in range(count)
+        for packed in pages
     ]
     objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % tree
     objects[tree - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
         b" ".join(b"%d 0 R" % kid for kid in kids),
-        count,
+        len(pages),
     )
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -107,6 +137,24 @@ def _characters(count: int) -> bytes:
 def pdf_many_characters(count: int = 3_000_000) -> bytes:
     """One page with ``count`` characters (3 million compress to about 4 KB)."""
     return pdf_document([_characters(count)])
+
+
+def pdf_form_drawn_many_times(count: int = 30_000, times: int = 300) -> bytes:
+    """One page drawing ``times`` times a form XObject of ``count`` characters (9 million in all
+    from a 2 KB file): a count of the page's own strings would see none."""
+    form = b"BT /F1 0.1 Tf 10 800 Td (" + b"8" * count + b") Tj ET"
+    page = b"\n".join([b"q 1 0 0 1 0 %d cm /Fm1 Do Q" % (-i % 800) for i in range(times)])
+    return pdf_document([page], forms=[form])
+
+
+def pdf_inflating_content(size: int = 210 * 1024 * 1024) -> bytes:
+    """One page whose content stream inflates to ``size`` bytes of spaces (210 MiB from 1 MB)."""
+    packer = zlib.compressobj(1)
+    piece = b" " * (1024 * 1024)
+    parts = [packer.compress(piece) for _ in range(size // len(piece))]
+    parts.append(packer.compress(b" " * (size % len(piece)) + b"BT /F1 10 Tf (x) Tj ET"))
+    parts.append(packer.flush())
+    return pdf_of_streams([b"".join(parts)])
 
 
 def pdf_many_pages_of_characters(pages: int = 500, count: int = 180_000) -> bytes:
@@ -325,6 +373,9 @@ def text_file(size: int = 49 * _MB) -> bytes:
 
 BOMBS: dict[str, tuple[str, Callable[[], bytes]]] = {
     "pdf-3m-characters-on-a-page": ("chars.pdf", pdf_many_characters),
+    "pdf-10m-characters-on-a-page": ("chars10m.pdf", lambda: pdf_many_characters(10_000_000)),
+    "pdf-30k-character-form-drawn-300-times": ("form.pdf", pdf_form_drawn_many_times),
+    "pdf-content-inflating-to-210mib": ("inflate.pdf", pdf_inflating_content),
     "pdf-500-pages-of-180k-characters": ("pages.pdf", pdf_many_pages_of_characters),
     "pdf-24k-rulings": ("rulings.pdf", pdf_rulings),
     "pdf-20k-rulings-without-grid": ("lines.pdf", pdf_rulings_without_grid),
@@ -344,7 +395,11 @@ BOMBS: dict[str, tuple[str, Callable[[], bytes]]] = {
 xlsx bombs need the ``govinfo-report-xlsx`` plugin."""
 
 LIMIT_NAMED: dict[str, str | None] = {
+    # Counted from the strings of the content streams (forms times their draws), before PDFium.
     "pdf-3m-characters-on-a-page": "max_page_chars",
+    "pdf-10m-characters-on-a-page": "max_page_chars",
+    "pdf-30k-character-form-drawn-300-times": "max_page_chars",
+    "pdf-content-inflating-to-210mib": "max_unpacked_bytes",
     "pdf-500-pages-of-180k-characters": "max_document_chars",
     "pdf-24k-rulings": None,  # a 12,000-cell table is allowed: read, quickly
     "pdf-20k-rulings-without-grid": None,  # read as text lines, no table finder
