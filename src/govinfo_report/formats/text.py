@@ -30,6 +30,7 @@ from unicodedata import east_asian_width
 from ..document import Block, Document, GridCell, Paragraph, Table
 from ..errors import ReportReadError
 from ..hookspecs import hookimpl
+from ..limits import current_limits
 from ..plugins import Reader, ReadFunction
 from ..values import Provenance, slot_constructor
 
@@ -63,8 +64,9 @@ _ONE_COLUMN_DELIMITER = re.compile(r"^:?-{3,}:?$")
 _BOX_DRAWING = re.compile("[\u2500-\u257f]")
 _HTML_TABLE_TAG = re.compile(r"<(/?)table\b", re.IGNORECASE)
 # Emphasis marks around a run of text: "**bold**", "__bold__", "*italic*", "_italic_" (a "_"
-# only between non-word characters, so snake_case names keep theirs).
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# only between non-word characters, so snake_case names keep theirs). A run holds no mark: an
+# unclosed mark must not cost a scan of the rest of the line for every mark.
+_STRONG = re.compile(r"(\*\*|__)(?=\S)([^*_]+?)(?<=\S)\1")
 _EMPHASIS_STAR = re.compile(r"(?<!\*)\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?!\*)")
 _EMPHASIS_UNDERSCORE = re.compile(r"(?<![\w_])_(?=[^\s_])([^_]+?)(?<=[^\s_])_(?![\w_])")
 
@@ -131,6 +133,7 @@ class _Builder:
         self.row: list[tuple[str, int]] | None = None
         self.cell_per_line = False
         self.tables = 0
+        self.grid_cells = 0  # cells of grid tables so far, bounded by max_document_cells
 
     def end_row(self) -> None:
         if self.row is not None:
@@ -159,6 +162,12 @@ class _Builder:
     def add_grid(self, cells: list[_GridCellLines], line: int) -> None:
         """A grid table of its own: cells with spans, each at the line its text starts on."""
         self.end_table()
+        self.grid_cells += len(cells)
+        limit = current_limits().max_document_cells
+        if self.grid_cells > limit:
+            raise ReportReadError(
+                self.name, code="limits.document_cells", limit=limit, place=f"line {line}"
+            )
         index = self.tables
         self.tables += 1
         name = self.name
@@ -340,9 +349,10 @@ def _join_pieces(pieces: list[str]) -> str:
     return text
 
 
-def _grid_cells(lines: list[str], box_drawing: bool) -> list[_GridCellLines]:
+def _grid_cells(lines: list[str], box_drawing: bool, name: str, first: int) -> list[_GridCellLines]:
     """The cells of a grid table as (lines, row, column, row span, column span, line offset), or
-    an empty list when the lines do not close into cells (then they are read line by line)."""
+    an empty list when the lines do not close into cells (then they are read line by line). More
+    cells than ``max_table_cells`` is an error, raised as soon as the scan finds them."""
     grid = _grid_lines(lines, box_drawing)
     if grid is None:
         return []
@@ -350,6 +360,7 @@ def _grid_cells(lines: list[str], box_drawing: bool) -> list[_GridCellLines]:
     if start < 0:
         return []
     budget = [8 * len(grid) * len(grid[0]) + 1000]
+    limit = current_limits().max_table_cells
     rectangles = []
     pending, seen = [(0, start)], set()
     while pending:
@@ -365,6 +376,10 @@ def _grid_cells(lines: list[str], box_drawing: bool) -> list[_GridCellLines]:
         top, left = corner
         bottom, right = found
         rectangles.append((top, left, bottom, right))
+        if len(rectangles) > limit:
+            raise ReportReadError(
+                name, code="limits.table_cells", limit=limit, place=f"line {first}"
+            )
         pending.append((top, right))
         pending.append((bottom, left))
     if not rectangles:
@@ -465,7 +480,8 @@ def _pipeless_table_at(lines: list[str], at: int) -> bool:
         return False
     delimiter = lines[at + 1].strip()
     if _PIPELESS_DELIMITER.match(delimiter):
-        return len(_split_pipes(header.strip("|"))) == len(delimiter.strip("|").split("|"))
+        outer = (delimiter.startswith("|"), delimiter.endswith("|"))
+        return len(_pipeless_cells(header, outer)) == len(_pipeless_cells(delimiter, outer))
     # One column (html2text's header of a merged title cell): "---" alone, then rows with bars.
     return (
         _ONE_COLUMN_DELIMITER.match(delimiter) is not None
@@ -538,7 +554,7 @@ def _read_lines(
             pipeless = False
         if stripped[0] in "+|" and _GRID_BORDER.match(stripped):
             end = _grid_end(lines, at - 1, box_drawing)
-            grid = _grid_cells(lines[at - 1 : end], box_drawing)
+            grid = _grid_cells(lines[at - 1 : end], box_drawing, name, number)
             if grid and depth < _LAYOUT_DEPTH and any(_holds_table(cell[0]) for cell in grid):
                 # A grid that holds a table is the page's layout: its cells are read as text.
                 for pieces, _, _, _, _, offset in sorted(grid, key=lambda cell: cell[1:3]):
@@ -622,6 +638,7 @@ def register_readers(register: Callable[[Reader], None]) -> None:
             suffixes=(".txt", ".md", ".markdown", ".text"),
             media_types=("text/plain", "text/markdown"),
             sniff=_sniff_text,
-            description="Plain text or Markdown: one cell per line, '|' cells, tab-separated rows.",
+            description="Plain text or Markdown: one cell per line, '|' cells, tab-separated rows, "
+            "pipe, grid and box-drawing tables, HTML tables inside Markdown.",
         )
     )
