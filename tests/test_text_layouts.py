@@ -109,6 +109,83 @@ def test_pandoc_plain_section_four_reads_its_values_not_its_rules() -> None:
     assert back.cell("reviews.litigation_after_review.total").text() == "7"
 
 
+def _markdown_rows(lines: list[str]) -> list[list[str]]:
+    """The cells of the Markdown writer's pipe-table lines (its delimiter row left out)."""
+    return [
+        [cell.strip() for cell in line.strip()[1:-1].split(" | ")]
+        for line in lines
+        if not set(line) <= {"|", " ", "-"}
+    ]
+
+
+def _column_ruled(rows: list[list[str]], widths: list[int], multiline: bool) -> list[str]:
+    """A table as pandoc ``-t plain`` writes one without a header: a rule of one run of dashes
+    per column above and below, each cell at its column's place (display columns); in a
+    multiline table rows between blank lines and a cell's text wrapped in its column."""
+    columns = max(len(row) for row in rows)
+    # A column is as wide as its widest cell, or in a multiline table its widest unbreakable piece.
+    need = _unbreakable if multiline else _text_width
+    widths = [
+        max([widths[i % len(widths)]] + [need(row[i], False) for row in rows if i < len(row)])
+        for i in range(columns)
+    ]
+    rule = "  " + " ".join("-" * width for width in widths)
+    out = [rule]
+    for row in rows:
+        cells = [
+            _wrap(text, widths[i], False) if multiline else [text] for i, text in enumerate(row)
+        ]
+        for index in range(max(len(lines) for lines in cells)):
+            pieces = [lines[index] if index < len(lines) else "" for lines in cells]
+            padded = [
+                piece + " " * (widths[i] - _text_width(piece, False))
+                for i, piece in enumerate(pieces)
+            ]
+            out.append(("  " + " ".join(padded)).rstrip())
+        if multiline:
+            out.append("")
+    return [*out, rule]
+
+
+@given(printed_reports(), st.lists(st.integers(2, 14), min_size=1, max_size=15), st.booleans())
+def test_column_ruled_tables_read_back_with_their_blank_cells(
+    report: AnnualReport, widths: list[int], multiline: bool
+) -> None:
+    markdown = write_markdown(report, ()).decode()
+    tables = []
+    block: list[str] = []
+    for line in [*markdown.splitlines(), ""]:
+        if line.startswith("|"):
+            block.append(line)
+        elif block:
+            tables.append(_column_ruled(_markdown_rows(block), widths, multiline))
+            block = []
+    assert_reads_back(report, _replace_tables(markdown, iter(tables)), "plain.txt")
+
+
+def test_a_column_ruled_table_keeps_blank_cells_in_their_columns() -> None:
+    text = (
+        "  -------- ---- ---- ----\n"
+        "  一、本年  821       859\n"
+        "  新收\n"
+        "\n"
+        "  二、结转       18   18\n"
+        "  -------- ---- ---- ----\n"
+    )
+    (table,) = read_text(text.encode(), "plain.txt").blocks
+    assert isinstance(table, Table)
+    assert [(c.text, c.row, c.column, c.provenance.line) for c in table.cells] == [
+        ("一、本年新收", 0, 0, 2),
+        ("821", 0, 1, 2),
+        ("", 0, 2, 2),
+        ("859", 0, 3, 2),
+        ("二、结转", 1, 0, 5),
+        ("", 1, 1, 5),
+        ("18", 1, 2, 5),
+        ("18", 1, 3, 5),
+    ]
+
+
 # --- grid tables (pandoc -t markdown / plain) and box-drawing tables (w3m) -----------------------
 
 
@@ -403,6 +480,20 @@ def test_a_pipeless_row_is_a_row_of_cells_to_the_blank_line() -> None:
         ["规范性文件", "19", ""],
     ]
     assert getattr(after, "text", None) == "其后"
+
+
+def test_a_one_cell_header_over_dashes_opens_a_pipeless_table() -> None:
+    # html2text: a caption cell alone over "---" (after a layout table's empty cell), then rows.
+    text = "| 第二十条第（一）项  \n---  \n信息内容 | 本年新制作数量  \n规章 | 2  \n\n"
+    (table,) = read_text(text.encode(), "html2text.md").blocks
+    assert isinstance(table, Table)
+    assert [c.text for c in table.cells if c.text] == [
+        "第二十条第（一）项",
+        "信息内容",
+        "本年新制作数量",
+        "规章",
+        "2",
+    ]
 
 
 def test_a_setext_heading_is_not_a_table() -> None:

@@ -9,6 +9,9 @@ It knows text layouts, not the template. These table layouts are rebuilt into ro
 - tab-separated cells, one row per line (Word, WPS, spreadsheets);
 - Markdown pipe tables (``| a | b |``), and pipe tables without outer pipes (``a | b``) under a
   delimiter row (``---|---``), their rows running to the next blank line (html2text);
+- pandoc's tables without a header between two identical rules of one dash run per column
+  (``-------- ---- ----``): each line cut at the runs' places, so a blank cell stays in its column;
+  the lines of a multiline table's row (rows between blank lines) joined per column;
 - grid tables drawn with ``+---+`` borders and ``|`` sides (pandoc), or with box-drawing characters
   (``┌─┬─┐``, ``│``; w3m): each cell is the rectangle its borders close, so merged cells keep their
   spans and a cell's lines are joined (without a space between two CJK characters);
@@ -59,6 +62,10 @@ _GRID_SIDES = frozenset("|+")
 _GRID_MAX_AREA = 4_000_000
 # Grids inside grid cells read as layout down to this depth; deeper ones are cells of text.
 _LAYOUT_DEPTH = 4
+# The rule above and below a pandoc simple or multiline table without a header: a run of dashes
+# per column, the runs giving the columns' places.
+_COLUMN_RULE = re.compile(r"^ *-{2,}(?: +-{2,})+ *$")
+_COLUMN_RULED_MAX_LINES = 2000
 _PIPELESS_DELIMITER = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?$")
 _ONE_COLUMN_DELIMITER = re.compile(r"^:?-{3,}:?$")
 _BOX_DRAWING = re.compile("[\u2500-\u257f]")
@@ -453,6 +460,60 @@ def _html_tables(
     }
 
 
+def _column_ruled_rows(lines: list[str]) -> list[list[tuple[str, int]]] | None:
+    """The rows of a table between two identical column rules (pandoc's simple and multiline
+    tables): each line cut at the places of the rule's runs (display columns), the lines of a row
+    of a multiline table (rows between blank lines) joined per column. ``None`` when a line has
+    text between two runs' places (a cell wider than its column): then the lines are read one by
+    one."""
+    rule = lines[0]
+    starts = [match.start() for match in re.finditer(r"-+", rule)]
+    ends = [match.end() for match in re.finditer(r"-+", rule)]
+    body = lines[1:-1]
+    cut: list[list[str] | None] = []
+    for line in body:
+        if not line.strip() or _RULE.match(line.strip()):
+            cut.append(None)
+            continue
+        for ambiguous_wide in (False, True):
+            shown = _display(line.rstrip(), ambiguous_wide)
+            gaps = "".join(shown[end:start] for end, start in zip(ends, starts[1:], strict=False))
+            if not gaps.strip():
+                break
+        else:
+            return None
+        bounds = [*starts[1:], len(shown)]
+        cut.append(
+            [
+                shown[start:bound].replace(_WIDE_FILLER, "").strip()
+                for start, bound in zip(starts, bounds, strict=True)
+            ]
+        )
+    multiline = any(cells is None for cells in cut)
+    rows: list[list[tuple[str, int]]] = []
+    group: list[tuple[list[str], int]] = []
+    for offset, cells in enumerate([*cut, None]):
+        if cells is not None:
+            group.append((cells, offset + 1))
+            if multiline:
+                continue
+        if group:
+            first = group[0][1]
+            joined = [_join_pieces([cells[i] for cells, _ in group]) for i in range(len(starts))]
+            rows.append([(text, first) for text in joined])
+        group = []
+    return rows
+
+
+def _closing_rule(lines: list[str], at: int) -> int | None:
+    """The index of the line repeating the column rule ``lines[at]``, if one follows soon."""
+    rule = lines[at].rstrip()
+    for index in range(at + 1, min(len(lines), at + _COLUMN_RULED_MAX_LINES)):
+        if lines[index].rstrip() == rule:
+            return index
+    return None
+
+
 def _split_pipes(row: str) -> list[str]:
     r"""The cells of a pipe-table row, ``\|`` being a bar inside a cell."""
     if "\\|" not in row:
@@ -476,16 +537,17 @@ def _pipeless_table_at(lines: list[str], at: int) -> bool:
     if at + 1 >= len(lines):
         return False
     header = lines[at].strip()
-    if not header or header[0] == "|" or _RULE.match(header):
+    if not header or _RULE.match(header):
         return False
     delimiter = lines[at + 1].strip()
     if _PIPELESS_DELIMITER.match(delimiter):
         outer = (delimiter.startswith("|"), delimiter.endswith("|"))
         return len(_pipeless_cells(header, outer)) == len(_pipeless_cells(delimiter, outer))
-    # One column (html2text's header of a merged title cell): "---" alone, then rows with bars.
+    # One column (html2text's header of a merged title cell, after the empty cell of a layout
+    # table around it, if any): "---" alone, then rows with bars.
     return (
         _ONE_COLUMN_DELIMITER.match(delimiter) is not None
-        and "|" not in header
+        and sum(1 for cell in _split_pipes(header) if cell.strip()) == 1
         and at + 2 < len(lines)
         and "|" in lines[at + 2]
     )
@@ -595,6 +657,16 @@ def _read_lines(
             builder.cell_per_line = True
             continue
         if _RULE.match(stripped):
+            if _COLUMN_RULE.match(line):
+                closing = _closing_rule(lines, at - 1)
+                rows = _column_ruled_rows(lines[at - 1 : closing + 1]) if closing else None
+                if closing and rows:
+                    builder.end_table()
+                    for row in rows:
+                        builder.rows.append([(text, number + offset) for text, offset in row])
+                    builder.end_table()
+                    at = closing + 1
+                    continue
             builder.end_row()  # a table's rule (pandoc's simple tables): layout, not text
             continue
         if at < count and "-" in lines[at] and _pipeless_table_at(lines, at - 1):
