@@ -62,13 +62,15 @@ class Limits:
     max_page_paths: int = 50_000
     """PDF: lines and shapes (path objects) on one page, counted before rulings are grouped."""
     max_table_cells: int = 100_000
-    """Cells of one table (HTML, docx, PDF); spans count as the cells they cover, and the table's
-    grid (rows × columns) may not exceed it either."""
+    """Cells of one table (HTML, docx, PDF, text grid tables); spans count as the cells they
+    cover, and the table's grid (rows × columns) may not exceed it either."""
     max_document_cells: int = 100_000
-    """Cells of all tables together: PDF (ruled tables, from their rulings), HTML and docx
-    (counted in the markup before it is parsed); xlsx: positions walked over all sheets."""
+    """Cells of all tables together: PDF (ruled tables, from their rulings), HTML, docx and the
+    HTML tables inside text (counted in the markup before it is parsed), text grid tables (as
+    found); xlsx: positions walked over all sheets."""
     max_elements: int = 300_000
-    """HTML and .docx: tags in the markup (every ``<``), counted before it is parsed. The largest
+    """HTML, .docx and the HTML tables inside text: tags in the markup (every ``<``), counted
+    before it is parsed. The largest
     real report has about 10,000 (a table of the largest size allowed, 100,000 cells, about
     250,000); 49 MB of paragraphs took 9 minutes and 4.8 GB."""
     max_text_bytes: int = 2 * _MB

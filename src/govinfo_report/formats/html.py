@@ -40,7 +40,7 @@ from ..values import Provenance, slot_constructor
 if TYPE_CHECKING:
     from ..layout import LayoutCell, SpannedTable
 
-__all__ = ["decode_html", "official_table_html", "read_html", "write_html"]
+__all__ = ["decode_html", "html_fragments_blocks", "official_table_html", "read_html", "write_html"]
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _SKIP = frozenset(
@@ -485,6 +485,28 @@ def read_html(data: bytes, name: str) -> Document:
     return Document(
         tuple(walker.blocks), source=name, findings=tuple(findings), page=tuple(walker.page)
     )
+
+
+def html_fragments_blocks(
+    fragments: Sequence[str], name: str
+) -> list[tuple[list[Block], list[Paragraph]]]:
+    """The blocks and page furniture of each HTML fragment embedded in another document (a
+    ``<table>`` a Markdown converter wrote into its text), read as :func:`read_html` reads a page.
+
+    The limits hold for the fragments together, counted before any is parsed: a document made of
+    many fragments does not get the cells or elements of a page per fragment. Table indices in the
+    blocks count from 0 in each fragment; provenance names no line (the caller knows it)."""
+    _check_table_sizes("\n".join(fragments), name)
+    read = []
+    for fragment in fragments:
+        root = _parse(fragment, name)
+        walker = _Walker(name)
+        if root is not None:
+            body = root if root.tag == "body" else root.find("body")
+            walker.walk(body if body is not None else root)
+            walker.flush()
+        read.append((walker.blocks, walker.page))
+    return read
 
 
 def _sniff_html(head: bytes, name: str) -> float:
