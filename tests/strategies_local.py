@@ -1,4 +1,4 @@
-"""Strategies shared by this repository's tests (not part of the public kit)."""
+"""Strategies and checks shared by this repository's tests (not part of the public kit)."""
 
 from __future__ import annotations
 
@@ -29,3 +29,19 @@ def printed_reports(draw: st.DrawFn) -> AnnualReport:
     for spec in draw(st.lists(st.sampled_from(specs), max_size=10, unique=True)):
         cells[spec.key] = parse_cell_text(draw(ODD_TEXTS[spec.kind]), spec.kind)
     return build_report(report.edition, cells, meta=report.meta)[0]
+
+
+def assert_same_report(report: AnnualReport, back: AnnualReport) -> None:
+    """``back`` (a report read back) has ``report``'s edition, agency, year, shape of （六）其他处理
+    and every cell, each compared with its template key named on a mismatch."""
+    assert back.edition is report.edition
+    assert (back.meta.agency, back.meta.year) == (report.meta.agency, report.meta.year)
+    assert back.single_other_row == report.single_other_row
+    mismatched = [
+        (spec.key, mine, theirs)
+        for spec, mine, theirs in zip(
+            report.template(), report.cell_tuple(), back.cell_tuple(), strict=True
+        )
+        if mine != theirs
+    ]
+    assert mismatched == []

@@ -23,22 +23,11 @@ from govinfo_report.layout import LayoutCell, SpannedTable, official_grids
 from govinfo_report.limits import Limits, using_limits
 from govinfo_report.testing import uniform_report
 from govinfo_report.testing.render import render_text
-from strategies_local import printed_reports
+from strategies_local import assert_same_report, printed_reports
 
 
 def assert_reads_back(report: AnnualReport, text: str, name: str = "converted.md") -> None:
-    result = gr.read(text=text, name=name)
-    back = result.report
-    assert back.edition is report.edition
-    assert (back.meta.agency, back.meta.year) == (report.meta.agency, report.meta.year)
-    mismatched = [
-        (spec.key, mine, theirs)
-        for spec, mine, theirs in zip(
-            report.template(), report.cell_tuple(), back.cell_tuple(), strict=True
-        )
-        if mine != theirs
-    ]
-    assert mismatched == []
+    assert_same_report(report, gr.read(text=text, name=name).report)
 
 
 def _replace_tables(markdown: str, tables: Iterator[list[str]]) -> str:

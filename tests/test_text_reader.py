@@ -14,25 +14,14 @@ from govinfo_report import AnnualReport, CellState, Severity
 from govinfo_report.cli import main
 from govinfo_report.testing import uniform_report
 from govinfo_report.testing.render import LAYOUTS, label_variants, render_text
-from strategies_local import printed_reports
+from strategies_local import assert_same_report, printed_reports
 
 
 def assert_read_back(report: AnnualReport, text: str) -> None:
     result = gr.read(text=text, name="rendered.txt")
     assert result.reader == "text"
     assert [f for f in result.findings if f.code == "read.stray_number"] == []
-    back = result.report
-    assert back.edition is report.edition
-    assert (back.meta.agency, back.meta.year) == (report.meta.agency, report.meta.year)
-    mismatched = [
-        (spec.key, mine, theirs)
-        for spec, mine, theirs in zip(
-            report.template(), report.cell_tuple(), back.cell_tuple(), strict=True
-        )
-        if mine != theirs
-    ]
-    assert back.single_other_row == report.single_other_row
-    assert mismatched == []
+    assert_same_report(report, result.report)
 
 
 @given(printed_reports(), st.sampled_from(LAYOUTS))
