@@ -1493,10 +1493,12 @@ def _wrapped_review_values(
     Lines of text copied out of a PDF lose where each number stood: a count too wide for its cell
     prints as pieces on the lines around the row. When the values come from several lines, or a
     short line of numbers follows them, they are taken as printed only when they are exactly
-    fifteen and the three totals hold; otherwise exactly one reading of the pieces (which line
-    breaks cut a number, which cells are blank) must make the totals hold, or none of the values is
-    stored. Returns whether it decided (stored or refused); ``False`` leaves the values to be read
-    as printed (a table's row, or one line followed by nothing that could be a piece)."""
+    fifteen and the three totals hold, or fifteen on lines that all hold more than two values or
+    all one (a table printed one cell per line) with no short line after them; otherwise exactly
+    one reading of the pieces (which line breaks cut a number, which cells are blank) must make
+    the totals hold, or none of the values is stored. Returns whether it decided (stored or
+    refused); ``False`` leaves the values to be read as printed (a table's row, or one line
+    followed by nothing that could be a piece)."""
     rows = [row for _, row in pooled]
     if any(c.provenance.table is not None for row in rows for c in row.cells):
         return False
