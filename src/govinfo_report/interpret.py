@@ -557,10 +557,6 @@ def _active(
         before, orphan = orphan, None
         if label_cell is not None and _values_only(row):
             row = _Row(row.section, (label_cell, *row.cells))
-        if not any(_active_label(c.text) for c in row.cells if c.text and not c.text.isdecimal()):
-            if any(_is_number_text(c.text) for c in row.cells):
-                orphan = (index, row)
-            continue
         for position in range(len(row.cells) - 1, -1, -1):
             text = row.cells[position].text
             if not text or text.isdecimal():
@@ -592,6 +588,9 @@ def _active(
                 _store(specs, values, cells, findings, f"「{row.cells[position].text.strip()}」行")
             _stray(extra, f"「{row.cells[position].text.strip()}」行", findings)
             break
+        else:  # no cell names a row
+            if any(_is_number_text(c.text) for c in row.cells):
+                orphan = (index, row)
 
 
 def _wrapped_label_values(

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable
 from unicodedata import east_asian_width
 
 from ..document import Block, Document, GridCell, Paragraph, Table
@@ -80,8 +81,6 @@ _EMPHASIS_UNDERSCORE = re.compile(r"(?<![\w_])_(?=[^\s_])([^_]+?)(?<=[^\s_])_(?!
 
 def _box_to_ascii() -> dict[int, str]:
     """Box-drawing characters as the grid-table characters they stand for."""
-    import unicodedata
-
     table = {}
     for code in range(0x2500, 0x2580):
         words = set(unicodedata.name(chr(code), "").split())
@@ -175,49 +174,59 @@ class _Builder:
             raise ReportReadError(
                 self.name, code="limits.document_cells", limit=limit, place=f"line {line}"
             )
+        self._append_table(
+            (
+                (
+                    _join_pieces([piece.strip() for piece in pieces]),
+                    row,
+                    column,
+                    row_span,
+                    column_span,
+                    line + offset,
+                )
+                for pieces, row, column, row_span, column_span, offset in cells
+            ),
+            line,
+        )
+
+    def add_blocks(self, blocks: list[Block], line: int) -> None:
+        """Blocks read from HTML inside the text, numbered among the text's own tables."""
+        self.end_table()
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                self.blocks.append(Paragraph(block.text, Provenance(source=self.name, line=line)))
+                continue
+            assert isinstance(block, Table)
+            self._append_table(
+                (
+                    (cell.text, cell.row, cell.column, cell.row_span, cell.column_span, line)
+                    for cell in block.cells
+                ),
+                line,
+            )
+
+    def _append_table(
+        self, cells: Iterable[tuple[str, int, int, int, int, int]], line: int
+    ) -> None:
+        """A table with spans starting at ``line``, numbered among the text's tables: each cell as
+        (text, row, column, row span, column span, its line)."""
         index = self.tables
         self.tables += 1
         name = self.name
         grid = tuple(
             [
                 _new_grid_cell(
-                    _join_pieces([piece.strip() for piece in pieces]),
+                    text,
                     row,
                     column,
                     row_span,
                     column_span,
-                    _new_provenance(name, line + offset, index, row, column),
+                    _new_provenance(name, at, index, row, column),
                 )
-                for pieces, row, column, row_span, column_span, offset in cells
+                for text, row, column, row_span, column_span, at in cells
             ]
         )
         self.blocks.append(Table(grid, Provenance(source=name, line=line, table=index)))
-
-    def add_blocks(self, blocks: list[Block], line: int) -> None:
-        """Blocks read from HTML inside the text, numbered among the text's own tables."""
-        self.end_table()
-        name = self.name
-        for block in blocks:
-            if isinstance(block, Paragraph):
-                self.blocks.append(Paragraph(block.text, Provenance(source=name, line=line)))
-                continue
-            assert isinstance(block, Table)
-            index = self.tables
-            self.tables += 1
-            cells = tuple(
-                [
-                    _new_grid_cell(
-                        cell.text,
-                        cell.row,
-                        cell.column,
-                        cell.row_span,
-                        cell.column_span,
-                        _new_provenance(name, line, index, cell.row, cell.column),
-                    )
-                    for cell in block.cells
-                ]
-            )
-            self.blocks.append(Table(cells, Provenance(source=name, line=line, table=index)))
 
     def add_row(self, cells: list[str], line: int) -> None:
         self.end_row()
